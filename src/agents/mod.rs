@@ -1,0 +1,227 @@
+//! Voter components (DESIGN §2 "Entities"). Plain data, no behaviour: the phase systems in
+//! `crate::phases` read and write them. Fields that always change together share a component so
+//! the hot loops touch few columns.
+
+use bevy_ecs::prelude::*;
+
+/// Dense, stable voter index assigned in scenario order; the key of every per-voter array and
+/// random stream (never use `Entity` as a key).
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VoterId(pub u32);
+
+/// Who the voter is: fixed for the whole run.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Demography {
+    /// Index of the cohort in the scenario's `population.cohorts`.
+    pub cohort: u8,
+    /// Place (town, district) the voter lives in, `0..places`.
+    pub place: u16,
+    /// Birth date as a fractional calendar year (e.g. 2004.37).
+    pub born: f32,
+}
+
+/// Stable personal traits drawn at the start.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Traits {
+    /// Emotional reactivity to fear and hate content, [0, 1].
+    pub reactivity: f32,
+    /// Feed items seen per day.
+    pub media_diet: f32,
+    /// Friedkin–Johnsen pull toward the anchor per day of political talk, [0, 1].
+    pub stubbornness: f32,
+    /// Whether the voter consented to data collection (used under `Consent` rules).
+    pub consent: bool,
+}
+
+/// Socially formed left–right position and the personal anchor it is pulled back to.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Ideology {
+    /// Current position, [-1, 1].
+    pub x: f32,
+    /// Personal anchor (the starting position), [-1, 1].
+    pub anchor: f32,
+}
+
+/// Transient shift of vote intention from campaign ads, kept apart from ideology because it
+/// decays within days (Kalla & Broockman 2018). Signed, in ideology units.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Persuasion(pub f32);
+
+/// Emotional state.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Affect {
+    /// Fear and anger, [0, 1]; decays with a half-life of days.
+    pub arousal: f32,
+    /// Hostility toward the other side, [0, 1].
+    pub hostility: f32,
+    /// The level hostility returns to without provocation.
+    pub hostility_rest: f32,
+}
+
+/// Trust in institutions and news, [0, 1].
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Trust(pub f32);
+
+/// Media literacy: a stable base and a programme boost that fades.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Literacy {
+    /// Literacy without programmes, [0, 1].
+    pub base: f32,
+    /// Extra literacy from programmes, [0, 1 − base].
+    pub boost: f32,
+}
+
+impl Literacy {
+    /// Effective literacy, [0, 1].
+    #[inline]
+    pub fn value(&self) -> f32 {
+        (self.base + self.boost).min(1.0)
+    }
+}
+
+/// Belief in current misinformation, [0, 1].
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Belief(pub f32);
+
+/// Turnout habit stock H (DESIGN §2 phase 6).
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Habit(pub f32);
+
+/// Campaign mobilisation this campaign, [-1, 1]: positive from mobilising contact, negative from
+/// demobilising ads; decays with a half-life of days.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Mobilisation(pub f32);
+
+/// Data exhaust accumulated by brokers: feed items seen while collection ran.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct DataFootprint(pub f32);
+
+/// Election history.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct VotingRecord {
+    /// Elections the voter was eligible for, before and during the run.
+    pub eligible_elections: u8,
+    /// Elections the voter voted in.
+    pub votes: u8,
+    /// Index (in the run) of the last election the voter was eligible for; -1 if none yet.
+    pub last_election: i8,
+    /// Whether the voter voted at `last_election`.
+    pub voted: bool,
+    /// Whether `last_election` was the voter's first eligible election.
+    pub first_time: bool,
+    /// Party chosen at `last_election` (if voted), index into the scenario's parties.
+    pub choice: u8,
+}
+
+/// Today's campaign messages, written by the targeting phase and consumed by opinion and affect.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct AdInbox {
+    /// Impressions received today.
+    pub impressions: f32,
+    /// Of which micro-targeted.
+    pub targeted: f32,
+    /// Signed ideology pull summed over today's persuasive impressions (before saturation).
+    pub pull: f32,
+    /// Mobilisation summed over today's impressions (negative for demobilising ones).
+    pub mobilise: f32,
+    /// Fear items today.
+    pub fear: f32,
+    /// Hate items today.
+    pub hate: f32,
+    /// Demobilising items today (negative messages aimed at opponents).
+    pub negative: f32,
+    /// Face-to-face mobilisation received today (grassroots events).
+    pub contact: f32,
+}
+
+/// Today's feed, written by the feed phase and consumed by opinion and affect.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct FeedInbox {
+    /// Political items seen today.
+    pub items: f32,
+    /// Fear or hate items among them (neighbours', bots').
+    pub emotional: f32,
+    /// Hate items among them.
+    pub hate: f32,
+    /// Misinformation items among them.
+    pub misinformation: f32,
+    /// Signed stance of today's misinformation (mean), for belief direction.
+    pub misinformation_stance: f32,
+    /// Bot items among them (labelled ones weigh less).
+    pub bot_weight: f32,
+    /// Signed pull of bot items.
+    pub bot_pull: f32,
+}
+
+/// Exposure counters: cumulative over the current campaign and over the run.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Exposure {
+    /// Misinformation items seen this campaign.
+    pub misinformation: f32,
+    /// Misinformation items seen over the run.
+    pub misinformation_total: f32,
+    /// Bot items seen this campaign.
+    pub bot: f32,
+    /// Ad impressions this campaign.
+    pub ads: f32,
+    /// Micro-targeted ad impressions this campaign.
+    pub targeted: f32,
+    /// Items from like-minded sources this campaign.
+    pub like_minded: f32,
+    /// Items from cross-cutting sources this campaign.
+    pub cross_cutting: f32,
+}
+
+/// What civic programmes did for a voter.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Civics {
+    /// Habit stock civic education adds at the voter's first election (0 if not reached).
+    pub habit_boost: f32,
+    /// Multiplier of the confidence bound, raised by deliberation (1 = none).
+    pub openness: f32,
+}
+
+impl Default for Civics {
+    fn default() -> Self {
+        Civics { habit_boost: 0.0, openness: 1.0 }
+    }
+}
+
+/// Everything a voter is spawned with.
+#[derive(Bundle, Clone, Copy, Debug)]
+pub struct VoterBundle {
+    /// Stable index.
+    pub id: VoterId,
+    /// Cohort, place, birth.
+    pub demography: Demography,
+    /// Stable traits.
+    pub traits: Traits,
+    /// Left–right position.
+    pub ideology: Ideology,
+    /// Transient ad shift.
+    pub persuasion: Persuasion,
+    /// Arousal and hostility.
+    pub affect: Affect,
+    /// Trust.
+    pub trust: Trust,
+    /// Literacy.
+    pub literacy: Literacy,
+    /// Belief in misinformation.
+    pub belief: Belief,
+    /// Turnout habit.
+    pub habit: Habit,
+    /// Campaign mobilisation.
+    pub mobilisation: Mobilisation,
+    /// Broker data.
+    pub footprint: DataFootprint,
+    /// Election history.
+    pub record: VotingRecord,
+    /// Today's ads.
+    pub ads: AdInbox,
+    /// Today's feed.
+    pub feed: FeedInbox,
+    /// Exposure counters.
+    pub exposure: Exposure,
+    /// Civic education and deliberation.
+    pub civics: Civics,
+}

@@ -1,0 +1,98 @@
+//! Filesystem and machine access for the command line: reading scenario files, the memory
+//! available, and writing a results folder atomically (into a temporary folder, renamed when
+//! complete) without ever replacing a folder votelab did not create.
+
+use super::Failure;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Marker file that identifies a results folder as votelab's own.
+pub const MARKER: &str = ".votelab-results";
+
+/// Read a scenario file.
+pub fn read(path: &Path) -> std::io::Result<String> {
+    fs::read_to_string(path)
+}
+
+/// Memory available to the run in bytes (Linux `MemAvailable`), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// A results folder being prepared.
+pub struct Output {
+    target: PathBuf,
+    temp: PathBuf,
+    force: bool,
+}
+
+impl Output {
+    /// Check that `target` can be written (or replaced) before anything is simulated.
+    pub fn prepare(target: &Path, force: bool) -> Result<Output, Failure> {
+        if target.exists() && !force {
+            if !target.is_dir() {
+                eprintln!(
+                    "error: the output path {} exists and is not a folder; choose another with --out",
+                    target.display()
+                );
+                return Err(Failure::BadInput);
+            }
+            let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if !empty && !target.join(MARKER).exists() {
+                eprintln!(
+                    "error: {} exists and was not written by votelab; refusing to replace it (use --force, or choose another folder with --out)",
+                    target.display()
+                );
+                return Err(Failure::BadInput);
+            }
+        }
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if let Err(e) = fs::create_dir_all(parent) {
+            eprintln!("error: cannot create the folder {}: {e}", parent.display());
+            return Err(Failure::BadInput);
+        }
+        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "results".into());
+        let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&temp);
+        if let Err(e) = fs::create_dir(&temp) {
+            eprintln!("error: cannot write results under {}: {e}", parent.display());
+            return Err(Failure::BadInput);
+        }
+        Ok(Output { target: target.to_path_buf(), temp, force })
+    }
+
+    /// Write one file into the folder being prepared.
+    pub fn write(&self, name: &str, contents: &str) -> Result<(), Failure> {
+        fs::write(self.temp.join(name), contents).map_err(|e| Failure::Other(format!("cannot write {name}: {e}")))
+    }
+
+    /// Put the finished folder in place, replacing an earlier votelab folder.
+    pub fn commit(self) -> Result<PathBuf, Failure> {
+        self.write(MARKER, "This folder was written by votelab; it may be replaced by a later run.\n")?;
+        if self.target.exists() {
+            let ours = self.target.join(MARKER).exists()
+                || fs::read_dir(&self.target).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if !ours && !self.force {
+                return Err(Failure::Other(format!(
+                    "{} appeared while running and is not votelab's",
+                    self.target.display()
+                )));
+            }
+            fs::remove_dir_all(&self.target)
+                .map_err(|e| Failure::Other(format!("cannot replace {}: {e}", self.target.display())))?;
+        }
+        fs::rename(&self.temp, &self.target)
+            .map_err(|e| Failure::Other(format!("cannot move results into {}: {e}", self.target.display())))?;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        // An abandoned (failed) output leaves nothing behind.
+        let _ = fs::remove_dir_all(&self.temp);
+    }
+}

@@ -1,0 +1,137 @@
+//! The command line (DESIGN §5): argument parsing, dispatch and exit codes. The only module that
+//! prints, reads files or writes results.
+
+mod diagnostics;
+mod files;
+mod run;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A failure with its exit code: 2 for bad input, 1 for anything else.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input (scenario or flags); the message has been printed already.
+    BadInput,
+    /// Anything else, with a message to print.
+    Other(String),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.to_string())
+    }
+}
+
+/// votelab: a simulation laboratory for election campaigns in the age of big data.
+///
+/// With no command, runs the baseline scenario.
+#[derive(Parser, Debug)]
+#[command(name = "votelab", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a scenario and write its results folder.
+    ///
+    /// Example: votelab run scenarios/baseline.ron --replicates 4 --set regulation.takedown_hours=Some(24.0)
+    Run(RunArgs),
+    /// Validate scenario files without simulating.
+    ///
+    /// Example: votelab check scenarios/*.ron --print
+    Check {
+        /// Scenario files or built-in names.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        /// Print each resolved scenario (defaults filled in, `extends` applied) as RON.
+        #[arg(long)]
+        print: bool,
+        /// Override a field: PATH=RON, e.g. --set population.size=5000 (repeatable).
+        #[arg(long = "set", value_name = "PATH=RON")]
+        sets: Vec<String>,
+    },
+    /// List the built-in scenarios.
+    Scenarios,
+}
+
+/// Options shared by commands that simulate.
+#[derive(Args, Debug, Clone)]
+pub struct SimArgs {
+    /// Replicates to run (overrides the scenario's `replicates`).
+    #[arg(long)]
+    replicates: Option<u32>,
+    /// Seed (overrides the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Override a field: PATH=RON, e.g. --set regulation.takedown_hours=Some(24.0) (repeatable).
+    #[arg(long = "set", value_name = "PATH=RON")]
+    sets: Vec<String>,
+    /// Results folder (default: results/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print the summary JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// Replace an output folder that votelab did not create.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+struct RunArgs {
+    /// Scenario file or built-in name (default: the built-in baseline).
+    scenario: Option<String>,
+    #[command(flatten)]
+    sim: SimArgs,
+}
+
+/// Parse the arguments, run the command and map the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    let outcome = match cli.command {
+        None => run::run(None, &default_sim_args()),
+        Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
+        Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
+        Some(Command::Scenarios) => run::list_scenarios(),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput) => ExitCode::from(2),
+        Err(Failure::Other(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn default_sim_args() -> SimArgs {
+    SimArgs {
+        replicates: None,
+        seed: None,
+        threads: None,
+        sets: Vec::new(),
+        out: None,
+        json: false,
+        quiet: false,
+        force: false,
+    }
+}

@@ -1,0 +1,146 @@
+//! `votelab run`, `check` and `scenarios`: load and validate scenarios, simulate replicates in
+//! parallel with a progress bar, write the results folder and print the table.
+
+use super::files::{self, Output};
+use super::{Failure, SimArgs, diagnostics};
+use crate::metrics::MetricsLog;
+use crate::output::{self, RunSummary, table};
+use crate::scenario::{self, Limits, Loaded, Override, ScenarioError, SourceRef, builtin};
+use crate::sim;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Parse `--set` texts, printing problems.
+fn overrides(sets: &[String]) -> Result<Vec<Override>, Failure> {
+    let mut out = Vec::new();
+    for s in sets {
+        match Override::parse(s) {
+            Ok(o) => out.push(o),
+            Err(e) => {
+                diagnostics::print(&e);
+                return Err(Failure::BadInput);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Load a scenario as the user named it, printing problems.
+pub fn load(reference: &str, overrides: &[Override], limits: &Limits) -> Result<Loaded, Failure> {
+    scenario::load(&SourceRef::from_user(reference), overrides, &files::read, limits).map_err(|e: ScenarioError| {
+        diagnostics::print(&e);
+        Failure::BadInput
+    })
+}
+
+fn threads(args: &SimArgs) -> usize {
+    args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
+/// The `--replicates`, `--seed` and `--set` flags as overrides.
+fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
+    let mut sets = overrides(&args.sets)?;
+    if let Some(r) = args.replicates {
+        sets.push(Override { path: "replicates".into(), value: r.to_string() });
+    }
+    if let Some(s) = args.seed {
+        sets.push(Override { path: "seed".into(), value: s.to_string() });
+    }
+    Ok(sets)
+}
+
+/// A progress bar on stderr for `total` steps, hidden when quiet or not a terminal.
+pub fn progress(total: u64, quiet: bool, label: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{elapsed_precise}] {wide_bar} {percent}% (eta {eta})") {
+        bar.set_style(style);
+    }
+    bar.set_prefix(label.to_string());
+    bar
+}
+
+/// Simulate every replicate of a scenario in parallel.
+pub fn simulate(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
+    let scenario = Arc::new(loaded.scenario.clone());
+    (0..loaded.scenario.replicates)
+        .into_par_iter()
+        .map(|r| sim::run_replicate(scenario.clone(), r, || bar.inc(1)))
+        .collect()
+}
+
+/// `votelab run`.
+pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
+    let threads = threads(args);
+    sim::init_threads(threads);
+    let sets = sim_overrides(args)?;
+    let reference = reference.unwrap_or("baseline");
+    let replicates_hint = u64::from(args.replicates.unwrap_or(8));
+    let limits =
+        Limits { memory_bytes: files::available_memory(), concurrent_worlds: (threads as u64).min(replicates_hint) };
+    let loaded = load(reference, &sets, &limits)?;
+    let s = &loaded.scenario;
+    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+    let out = Output::prepare(&target, args.force)?;
+
+    let steps = sim::timeline::plan(&s.timeline).len() as u64;
+    let bar = progress(steps * u64::from(s.replicates), args.quiet, &s.name);
+    let logs = simulate(&loaded, &bar);
+    bar.finish_and_clear();
+
+    let summary = RunSummary::of(&logs);
+    let json = output::summary_json(&loaded, &summary);
+    out.write("summary.json", &json)?;
+    out.write("timeseries.csv", &output::timeseries_csv(&logs))?;
+    out.write("elections.csv", &output::elections_csv(&logs))?;
+    out.write("scenario.ron", &loaded.resolved_ron)?;
+    let folder = out.commit()?;
+    if args.json {
+        print!("{json}");
+    } else {
+        println!("{} — {} voters, {} replicates, seed {}\n", s.name, s.population.size, s.replicates, s.seed);
+        print!("{}", table::run_table(s, &summary));
+        println!("\nResults written to {}", folder.display());
+    }
+    Ok(())
+}
+
+/// `votelab check`.
+pub fn check(references: &[String], print: bool, sets: &[String]) -> Result<(), Failure> {
+    let sets = overrides(sets)?;
+    let limits = Limits { memory_bytes: files::available_memory(), concurrent_worlds: 1 };
+    let mut failed = false;
+    for r in references {
+        match load(r, &sets, &limits) {
+            Ok(loaded) => {
+                if print {
+                    println!("{}", loaded.resolved_ron);
+                } else {
+                    println!("ok: {r} ({})", loaded.scenario.name);
+                }
+            }
+            Err(_) => failed = true,
+        }
+    }
+    if failed { Err(Failure::BadInput) } else { Ok(()) }
+}
+
+/// `votelab scenarios`.
+pub fn list_scenarios() -> Result<(), Failure> {
+    let read = |_: &std::path::Path| Err(std::io::Error::other("built-ins only"));
+    let mut rows = vec![vec!["name".to_string(), "description".to_string()]];
+    for name in builtin::names() {
+        let description = scenario::load(&SourceRef::Builtin(name.into()), &[], &read, &Limits::default())
+            .map(|l| l.scenario.description)
+            .unwrap_or_else(|e| format!("(invalid: {e})"));
+        rows.push(vec![name.to_string(), description]);
+    }
+    for row in rows {
+        println!("{:<28} {}", row[0], row[1]);
+    }
+    Ok(())
+}

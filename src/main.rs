@@ -1,0 +1,5 @@
+//! The `votelab` command: everything happens in `votelab::cli`.
+
+fn main() -> std::process::ExitCode {
+    votelab::cli::main()
+}

@@ -1,0 +1,55 @@
+//! Phase 1, calendar and policy: advance the clock, reset per-campaign counters when a campaign
+//! starts, and copy last step's state into the `Snapshot` every other phase reads.
+//! Reads `Timetable`, voter state; writes `Clock`, `Snapshot`, `Exposure`.
+
+use super::Phase;
+use crate::agents::*;
+use crate::sim::resources::{Clock, RunParams, Snapshot, Timetable};
+use crate::sim::timeline;
+use bevy_ecs::prelude::*;
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems((advance_clock, start_campaign, take_snapshot).chain().in_set(Phase::Calendar));
+}
+
+/// Move the clock to the next step of the timetable.
+pub fn advance_clock(mut clock: ResMut<Clock>, timetable: Res<Timetable>, params: Res<RunParams>) {
+    let step = if clock.plan.is_some() { clock.step + 1 } else { 0 };
+    let plan = timetable.0.get(step).copied();
+    clock.step = step;
+    clock.plan = plan;
+    if let Some(p) = plan {
+        clock.year = timeline::year_of(&params.scenario.timeline, p.start_day + p.dt);
+    }
+}
+
+/// On the first day of a campaign, reset the campaign's exposure counters.
+pub fn start_campaign(clock: Res<Clock>, mut voters: Query<&mut Exposure>) {
+    if clock.plan.is_some_and(|p| p.campaign.is_some() && p.campaign_day == 0) {
+        voters.par_iter_mut().for_each(|mut e| {
+            let total = e.misinformation_total;
+            *e = Exposure { misinformation_total: total, ..Exposure::default() };
+        });
+    }
+}
+
+/// Copy last step's state into flat arrays indexed by `VoterId`.
+#[allow(clippy::type_complexity)]
+pub fn take_snapshot(
+    mut snapshot: ResMut<Snapshot>,
+    voters: Query<(&VoterId, &Ideology, &Affect, &AdInbox, &Habit, &Trust, &DataFootprint, &Belief)>,
+) {
+    let s = &mut *snapshot;
+    for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
+        let i = id.0 as usize;
+        s.ideology[i] = ideology.x;
+        s.arousal[i] = affect.arousal;
+        s.hostility[i] = affect.hostility;
+        s.contact[i] = ads.contact;
+        s.habit[i] = habit.0;
+        s.trust[i] = trust.0;
+        s.footprint[i] = footprint.0;
+        s.belief[i] = belief.0;
+    }
+}

@@ -1,0 +1,302 @@
+//! Phase 4, feed and exposure (DESIGN §2, §2.5): each voter's political feed items for the step,
+//! drawn from online neighbours' posts (engagement ranking favours like-minded and emotional
+//! posters; a diverse-exposure mandate guarantees a share of cross-cutting items), bot posts,
+//! and misinformation: stories seeded by the platform and passed on by believing neighbours,
+//! whose reach is cut by takedown (`2^(−τ/h)` of a post's engagement is prevented when it is
+//! removed τ hours after posting). Then the effects of the feed: belief unless discerned,
+//! distrust, arousal and hostility from emotional and hateful items, and bots' pull.
+//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `FeedInbox`,
+//! `Exposure`, `Belief`, `Trust`, `Affect`, `Ideology`.
+
+use super::{Phase, decay_factor};
+use crate::agents::*;
+use crate::scenario::{Ranking, Regulation, Scenario};
+use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
+use crate::sim::rng::{self, tag};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems(build_feeds.in_set(Phase::Feed));
+    schedule.add_systems(apply_feed.in_set(Phase::Opinion).before(super::opinion::social_influence));
+}
+
+/// Belief discount of misinformation against the voter's own side (people believe congenial
+/// stories more; the weight of an incongruent item relative to a congruent one).
+const INCONGRUENT_WEIGHT: f32 = 0.3;
+
+/// Share of a post's engagement that still happens when hateful and false items are removed
+/// `detection_lag + takedown` hours after posting, for an exponential reach curve with the given
+/// half-life (Goldstein et al. 2023): `1 − 2^(−τ/h)`.
+pub fn delivered_share(regulation: &Regulation, half_life_hours: f64) -> f64 {
+    match regulation.takedown_hours {
+        None => 1.0,
+        Some(t) => 1.0 - (-(regulation.detection_lag_hours + t) / half_life_hours).exp2(),
+    }
+}
+
+/// Poisson draw by inversion from one uniform, so that the count is monotone in the rate: with
+/// common random numbers, a lower rate never gives more items.
+pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
+    if rate <= 0.0 {
+        return 0;
+    }
+    if rate > 30.0 {
+        // Normal approximation for large rates, still monotone in the rate.
+        let z = inverse_normal(u);
+        return (rate + z * rate.sqrt()).round().max(0.0) as u32;
+    }
+    let (mut k, mut p) = (0u32, (-rate).exp());
+    let mut cumulative = p;
+    while u > cumulative && k < 1000 {
+        k += 1;
+        p *= rate / f64::from(k);
+        cumulative += p;
+    }
+    k
+}
+
+/// Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9).
+fn inverse_normal(p: f64) -> f64 {
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    let a = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    let b =
+        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    let c = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    let d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    let low = 0.02425;
+    if p < low {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+    } else if p <= 1.0 - low {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+    } else {
+        -inverse_normal(1.0 - p)
+    }
+}
+
+/// Feed constants for a scenario, computed once per step.
+struct FeedParams {
+    like_minded: f64,
+    emotional_boost: f64,
+    false_boost: f64,
+    diverse: Option<f64>,
+    delivered: f64,
+    bot_share_of_items: f64,
+    bot_label_factor: f32,
+    mean_diet: f64,
+}
+
+impl FeedParams {
+    fn new(s: &Scenario) -> FeedParams {
+        let (like_minded, emotional_boost, false_boost) = match s.platform.ranking {
+            Ranking::Chronological => (0.0, 1.0, 1.0),
+            Ranking::Engagement { like_minded, emotional_boost } => {
+                (like_minded, emotional_boost, s.misinformation.false_boost)
+            }
+        };
+        let bot_share_of_items = s.bots.as_ref().map_or(0.0, |b| {
+            let bots = b.share
+                * b.posts_per_day
+                * b.reach
+                * (1.0 + (emotional_boost - 1.0) * (b.misinformation + b.hate).min(1.0));
+            let humans = (1.0 - b.share) * s.platform.human_posts_per_day;
+            if bots + humans > 0.0 { bots / (bots + humans) } else { 0.0 }
+        });
+        let label = s.regulation.bot_labelling.unwrap_or(0.0);
+        let mean_diet = s.population.cohorts.iter().map(|c| c.share * c.media_diet).sum::<f64>().max(1e-9);
+        FeedParams {
+            like_minded,
+            emotional_boost,
+            false_boost,
+            diverse: s.regulation.diverse_exposure,
+            delivered: delivered_share(&s.regulation, s.misinformation.half_life_hours),
+            bot_share_of_items,
+            bot_label_factor: (1.0 - label * s.effects.label_discount) as f32,
+            mean_diet,
+        }
+    }
+}
+
+/// Share of a voter's neighbour items from like-minded posters, given the share of like-minded
+/// online neighbours, the ranking and any diverse-exposure mandate.
+pub fn like_minded_share(neighbours_alike: f64, like_minded_weight: f64, diverse: Option<f64>) -> f64 {
+    let alike = neighbours_alike * (1.0 + like_minded_weight);
+    let share = if alike > 0.0 { alike / (alike + (1.0 - neighbours_alike)) } else { 0.0 };
+    match diverse {
+        Some(d) if neighbours_alike < 1.0 => share.min(1.0 - d),
+        _ => share,
+    }
+}
+
+/// Build every voter's feed for the step.
+pub fn build_feeds(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    snapshot: Res<Snapshot>,
+    graph: Res<Graph>,
+    mut voters: Query<(&VoterId, &Traits, &mut FeedInbox, &mut Exposure)>,
+) {
+    let s = &*params.scenario;
+    let f = FeedParams::new(s);
+    let dt = clock.dt();
+    let campaign = clock.in_campaign();
+    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let online = &graph.0.online;
+    let snap = &*snapshot;
+    let m = &s.misinformation;
+    voters.par_iter_mut().for_each(|(id, traits, mut feed, mut exposure)| {
+        let i = id.0 as usize;
+        let items = f64::from(traits.media_diet) * s.platform.political_share * dt;
+        if items <= 0.0 {
+            *feed = FeedInbox::default();
+            return;
+        }
+        let x = snap.ideology[i];
+        let ties = online.neighbours(id.0);
+        let (mut alike, mut arousal, mut believers) = (0u32, 0.0f64, 0u32);
+        for &j in ties {
+            let j = j as usize;
+            alike += u32::from((snap.ideology[j] >= 0.0) == (x >= 0.0));
+            arousal += f64::from(snap.arousal[j]);
+            believers += u32::from(snap.belief[j] > 0.5);
+        }
+        let k = ties.len().max(1) as f64;
+        let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
+        let mut rng = rng::stream(seed, replicate, tag::FEED, u64::from(id.0), step);
+        let bots = poisson_inverse(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
+        let story_rate = m.stories_per_day * m.reach * f.false_boost * dt * f64::from(traits.media_diet) / f.mean_diet;
+        let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
+        let mut misinformation = poisson_inverse((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
+        let (mut bot_hate, mut bot_pull) = (0.0f32, 0.0f32);
+        if let Some(b) = &s.bots {
+            misinformation += bots * (b.misinformation * f.delivered) as f32;
+            bot_hate = bots * (b.hate * f.delivered) as f32;
+            bot_pull = (b.stance as f32 - x).signum();
+        }
+        let from_neighbours = (items as f32 - bots).max(0.0);
+        let emotional_neighbours = from_neighbours * ((arousal / k) * f.emotional_boost).min(1.0) as f32;
+        *feed = FeedInbox {
+            items: items as f32,
+            emotional: emotional_neighbours + bot_hate + misinformation,
+            hate: bot_hate,
+            misinformation,
+            misinformation_stance: p_alike as f32,
+            bot_weight: bots * f.bot_label_factor,
+            bot_pull,
+        };
+        if campaign {
+            let e = &mut *exposure;
+            e.misinformation += misinformation;
+            e.bot += bots;
+            e.like_minded += from_neighbours * p_alike as f32;
+            e.cross_cutting += from_neighbours * (1.0 - p_alike) as f32;
+        }
+        exposure.misinformation_total += misinformation;
+    });
+}
+
+/// Apply the feed to every voter: belief, trust, arousal, hostility, and bots' pull on ideology.
+#[allow(clippy::type_complexity)]
+pub fn apply_feed(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    mut voters: Query<(&Traits, &Literacy, &Civics, &FeedInbox, &mut Belief, &mut Trust, &mut Affect, &mut Ideology)>,
+) {
+    let s = &*params.scenario;
+    let e = &s.effects;
+    let m = &s.misinformation;
+    let forget = decay_factor(clock.dt(), m.belief_half_life_days);
+    let bots = s.bots.as_ref();
+    let (epsilon, narrowing) = match s.influence.rule {
+        crate::scenario::Rule::BoundedConfidence { epsilon, .. }
+        | crate::scenario::Rule::HegselmannKrause { epsilon } => (epsilon as f32, s.influence.emotion_narrowing as f32),
+        crate::scenario::Rule::Voter => (2.0, 0.0),
+    };
+    voters.par_iter_mut().for_each(
+        |(traits, literacy, civics, feed, mut belief, mut trust, mut affect, mut ideology)| {
+            let b = belief.bypass_change_detection();
+            b.0 *= forget;
+            if feed.items == 0.0 {
+                return;
+            }
+            let lit = literacy.value();
+            let cred = 1.0 - e.literacy_resistance as f32 * lit;
+            // Discernment: a literate voter recognises a false item with probability = literacy.
+            let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
+            let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
+            if undiscerned > 0.0 {
+                b.0 += (1.0 - b.0) * (1.0 - (1.0 - m.belief_per_item as f32).powf(undiscerned));
+                let t = trust.bypass_change_detection();
+                t.0 = (t.0 - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
+            }
+            let reactive = traits.reactivity * cred;
+            let a = affect.bypass_change_detection();
+            a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
+            a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
+            if let Some(bot) = bots {
+                if feed.bot_weight > 0.0 {
+                    let x = ideology.x;
+                    let d = bot.stance as f32 - x;
+                    let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
+                    if d.abs() < eps {
+                        let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
+                        ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
+                    }
+                }
+            }
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn takedown_prevents_reach_along_the_curve() {
+        let mut r = Regulation { detection_lag_hours: 0.0, ..Regulation::default() };
+        assert_eq!(delivered_share(&r, 9.0), 1.0);
+        for (hours, prevented) in [(1.0, 0.926), (24.0, 0.157)] {
+            r.takedown_hours = Some(hours);
+            assert!((1.0 - delivered_share(&r, 9.0) - prevented).abs() < 0.001);
+        }
+    }
+
+    #[test]
+    fn inverse_poisson_is_monotone_in_the_rate_and_has_the_right_mean() {
+        for u in [0.01, 0.3, 0.5, 0.9, 0.999] {
+            assert!(poisson_inverse(0.5, u) <= poisson_inverse(2.0, u));
+            assert!(poisson_inverse(20.0, u) <= poisson_inverse(40.0, u));
+        }
+        let n = 20_000;
+        let mean = (0..n).map(|k| f64::from(poisson_inverse(3.0, (k as f64 + 0.5) / n as f64))).sum::<f64>() / n as f64;
+        assert!((mean - 3.0).abs() < 0.01, "{mean}");
+    }
+
+    #[test]
+    fn engagement_ranking_favours_the_like_minded_and_a_mandate_caps_it() {
+        assert!((like_minded_share(0.5, 0.0, None) - 0.5).abs() < 1e-12);
+        assert!(like_minded_share(0.5, 0.7, None) > 0.5);
+        assert!((like_minded_share(0.8, 0.7, Some(0.3)) - 0.7).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,199 @@
+//! Phase 7, metrics (DESIGN §6–§7): read-only systems that append a `timeseries.csv` row every
+//! step and, on election day, the election record and its per-cohort rows.
+//! Reads voter state, `Graph`, `Clock`, `RunParams`, `CampaignLedger`; writes `MetricsLog`.
+
+use super::Phase;
+use super::data_collection::BrokerMarket;
+use super::targeting::CampaignLedger;
+use super::turnout::eligible;
+use crate::agents::*;
+use crate::metrics::{CohortRow, HISTOGRAM_BINS, MetricsLog, Record, StepRow, polarisation};
+use crate::sim::resources::{Clock, Graph, RunParams, Timetable};
+use crate::sim::timeline;
+use bevy_ecs::prelude::*;
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems(record.in_set(Phase::Metrics));
+}
+
+/// Belief above which a voter counts as a believer (DESIGN §7).
+pub const BELIEVER_THRESHOLD: f32 = 0.5;
+
+/// Per-cohort sums over one pass.
+#[derive(Clone, Default)]
+struct CohortSums {
+    eligible: u64,
+    voters: u64,
+    first_eligible: u64,
+    first_voters: u64,
+    ideology: f64,
+    hostility: f64,
+    trust: f64,
+    believers: u64,
+    misinformation: f64,
+    ads: f64,
+    targeted: f64,
+}
+
+type VoterView<'a> = (
+    &'a VoterId,
+    &'a Demography,
+    &'a Ideology,
+    &'a Affect,
+    &'a Trust,
+    &'a Belief,
+    &'a VotingRecord,
+    &'a Exposure,
+    &'a DataFootprint,
+);
+
+/// Append this step's row, and the election record on election day.
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    params: Res<RunParams>,
+    ledger: Res<CampaignLedger>,
+    market: Res<BrokerMarket>,
+    clock: Res<Clock>,
+    timetable: Res<Timetable>,
+    graph: Res<Graph>,
+    mut log: ResMut<MetricsLog>,
+    voters: Query<VoterView>,
+) {
+    let s = &*params.scenario;
+    let Some(plan) = clock.plan else { return };
+    let election = clock.election();
+    let year = match election {
+        Some(k) => timeline::election_year(&s.timeline, k),
+        None => clock.year,
+    };
+    let cohorts = s.population.cohorts.len();
+    let mut sums = vec![CohortSums::default(); cohorts];
+    let n = s.population.size as usize;
+    let mut all_x = vec![0.0f32; n];
+    let mut electorate_x = Vec::with_capacity(n);
+    let mut histogram = [0.0f64; HISTOGRAM_BINS];
+    let mut arousal = 0.0f64;
+    let mut votes = vec![0u64; s.parties.len()];
+    let mut accuracy = 0.0f64;
+    // Serial pass in table order: sums in f64 of f32 values, identical for any thread count.
+    for (id, demo, ideology, affect, trust, belief, rec, exposure, footprint) in &voters {
+        all_x[id.0 as usize] = ideology.x;
+        if !eligible(s, demo.born, year) {
+            continue;
+        }
+        let c = &mut sums[demo.cohort as usize];
+        c.eligible += 1;
+        c.ideology += f64::from(ideology.x);
+        c.hostility += f64::from(affect.hostility);
+        c.trust += f64::from(trust.0);
+        c.believers += u64::from(belief.0 > BELIEVER_THRESHOLD);
+        c.misinformation += f64::from(exposure.misinformation);
+        c.ads += f64::from(exposure.ads);
+        c.targeted += f64::from(exposure.targeted);
+        arousal += f64::from(affect.arousal);
+        accuracy += f64::from(market.accuracy(footprint.0));
+        electorate_x.push(ideology.x);
+        let bin = (((ideology.x + 1.0) * 0.5 * HISTOGRAM_BINS as f32) as usize).min(HISTOGRAM_BINS - 1);
+        histogram[bin] += 1.0;
+        if let Some(k) = election {
+            if rec.last_election == k as i8 {
+                c.voters += u64::from(rec.voted);
+                c.first_eligible += u64::from(rec.first_time);
+                c.first_voters += u64::from(rec.first_time && rec.voted);
+                if rec.voted {
+                    votes[rec.choice as usize] += 1;
+                }
+            }
+        }
+    }
+    let total = |f: fn(&CohortSums) -> f64| sums.iter().map(f).sum::<f64>();
+    let eligible_total = total(|c| c.eligible as f64);
+    let per = |x: f64, n: f64| if n > 0.0 { x / n } else { 0.0 };
+    for h in &mut histogram {
+        *h = per(*h, eligible_total);
+    }
+    log.timeseries.push(StepRow {
+        replicate: params.replicate,
+        step: clock.step,
+        day: plan.start_day + plan.dt,
+        year: clock.year,
+        phase: if election.is_some() {
+            "election"
+        } else if plan.campaign.is_some() {
+            "campaign"
+        } else {
+            "offseason"
+        },
+        eligible: eligible_total as u64,
+        mean_ideology: per(total(|c| c.ideology), eligible_total),
+        variance: polarisation::variance(&electorate_x),
+        affective: per(total(|c| c.hostility), eligible_total),
+        arousal: per(arousal, eligible_total),
+        trust: per(total(|c| c.trust), eligible_total),
+        believers: per(total(|c| c.believers as f64), eligible_total),
+        misinformation_per_capita: per(total(|c| c.misinformation), eligible_total),
+        ads_per_capita: per(total(|c| c.ads), eligible_total),
+        histogram,
+    });
+    let Some(k) = election else { return };
+
+    let mut r = Record::default();
+    let voters_total = total(|c| c.voters as f64);
+    r.set(&["turnout"], per(voters_total, eligible_total));
+    r.set(&["first_time_turnout"], per(total(|c| c.first_voters as f64), total(|c| c.first_eligible as f64)));
+    for (party, &v) in s.parties.iter().zip(&votes) {
+        r.set(&["vote_share", &party.name], per(v as f64, voters_total));
+    }
+    r.set(&["polarisation", "variance"], polarisation::variance(&electorate_x));
+    r.set(&["polarisation", "bimodality"], polarisation::bimodality(&electorate_x));
+    r.set(&["polarisation", "esteban_ray"], polarisation::esteban_ray(&electorate_x));
+    r.set(&["polarisation", "clusters"], polarisation::clusters(&electorate_x) as f64);
+    r.set(&["polarisation", "affective"], per(total(|c| c.hostility), eligible_total));
+    r.set(&["polarisation", "echo_chamber"], polarisation::echo_chamber(&all_x, &graph.0.online));
+    r.set(&["trust"], per(total(|c| c.trust), eligible_total));
+    r.set(&["misinformation", "exposures_per_capita"], per(total(|c| c.misinformation), eligible_total));
+    r.set(&["misinformation", "believers"], per(total(|c| c.believers as f64), eligible_total));
+    r.set(&["ads", "impressions_per_capita"], per(total(|c| c.ads), eligible_total));
+    r.set(&["ads", "targeted_share"], per(total(|c| c.targeted), total(|c| c.ads)));
+    let (mut funds, mut attendees) = (0.0, 0.0);
+    for (party, l) in s.parties.iter().zip(&ledger.parties) {
+        r.set(&["ads", "spend", &party.name], l.spent);
+        funds += l.funds_raised;
+        attendees += l.attendees;
+    }
+    r.set(&["brokers", "revenue"], ledger.broker_revenue);
+    r.set(&["brokers", "profile_accuracy"], per(accuracy, eligible_total));
+    r.set(&["grassroots", "funds_raised"], funds);
+    r.set(&["grassroots", "attendees"], attendees);
+    for (cohort, c) in s.population.cohorts.iter().zip(&sums) {
+        let name = cohort.name.as_str();
+        let n = c.eligible as f64;
+        r.set(&["turnout_by_cohort", name], per(c.voters as f64, n));
+        r.set(&["misinformation", "exposures_per_capita_by_cohort", name], per(c.misinformation, n));
+        r.set(&["misinformation", "believers_by_cohort", name], per(c.believers as f64, n));
+        r.set(&["ads", "impressions_per_capita_by_cohort", name], per(c.ads, n));
+        log.cohorts.push(CohortRow {
+            replicate: params.replicate,
+            election: k,
+            year,
+            cohort: cohort.name.clone(),
+            eligible: c.eligible,
+            voters: c.voters,
+            turnout: per(c.voters as f64, n),
+            first_time_eligible: c.first_eligible,
+            first_time_voters: c.first_voters,
+            mean_ideology: per(c.ideology, n),
+            hostility: per(c.hostility, n),
+            trust: per(c.trust, n),
+            believers: per(c.believers as f64, n),
+            misinformation_per_capita: per(c.misinformation, n),
+            ads_per_capita: per(c.ads, n),
+            targeted_per_capita: per(c.targeted, n),
+        });
+    }
+    if clock.step + 1 == timetable.0.len() {
+        log.final_record = r.clone();
+    }
+    log.elections.push(r);
+}

@@ -1,0 +1,294 @@
+//! Phase 5, opinion and affect (DESIGN §2): social influence by the configured rule, read from
+//! the `Snapshot` so the result does not depend on iteration order, then the personal anchor
+//! (Friedkin–Johnsen), opinion noise (Pineda et al. 2009), and the decay of arousal, hostility,
+//! mobilisation and ad persuasion.
+//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `Ideology`, `Affect`,
+//! `Mobilisation`, `Persuasion`.
+
+use super::{Phase, decay_factor, stochastic_round};
+use crate::agents::*;
+use crate::scenario::{Influence, Rule};
+use crate::sim::network::SocialGraph;
+use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
+use crate::sim::rng::{self, tag};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::{Distribution as _, StandardNormal};
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems((social_influence, relax).chain().in_set(Phase::Opinion));
+}
+
+/// Days of political talk in a step: campaign days count fully, off-season days at the scenario's
+/// `offseason_activity`.
+#[inline]
+pub fn talk_days(influence: &Influence, clock: &Clock) -> f64 {
+    if clock.in_campaign() { clock.dt() } else { clock.dt() * influence.offseason_activity }
+}
+
+/// What one voter's social-influence update needs besides its own state.
+pub struct InfluenceContext<'a> {
+    /// The influence parameters.
+    pub influence: &'a Influence,
+    /// Neighbours' ideology from last step.
+    pub ideology: &'a [f32],
+    /// The network.
+    pub graph: &'a SocialGraph,
+    /// Days of political talk this step.
+    pub talk_days: f64,
+    /// Engagement ranking's extra weight on like-minded online partners (0: chronological).
+    pub like_minded: f64,
+    /// Guaranteed share of cross-cutting online partners (diverse-exposure mandate).
+    pub diverse: Option<f64>,
+}
+
+impl<'a> InfluenceContext<'a> {
+    /// The context for a scenario at a step.
+    pub fn new(s: &'a crate::scenario::Scenario, ideology: &'a [f32], graph: &'a SocialGraph, talk_days: f64) -> Self {
+        let like_minded = match s.platform.ranking {
+            crate::scenario::Ranking::Engagement { like_minded, .. } => like_minded,
+            crate::scenario::Ranking::Chronological => 0.0,
+        };
+        InfluenceContext {
+            influence: &s.influence,
+            ideology,
+            graph,
+            talk_days,
+            like_minded,
+            diverse: s.regulation.diverse_exposure,
+        }
+    }
+}
+
+/// New ideology of voter `id` after this step's social influence, anchor pull and noise.
+#[allow(clippy::too_many_arguments)]
+pub fn influenced_position(
+    ctx: &InfluenceContext,
+    id: u32,
+    own: Ideology,
+    arousal: f32,
+    hostility: f32,
+    stubbornness: f32,
+    openness: f32,
+    rng: &mut rng::StreamRng,
+) -> f32 {
+    let inf = ctx.influence;
+    let offline = ctx.graph.offline.neighbours(id);
+    let online = ctx.graph.online.neighbours(id);
+    let mut x = own.x;
+    let interactions = stochastic_round(inf.interactions_per_day * ctx.talk_days, rng.random::<f64>());
+    if interactions > 0 && !(offline.is_empty() && online.is_empty()) {
+        match inf.rule {
+            Rule::HegselmannKrause { epsilon } => {
+                // Synchronous HK: the mean of every neighbour within ε, self included.
+                let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
+                let (mut sum, mut count) = (f64::from(x), 1.0f64);
+                for &j in offline.iter().chain(online) {
+                    let xj = ctx.ideology[j as usize];
+                    if (xj - x).abs() <= eps {
+                        sum += f64::from(xj);
+                        count += 1.0;
+                    }
+                }
+                x = (sum / count) as f32;
+            }
+            Rule::Voter => {
+                let j = pick_neighbour(ctx, offline, online, x, rng);
+                x = ctx.ideology[j as usize];
+            }
+            Rule::BoundedConfidence { epsilon, mu } => {
+                let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
+                for _ in 0..interactions {
+                    let j = pick_neighbour(ctx, offline, online, x, rng);
+                    let d = ctx.ideology[j as usize] - x;
+                    if d.abs() < eps {
+                        x += mu as f32 * d;
+                    } else if let Some(r) = &inf.repulsion {
+                        if d.abs() > r.threshold as f32 {
+                            x -= (r.rate as f32) * hostility * d;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if stubbornness > 0.0 {
+        let pull = 1.0 - (1.0 - f64::from(stubbornness)).powf(ctx.talk_days);
+        x += pull as f32 * (own.anchor - x);
+    }
+    if inf.noise > 0.0 && ctx.talk_days > 0.0 {
+        let z: f64 = StandardNormal.sample(rng);
+        x += (inf.noise * ctx.talk_days.sqrt() * z) as f32;
+    }
+    x.clamp(-1.0, 1.0)
+}
+
+/// ε_i = ε (1 − narrowing · arousal): aroused voters listen to fewer people.
+#[inline]
+fn narrowed(epsilon: f64, narrowing: f64, arousal: f32) -> f32 {
+    (epsilon * (1.0 - narrowing * f64::from(arousal))) as f32
+}
+
+/// Attempts at drawing a partner of the wanted kind before settling for the last one drawn.
+const PARTNER_TRIES: usize = 4;
+
+/// A random neighbour: an offline tie with probability `offline_weight` when the voter has both.
+/// Online partners follow the feed: engagement ranking favours like-minded ones (each weighs
+/// `1 + like_minded` against 1, by rejection), and a diverse-exposure mandate makes a share of
+/// online partners cross-cutting.
+#[inline]
+fn pick_neighbour(ctx: &InfluenceContext, offline: &[u32], online: &[u32], x: f32, rng: &mut rng::StreamRng) -> u32 {
+    let use_offline = if offline.is_empty() {
+        false
+    } else if online.is_empty() {
+        true
+    } else {
+        rng.random::<f64>() < ctx.influence.offline_weight
+    };
+    if use_offline {
+        return offline[rng.random_range(0..offline.len())];
+    }
+    let alike = |j: u32| (ctx.ideology[j as usize] >= 0.0) == (x >= 0.0);
+    let want_cross = ctx.diverse.is_some_and(|d| rng.random::<f64>() < d);
+    let mut j = online[rng.random_range(0..online.len())];
+    for _ in 1..PARTNER_TRIES {
+        let accept =
+            if want_cross { !alike(j) } else { alike(j) || rng.random::<f64>() * (1.0 + ctx.like_minded) < 1.0 };
+        if accept {
+            break;
+        }
+        j = online[rng.random_range(0..online.len())];
+    }
+    j
+}
+
+/// Social influence for every voter, in parallel; each writes only its own ideology.
+pub fn social_influence(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    snapshot: Res<Snapshot>,
+    graph: Res<Graph>,
+    mut voters: Query<(&VoterId, &Traits, &Affect, &Civics, &mut Ideology)>,
+) {
+    let s = &*params.scenario;
+    let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock));
+    if ctx.talk_days <= 0.0 {
+        return;
+    }
+    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    voters.par_iter_mut().for_each(|(id, traits, affect, civics, mut ideology)| {
+        let mut rng = rng::stream(seed, replicate, tag::OPINION, u64::from(id.0), step);
+        let (arousal, hostility, stubborn) = (affect.arousal, affect.hostility, traits.stubbornness);
+        let x = influenced_position(&ctx, id.0, *ideology, arousal, hostility, stubborn, civics.openness, &mut rng);
+        ideology.bypass_change_detection().x = x;
+    });
+}
+
+/// Decay of arousal, hostility toward its resting level, mobilisation and ad persuasion.
+pub fn relax(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    mut voters: Query<(&mut Affect, &mut Mobilisation, &mut Persuasion)>,
+) {
+    let e = &params.scenario.effects;
+    let dt = clock.dt();
+    let arousal = decay_factor(dt, e.arousal_half_life_days);
+    let hostility = decay_factor(dt, e.hostility_half_life_days);
+    let mobilisation = decay_factor(dt, e.mobilisation_half_life_days);
+    let persuasion = decay_factor(dt, e.persuasion_half_life_days);
+    voters.par_iter_mut().for_each(|(mut affect, mut m, mut p)| {
+        let a = affect.bypass_change_detection();
+        a.arousal *= arousal;
+        a.hostility = a.hostility_rest + (a.hostility - a.hostility_rest) * hostility;
+        m.bypass_change_detection().0 *= mobilisation;
+        p.bypass_change_detection().0 *= persuasion;
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::network::Csr;
+
+    fn graph(n: usize, edges: &[(u32, u32)]) -> SocialGraph {
+        SocialGraph { online: Csr::from_undirected_edges(n, edges), offline: Csr::from_undirected_edges(n, &[]) }
+    }
+
+    fn influence(rule: Rule) -> Influence {
+        Influence { rule, ..Influence::default() }
+    }
+
+    fn step(inf: &Influence, graph: &SocialGraph, ideology: &[f32], id: u32, arousal: f32) -> f32 {
+        let ctx = InfluenceContext { influence: inf, ideology, graph, talk_days: 1.0, like_minded: 0.0, diverse: None };
+        let own = Ideology { x: ideology[id as usize], anchor: ideology[id as usize] };
+        influenced_position(
+            &ctx,
+            id,
+            own,
+            arousal,
+            0.0,
+            0.0,
+            1.0,
+            &mut rng::stream(1, 0, tag::OPINION, u64::from(id), 0),
+        )
+    }
+
+    #[test]
+    fn bounded_confidence_moves_toward_a_close_neighbour_by_mu() {
+        let g = graph(2, &[(0, 1)]);
+        let x = step(&influence(Rule::BoundedConfidence { epsilon: 0.5, mu: 0.25 }), &g, &[0.0, 0.4], 0, 0.0);
+        assert!((x - 0.1).abs() < 1e-6, "{x}");
+    }
+
+    #[test]
+    fn bounded_confidence_ignores_a_far_neighbour() {
+        let g = graph(2, &[(0, 1)]);
+        let x = step(&influence(Rule::BoundedConfidence { epsilon: 0.3, mu: 0.25 }), &g, &[0.0, 0.4], 0, 0.0);
+        assert_eq!(x, 0.0);
+    }
+
+    #[test]
+    fn arousal_narrows_the_confidence_bound() {
+        let g = graph(2, &[(0, 1)]);
+        let inf = Influence { emotion_narrowing: 0.5, ..influence(Rule::BoundedConfidence { epsilon: 0.5, mu: 0.25 }) };
+        assert_ne!(step(&inf, &g, &[0.0, 0.4], 0, 0.0), 0.0);
+        assert_eq!(step(&inf, &g, &[0.0, 0.4], 0, 1.0), 0.0, "ε shrinks to 0.25 < 0.4");
+    }
+
+    #[test]
+    fn voter_rule_copies_a_neighbour() {
+        let g = graph(2, &[(0, 1)]);
+        assert_eq!(step(&influence(Rule::Voter), &g, &[-0.7, 0.3], 0, 0.0), 0.3);
+    }
+
+    #[test]
+    fn hegselmann_krause_averages_neighbours_within_epsilon() {
+        let g = graph(4, &[(0, 1), (0, 2), (0, 3)]);
+        let x = step(&influence(Rule::HegselmannKrause { epsilon: 0.3 }), &g, &[0.0, 0.2, -0.2, 0.9], 0, 0.0);
+        assert!(x.abs() < 1e-6, "mean of 0, 0.2, -0.2 ignoring 0.9: {x}");
+    }
+
+    #[test]
+    fn stubbornness_pulls_back_to_the_anchor() {
+        let g = graph(2, &[]);
+        let inf = influence(Rule::Voter);
+        let ctx = InfluenceContext {
+            influence: &inf,
+            ideology: &[0.5, 0.0],
+            graph: &g,
+            talk_days: 1.0,
+            like_minded: 0.0,
+            diverse: None,
+        };
+        let own = Ideology { x: 0.5, anchor: 0.0 };
+        let x = influenced_position(&ctx, 0, own, 0.0, 0.0, 0.5, 1.0, &mut rng::stream(1, 0, tag::OPINION, 0, 0));
+        assert!((x - 0.25).abs() < 1e-6);
+    }
+
+    #[test]
+    fn isolated_voters_keep_their_opinion() {
+        let g = graph(2, &[]);
+        assert_eq!(step(&influence(Rule::BoundedConfidence { epsilon: 2.0, mu: 0.5 }), &g, &[0.3, -0.3], 0, 0.0), 0.3);
+    }
+}

@@ -1,0 +1,97 @@
+//! Phase 1 (policy side), the remedies the source recommends (DESIGN §1): media-literacy
+//! programmes that raise the literacy of named cohorts while they run and fade after (Guess et
+//! al. 2020), civic education that reaches young people before and at voting age and adds to the
+//! habit they start with (the Irish pupils in parliament; Denmark's youth campaign), and offline
+//! deliberation sessions mid-campaign that calm hostility and widen confidence bounds (Fishkin et
+//! al. 2021).
+//! Reads `Clock`, `RunParams`; writes each voter's own `Literacy`, `Civics`, `Affect`.
+
+use super::{Phase, decay_factor};
+use crate::agents::*;
+use crate::scenario::Scenario;
+use crate::sim::resources::{Clock, RunParams};
+use crate::sim::rng::{stream_key, tag, unit_f64};
+use bevy_ecs::prelude::*;
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems(
+        run_programmes
+            .in_set(Phase::Calendar)
+            .after(super::calendar::advance_clock)
+            .before(super::calendar::take_snapshot),
+    );
+}
+
+/// Youngest age at which civic education reaches pupils (the Irish example: 14–18).
+const CIVIC_MIN_AGE: f64 = 14.0;
+
+/// Indices of the cohorts a programme names (all when empty).
+fn covers(s: &Scenario, names: &[String], cohort: u8) -> bool {
+    names.is_empty() || names.iter().any(|n| s.population.cohorts.get(cohort as usize).is_some_and(|c| &c.name == n))
+}
+
+/// Apply the programmes in force to every voter.
+#[allow(clippy::type_complexity)]
+pub fn run_programmes(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    mut voters: Query<(&VoterId, &Demography, &VotingRecord, &mut Literacy, &mut Civics, &mut Affect)>,
+) {
+    let s = &*params.scenario;
+    let r = &s.regulation;
+    let Some(plan) = clock.plan else { return };
+    let year = clock.year;
+    let calendar_year = year.floor() as i32;
+    let dt = clock.dt();
+    let e = &s.effects;
+    let deliberation_day = plan.campaign.is_some() && plan.campaign_day == s.timeline.campaign_days / 2;
+    if r.media_literacy.is_empty() && r.civic_education.is_empty() && r.deliberation.is_none() {
+        return;
+    }
+    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let calm = decay_factor(dt, e.hostility_half_life_days);
+    voters.par_iter_mut().for_each(|(id, demo, record, mut literacy, mut civics, mut affect)| {
+        // Media literacy: the strongest programme running for the cohort, fading after it stops.
+        let mut active = 0.0f32;
+        let mut half_life = f64::INFINITY;
+        for p in r.media_literacy.iter().filter(|p| covers(s, &p.cohorts, demo.cohort)) {
+            half_life = half_life.min(p.half_life_days);
+            if (p.years.0..=p.years.1).contains(&calendar_year) {
+                active = active.max(p.boost as f32);
+            }
+        }
+        if half_life.is_finite() {
+            let l = literacy.bypass_change_detection();
+            l.boost = (l.boost * decay_factor(dt, half_life)).max(active).min(1.0 - l.base);
+        }
+        // Civic education: pupils of the named cohorts, not yet voters, aged 14 to voting age.
+        let age = year - f64::from(demo.born);
+        for (k, c) in r.civic_education.iter().enumerate() {
+            let in_years = (c.years.0..=c.years.1).contains(&calendar_year);
+            let pupil = (CIVIC_MIN_AGE..=f64::from(s.population.voting_age) + 1.0).contains(&age)
+                && record.eligible_elections == 0;
+            if in_years && pupil && civics.habit_boost == 0.0 && covers(s, &c.cohorts, demo.cohort) {
+                let u = unit_f64(stream_key(seed, replicate, tag::EVENTS, u64::from(id.0), 1 << 40 | k as u64));
+                if u < c.reach {
+                    civics.habit_boost = c.habit_boost as f32;
+                }
+            }
+        }
+        // Deliberation: a share of the named cohorts' voters meets mid-campaign.
+        if let Some(d) = &r.deliberation {
+            let c = civics.bypass_change_detection();
+            c.openness = 1.0 + (c.openness - 1.0) * calm;
+            let adult = age >= f64::from(s.population.voting_age);
+            if deliberation_day && adult && covers(s, &d.cohorts, demo.cohort) {
+                let u = unit_f64(stream_key(seed, replicate, tag::EVENTS, u64::from(id.0), step << 8 | 0xde));
+                if u < d.share {
+                    let a = affect.bypass_change_detection();
+                    a.hostility *= 1.0 - e.deliberation_calming as f32;
+                    a.hostility_rest *= 1.0 - 0.5 * e.deliberation_calming as f32;
+                    c.openness = 1.0 + e.deliberation_openness as f32;
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,542 @@
+//! Phase 3, targeting (DESIGN §2, §2.5): each campaign spends its daily budget on impressions.
+//! `Broadcast` impressions reach eligible voters at random (by cohort weight under `BasicOnly`);
+//! `Micro` campaigns score every eligible voter from the broker's estimated profile (true value
+//! plus noise shrinking with accuracy; psychometric and mood fields only where allowed) by their
+//! goal mix and cohort focus, and buy the best-scoring voters, in O(N) by selection rather than a
+//! sort. `MinAudience(n)` replaces individual scores by the mean score of segments of at least n
+//! real voters. Grassroots events pick their attendees here too.
+//! Reads `Snapshot`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`; writes
+//! `TargetingPlan`, `CampaignLedger` and each voter's own `AdInbox` and `Exposure`.
+
+use super::data_collection::BrokerMarket;
+use super::turnout::{self, TurnoutInputs};
+use super::{Phase, campaign_day, stochastic_round};
+use crate::agents::*;
+use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
+use crate::sim::resources::{Clock, RunParams, Snapshot, TurnoutModel, VoterTable};
+use crate::sim::rng::{self, tag};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_distr::{Distribution as _, Normal, Poisson};
+use rayon::prelude::*;
+
+/// Add this phase's systems.
+pub fn register(schedule: &mut Schedule) {
+    schedule.add_systems((plan_targeting, fill_inboxes).chain().in_set(Phase::Targeting).run_if(campaign_day));
+    schedule.add_systems(clear_inboxes.in_set(Phase::Targeting).run_if(not(campaign_day)));
+}
+
+/// Ideology distance over which a persuasive ad's pull reaches full strength.
+const PULL_RANGE: f32 = 0.2;
+/// Score margin scale for persuadable voters: voters within about this distance of switching.
+const PERSUADABLE_MARGIN: f64 = 0.2;
+/// Ideology bin width of `MinAudience` segments.
+const SEGMENT_BIN: f32 = 0.2;
+
+/// What a message asks of its recipient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// Move toward the sender.
+    Persuade = 0,
+    /// Turn out.
+    Mobilise = 1,
+    /// Stay home (aimed at opponents).
+    Demobilise = 2,
+}
+
+/// One campaign's purchases for today.
+#[derive(Clone, Debug, Default)]
+pub struct CampaignPlan {
+    /// Whether impressions are micro-targeted today.
+    pub micro: bool,
+    /// Micro: impressions each selected voter receives.
+    pub per_voter: u32,
+    /// Micro: who is selected (indexed by `VoterId`).
+    pub selected: Vec<bool>,
+    /// Micro: the message each selected voter gets.
+    pub message: Vec<u8>,
+    /// Broadcast: expected impressions per eligible voter, by cohort.
+    pub rate_by_cohort: Vec<f64>,
+    /// Grassroots attendees today (sorted `VoterId`s).
+    pub attendees: Vec<u32>,
+}
+
+/// Every campaign's plan for today.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TargetingPlan {
+    /// One per party, in scenario order.
+    pub campaigns: Vec<CampaignPlan>,
+}
+
+/// Money and reach of one party's current campaign, in real-world units.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartyLedger {
+    /// Money spent on ads and profiles.
+    pub spent: f64,
+    /// Money raised at grassroots events (added to the budget).
+    pub funds_raised: f64,
+    /// Grassroots attendees.
+    pub attendees: f64,
+    /// Profiles bought.
+    pub profiles: f64,
+}
+
+/// Campaign money for the current campaign.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct CampaignLedger {
+    /// One per party.
+    pub parties: Vec<PartyLedger>,
+    /// Revenue of the broker from profile sales, real-world money.
+    pub broker_revenue: f64,
+}
+
+/// Estimated profile of a voter, as a campaign with a broker profile sees it.
+struct Estimate {
+    ideology: f64,
+    accuracy: f64,
+}
+
+/// How attractive voter `i` is to party `p`, and which message it would get.
+#[allow(clippy::too_many_arguments)]
+fn score(
+    s: &Scenario,
+    p: usize,
+    i: usize,
+    est: &Estimate,
+    table: &VoterTable,
+    snapshot: &Snapshot,
+    model: &TurnoutModel,
+    market: &BrokerMarket,
+    positions: &[f64],
+    year: f64,
+) -> (f32, Message) {
+    let party = &s.parties[p];
+    let c = table.cohort[i] as usize;
+    let own = (est.ideology - party.position).abs();
+    let nearest_other = s
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(q, _)| *q != p)
+        .map(|(_, q)| (est.ideology - q.position).abs())
+        .fold(f64::INFINITY, f64::min);
+    let supporter = own <= nearest_other;
+    let margin = if nearest_other.is_finite() { (nearest_other - own).abs() } else { 1.0 };
+    let inputs = TurnoutInputs {
+        habit: f64::from(snapshot.habit[i]),
+        mobilisation: 0.0,
+        trust: f64::from(snapshot.trust[i]),
+        trust_mean: model.trust_mean[c],
+        arousal: 0.0,
+        distance: turnout::distance_to_nearest(est.ideology, positions),
+        age: year - f64::from(table.born[i]),
+    };
+    let propensity = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
+    let undecided_turnout = 4.0 * propensity * (1.0 - propensity);
+    let g = &party.campaign.goal;
+    let parts = [
+        g.persuade * (-margin / PERSUADABLE_MARGIN).exp(),
+        if supporter { g.mobilise * undecided_turnout } else { 0.0 },
+        if supporter { 0.0 } else { g.demobilise * undecided_turnout },
+    ];
+    let best = parts.iter().enumerate().fold((0, f64::MIN), |b, (k, &v)| if v > b.1 { (k, v) } else { b }).0;
+    let mut total: f64 = parts.iter().sum::<f64>() * focus(party, &s.population.cohorts[c].name);
+    if market.psychometric {
+        // Estimated reactivity: the true trait as far as the profile is accurate.
+        let r = est.accuracy * f64::from(table.reactivity[i]) + (1.0 - est.accuracy) * 0.5;
+        total *= 0.5 + r;
+    }
+    if market.mood {
+        total *= 1.0 + est.accuracy * f64::from(snapshot.arousal[i]);
+    }
+    let message = match best {
+        0 => Message::Persuade,
+        1 => Message::Mobilise,
+        _ => Message::Demobilise,
+    };
+    (total as f32, message)
+}
+
+/// Relative weight of a cohort for a party (default 1).
+fn focus(party: &Party, cohort: &str) -> f64 {
+    party.campaign.cohort_focus.get(cohort).copied().unwrap_or(1.0)
+}
+
+/// Whether a party micro-targets under the rules in force.
+pub fn micro_allowed(party: &Party, s: &Scenario) -> bool {
+    party.campaign.targeting == Targeting::Micro
+        && matches!(s.regulation.microtargeting, Microtargeting::Allowed | Microtargeting::MinAudience(_))
+}
+
+/// Replace individual scores by the mean of their segment when segments must hold at least
+/// `min_size` voters: finest segments are cohort × place × ideology bin, then cohort × place,
+/// then cohort, then everyone.
+fn segment_scores(scores: &mut [f32], table: &VoterTable, est_bin: &[u8], min_size: f64) {
+    let places = table.place.iter().copied().max().map_or(1, |p| p as usize + 1);
+    let cohorts = table.cohort_sizes.len();
+    let bins = (2.0 / SEGMENT_BIN).ceil() as usize + 1;
+    let keys: [Box<dyn Fn(usize) -> usize + Sync>; 3] = [
+        Box::new(|i| (table.cohort[i] as usize * places + table.place[i] as usize) * bins + est_bin[i] as usize),
+        Box::new(|i| table.cohort[i] as usize * places + table.place[i] as usize),
+        Box::new(|i| table.cohort[i] as usize),
+    ];
+    let sizes = [cohorts * places * bins, cohorts * places, cohorts];
+    let eligible = |i: usize| scores[i] >= 0.0;
+    let mut assigned = vec![false; scores.len()];
+    let mut result = vec![-1.0f32; scores.len()];
+    for (key, &n) in keys.iter().zip(&sizes) {
+        let mut sum = vec![0.0f64; n];
+        let mut count = vec![0.0f64; n];
+        let open: Vec<usize> = (0..scores.len()).filter(|&i| eligible(i) && !assigned[i]).collect();
+        for &i in &open {
+            sum[key(i)] += f64::from(scores[i]);
+            count[key(i)] += 1.0;
+        }
+        for i in open {
+            let k = key(i);
+            if count[k] >= min_size {
+                result[i] = (sum[k] / count[k]) as f32;
+                assigned[i] = true;
+            }
+        }
+    }
+    // Whatever is left is one segment: everyone not yet assigned.
+    let rest: Vec<usize> = (0..scores.len()).filter(|&i| eligible(i) && !assigned[i]).collect();
+    let mean = rest.iter().map(|&i| f64::from(scores[i])).sum::<f64>() / rest.len().max(1) as f64;
+    for i in rest {
+        result[i] = mean as f32;
+    }
+    scores.copy_from_slice(&result);
+}
+
+/// Plan today's purchases and grassroots events for every party; pay for them.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_targeting(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    table: Res<VoterTable>,
+    snapshot: Res<Snapshot>,
+    model: Res<TurnoutModel>,
+    market: Res<BrokerMarket>,
+    mut plan: ResMut<TargetingPlan>,
+    mut ledger: ResMut<CampaignLedger>,
+) {
+    let s = &*params.scenario;
+    let Some(day_plan) = clock.plan else { return };
+    let day = day_plan.campaign_day;
+    let days_left = f64::from(s.timeline.campaign_days - day);
+    let scale = params.scale;
+    let year = clock.year;
+    let n = table.len();
+    let eligible: Vec<bool> = (0..n).map(|i| turnout::eligible(s, table.born[i], year)).collect();
+    let eligible_count = eligible.iter().filter(|&&e| e).count();
+    if day == 0 {
+        *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
+    }
+    plan.campaigns.resize_with(s.parties.len(), CampaignPlan::default);
+    let e = &s.effects;
+    let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
+    for (p, party) in s.parties.iter().enumerate() {
+        let micro = micro_allowed(party, s) && market.broker.is_some();
+        let mut cp = CampaignPlan { micro, ..CampaignPlan::default() };
+        // Grassroots events today: attendees, tickets and mobilisation.
+        if let Some(g) = &party.campaign.grassroots {
+            cp.attendees =
+                grassroots_attendees(s, p, g, &table, &eligible, params.replicate, clock.step as u64, day, scale);
+            let real = cp.attendees.len() as f64 / scale;
+            ledger.parties[p].attendees += real;
+            ledger.parties[p].funds_raised += real * g.ticket;
+        }
+        // Profiles are bought once per campaign, for every eligible voter the broker holds.
+        if micro && day == 0 {
+            let profiled = (0..n).filter(|&i| eligible[i] && snapshot.footprint[i] > 0.0).count() as f64 / scale;
+            let cost = profiled * market.price_per_profile;
+            ledger.parties[p].profiles += profiled;
+            ledger.parties[p].spent += cost;
+            ledger.broker_revenue += cost;
+        }
+        let available = party.budget + ledger.parties[p].funds_raised;
+        let available = s.regulation.spending_cap.map_or(available, |cap| available.min(cap));
+        let spend = ((available - ledger.parties[p].spent) / days_left).max(0.0);
+        let cpm = if micro { e.cpm_targeted } else { e.cpm_broadcast };
+        let impressions = spend / cpm * 1000.0 * scale;
+        ledger.parties[p].spent += spend;
+        if eligible_count == 0 || impressions <= 0.0 {
+            cp.rate_by_cohort = vec![0.0; s.population.cohorts.len()];
+            plan.campaigns[p] = cp;
+            continue;
+        }
+        if micro {
+            let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+            let noise = e.profile_noise;
+            let scored: Vec<(f32, u8, u8)> = (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    if !eligible[i] {
+                        return (-1.0, 0, 0);
+                    }
+                    let accuracy = f64::from(market.accuracy(snapshot.footprint[i]));
+                    let mut rng = rng::stream(seed, replicate, tag::TARGETING, i as u64, step * 64 + p as u64);
+                    let sd = noise * (1.0 - accuracy);
+                    let error = if sd > 0.0 { Normal::new(0.0, sd).map_or(0.0, |d| d.sample(&mut rng)) } else { 0.0 };
+                    let est =
+                        Estimate { ideology: (f64::from(snapshot.ideology[i]) + error).clamp(-1.0, 1.0), accuracy };
+                    let (sc, m) = score(s, p, i, &est, &table, &snapshot, &model, &market, &positions, year);
+                    let bin = ((est.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
+                    (sc.max(0.0), m as u8, bin)
+                })
+                .collect();
+            let mut scores: Vec<f32> = scored.iter().map(|t| t.0).collect();
+            cp.message = scored.iter().map(|t| t.1).collect();
+            if let Microtargeting::MinAudience(min) = s.regulation.microtargeting {
+                let bins: Vec<u8> = scored.iter().map(|t| t.2).collect();
+                segment_scores(&mut scores, &table, &bins, min as f64 * scale);
+            }
+            let wanted = (impressions.round() as usize).max(1);
+            let voters = wanted.min(eligible_count);
+            cp.per_voter = (wanted as f64 / voters as f64).round().max(1.0) as u32;
+            cp.selected = select_top(&scores, voters);
+        } else {
+            let cohorts = s.population.cohorts.len();
+            let mut eligible_by_cohort = vec![0.0f64; cohorts];
+            for i in (0..n).filter(|&i| eligible[i]) {
+                eligible_by_cohort[table.cohort[i] as usize] += 1.0;
+            }
+            // Broadcast reaches everyone alike; basic targeting (cohort and place) follows the
+            // campaign's cohort focus.
+            let basic = party.campaign.targeting == Targeting::Micro
+                && s.regulation.microtargeting == Microtargeting::BasicOnly;
+            let weight: Vec<f64> =
+                s.population.cohorts.iter().map(|c| if basic { focus(party, &c.name) } else { 1.0 }).collect();
+            let mass: f64 = weight.iter().zip(&eligible_by_cohort).map(|(w, n)| w * n).sum();
+            cp.rate_by_cohort = weight.iter().map(|w| if mass > 0.0 { impressions * w / mass } else { 0.0 }).collect();
+        }
+        plan.campaigns[p] = cp;
+    }
+}
+
+/// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time.
+pub fn select_top(scores: &[f32], k: usize) -> Vec<bool> {
+    let mut selected = vec![false; scores.len()];
+    let mut order: Vec<(f32, u32)> =
+        scores.iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| (s, i as u32)).collect();
+    let k = k.min(order.len());
+    if k == 0 {
+        return selected;
+    }
+    let by_rank = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if k < order.len() {
+        order.select_nth_unstable_by(k - 1, by_rank);
+    }
+    for &(_, i) in &order[..k] {
+        selected[i as usize] = true;
+    }
+    selected
+}
+
+/// Attendees of the party's events held today: eligible voters of the event's place (and the
+/// named cohorts), each attending with probability attendees / pool.
+#[allow(clippy::too_many_arguments)]
+fn grassroots_attendees(
+    s: &Scenario,
+    p: usize,
+    g: &crate::scenario::Grassroots,
+    table: &VoterTable,
+    eligible: &[bool],
+    replicate: u32,
+    step: u64,
+    day: u32,
+    scale: f64,
+) -> Vec<u32> {
+    let days = s.timeline.campaign_days;
+    let places = g.places.min(s.population.places).max(1);
+    // Events are spread evenly over the campaign; event e is held in place e mod places.
+    let events_today: Vec<u32> = (0..g.events)
+        .filter(|&e| (u64::from(e) * 2 + 1) * u64::from(days) / (2 * u64::from(g.events)) == u64::from(day))
+        .collect();
+    if events_today.is_empty() {
+        return Vec::new();
+    }
+    let cohorts: Vec<usize> = if g.cohorts.is_empty() {
+        (0..s.population.cohorts.len()).collect()
+    } else {
+        g.cohorts.iter().filter_map(|name| s.population.cohorts.iter().position(|c| &c.name == name)).collect()
+    };
+    let mut attendees = Vec::new();
+    for e in events_today {
+        let place = (e % places) as u16;
+        let pool: Vec<u32> = (0..table.len())
+            .filter(|&i| eligible[i] && table.place[i] == place && cohorts.contains(&(table.cohort[i] as usize)))
+            .map(|i| i as u32)
+            .collect();
+        if pool.is_empty() {
+            continue;
+        }
+        let mut rng = rng::stream(s.seed, replicate, tag::EVENTS, u64::from(e), step * 64 + p as u64);
+        let wanted = stochastic_round(f64::from(g.attendees) * scale, rng.random::<f64>()).min(pool.len() as u32);
+        // A deterministic sample without replacement: partial Fisher–Yates over the pool.
+        let mut pool = pool;
+        for k in 0..wanted as usize {
+            let j = rng.random_range(k..pool.len());
+            pool.swap(k, j);
+        }
+        attendees.extend_from_slice(&pool[..wanted as usize]);
+    }
+    attendees.sort_unstable();
+    attendees.dedup();
+    attendees
+}
+
+/// Each voter collects today's impressions and contacts into its own inbox.
+#[allow(clippy::type_complexity)]
+pub fn fill_inboxes(
+    params: Res<RunParams>,
+    clock: Res<Clock>,
+    plan: Res<TargetingPlan>,
+    market: Res<BrokerMarket>,
+    mut voters: Query<(
+        &VoterId,
+        &Demography,
+        &Traits,
+        &Ideology,
+        &Persuasion,
+        &DataFootprint,
+        &mut AdInbox,
+        &mut Exposure,
+    )>,
+) {
+    let s = &*params.scenario;
+    let e = &s.effects;
+    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let year = clock.year;
+    let plan = &*plan;
+    let market = &*market;
+    voters.par_iter_mut().for_each(|(id, demo, traits, ideology, persuasion, footprint, mut inbox, mut exposure)| {
+        let i = id.0 as usize;
+        let mut new = AdInbox::default();
+        if turnout::eligible(s, demo.born, year) {
+            let mut rng = rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63);
+            let x = ideology.x + persuasion.0;
+            let accuracy = market.accuracy(footprint.0);
+            for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
+                let (count, targeted, fixed_message) = if cp.micro {
+                    if cp.selected.get(i).copied().unwrap_or(false) {
+                        (cp.per_voter, true, Some(cp.message[i]))
+                    } else {
+                        (0, false, None)
+                    }
+                } else {
+                    let rate = cp.rate_by_cohort.get(demo.cohort as usize).copied().unwrap_or(0.0);
+                    let n = if rate > 0.0 { Poisson::new(rate).map_or(0.0, |d| d.sample(&mut rng)) as u32 } else { 0 };
+                    (n, false, None)
+                };
+                if cp.attendees.binary_search(&id.0).is_ok() {
+                    new.contact += e.face_to_face_mobilisation as f32;
+                }
+                if count == 0 {
+                    continue;
+                }
+                let matched = if targeted {
+                    1.0 + e.targeting_premium as f32 * accuracy
+                        + if market.psychometric {
+                            e.psychometric_premium as f32 * accuracy * traits.reactivity
+                        } else {
+                            0.0
+                        }
+                } else {
+                    1.0
+                };
+                let direction = ((party.position as f32 - x) / PULL_RANGE).clamp(-1.0, 1.0);
+                let g = &party.campaign.goal;
+                let total_goal = g.persuade + g.mobilise + g.demobilise;
+                for _ in 0..count {
+                    let message = match fixed_message {
+                        Some(m) => m,
+                        None => {
+                            let u = rng.random::<f64>() * total_goal;
+                            if u < g.persuade {
+                                0
+                            } else if u < g.persuade + g.mobilise {
+                                1
+                            } else {
+                                2
+                            }
+                        }
+                    };
+                    let u = rng.random::<f64>();
+                    let (fear, hate) = (
+                        u < party.campaign.tone.fear,
+                        u >= party.campaign.tone.fear && u < party.campaign.tone.fear + party.campaign.tone.hate,
+                    );
+                    // Disclosure makes targeted fear and hate ads less credible.
+                    let credibility = if targeted && (fear || hate) && s.regulation.ad_transparency {
+                        e.transparency_credibility as f32
+                    } else {
+                        1.0
+                    };
+                    match message {
+                        0 => new.pull += matched * credibility * direction,
+                        1 => new.mobilise += matched * credibility,
+                        _ => {
+                            new.mobilise -= matched * credibility;
+                            new.negative += 1.0;
+                        }
+                    }
+                    new.fear += credibility * f32::from(u8::from(fear));
+                    new.hate += credibility * f32::from(u8::from(hate));
+                }
+                new.impressions += count as f32;
+                if targeted {
+                    new.targeted += count as f32;
+                }
+            }
+        }
+        exposure.ads += new.impressions;
+        exposure.targeted += new.targeted;
+        *inbox = new;
+    });
+}
+
+/// Off season: no campaign messages.
+pub fn clear_inboxes(mut voters: Query<&mut AdInbox>) {
+    voters.par_iter_mut().for_each(|mut inbox| {
+        if *inbox != AdInbox::default() {
+            *inbox = AdInbox::default();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_top_picks_the_highest_scores_and_breaks_ties_by_id() {
+        let selected = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2);
+        assert_eq!(selected, vec![false, true, false, true, false]);
+        let selected = select_top(&[0.5, 0.5, 0.5], 2);
+        assert_eq!(selected, vec![true, true, false]);
+    }
+
+    #[test]
+    fn select_top_never_picks_zero_scores() {
+        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3), vec![false, false, true]);
+    }
+
+    #[test]
+    fn segments_smaller_than_the_minimum_are_merged() {
+        let table = VoterTable {
+            cohort: vec![0, 0, 0, 0],
+            place: vec![0, 0, 1, 1],
+            born: vec![1980.0; 4],
+            reactivity: vec![0.5; 4],
+            cohort_sizes: vec![4],
+        };
+        let mut scores = vec![1.0, 0.0, 0.0, 0.0];
+        segment_scores(&mut scores, &table, &[0, 0, 0, 0], 2.0);
+        assert_eq!(scores, vec![0.5, 0.5, 0.0, 0.0], "each place holds two voters: segments are places");
+        let mut scores = vec![1.0, 0.0, 0.0, 0.0];
+        segment_scores(&mut scores, &table, &[0, 0, 0, 0], 4.0);
+        assert_eq!(scores, vec![0.25; 4]);
+    }
+}

@@ -1,0 +1,117 @@
+//! The simulation: building a replicate's world (voters, network, resources) and running its
+//! schedule through the timetable. Reads a validated scenario; returns the replicate's metrics.
+
+pub mod network;
+pub mod population;
+pub mod resources;
+pub mod rng;
+pub mod timeline;
+
+use crate::metrics::MetricsLog;
+use crate::phases;
+use crate::phases::data_collection::BrokerMarket;
+use crate::phases::targeting::{CampaignLedger, TargetingPlan};
+use crate::scenario::Scenario;
+use bevy_ecs::prelude::*;
+use bevy_tasks::{ComputeTaskPool, TaskPoolBuilder};
+use network::{NetworkParams, NodeAttrs};
+use resources::*;
+use std::sync::Arc;
+
+/// Size the process-wide thread pools (bevy's compute pool and rayon's global pool). The first
+/// call wins; later calls keep the existing pools. Results do not depend on the thread count.
+pub fn init_threads(threads: usize) {
+    let threads = threads.max(1);
+    ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(threads).build());
+    // An error means rayon's pool already exists, which is fine.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+}
+
+/// A replicate's world and schedule, ready to step.
+pub struct Simulation {
+    /// The ECS world.
+    pub world: World,
+    schedule: Schedule,
+    steps: usize,
+}
+
+impl Simulation {
+    /// Build replicate `replicate` of a scenario: sample voters, generate the network, calibrate
+    /// turnout, insert resources and the schedule.
+    pub fn new(scenario: Arc<Scenario>, replicate: u32) -> Simulation {
+        // Tests and library users may not have sized the pools; default to all cores.
+        ComputeTaskPool::get_or_init(|| TaskPoolBuilder::default().build());
+        let s = &*scenario;
+        let mut electorate = population::sample(s, replicate);
+        let market = BrokerMarket::new(s);
+        for v in &mut electorate.voters {
+            v.footprint.0 = market.steady_footprint(v.traits.media_diet, v.traits.consent);
+        }
+        let mut table = VoterTable {
+            cohort: electorate.voters.iter().map(|v| v.demography.cohort).collect(),
+            place: electorate.voters.iter().map(|v| v.demography.place).collect(),
+            born: electorate.voters.iter().map(|v| v.demography.born).collect(),
+            reactivity: electorate.voters.iter().map(|v| v.traits.reactivity).collect(),
+            cohort_sizes: vec![0; s.population.cohorts.len()],
+        };
+        for &c in &table.cohort {
+            table.cohort_sizes[c as usize] += 1;
+        }
+        let places: Vec<u16> = electorate.voters.iter().map(|v| v.demography.place).collect();
+        let ideology: Vec<f32> = electorate.voters.iter().map(|v| v.ideology.x).collect();
+        let net = &s.network;
+        let graph = network::generate(
+            &NetworkParams {
+                mean_degree: net.mean_degree,
+                homophily: net.homophily,
+                locality: net.locality,
+                offline_share: net.offline_share,
+            },
+            &NodeAttrs { place: &places, ideology: &ideology, places: s.population.places as usize },
+            s.seed,
+            replicate,
+        );
+        let n = electorate.voters.len();
+        let mut world = World::new();
+        world.spawn_batch(electorate.voters);
+        let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
+        let timetable = timeline::plan(&s.timeline);
+        let steps = timetable.len();
+        world.insert_resource(RunParams { scenario: scenario.clone(), replicate, scale });
+        world.insert_resource(Clock::default());
+        world.insert_resource(Timetable(timetable));
+        world.insert_resource(Graph(graph));
+        world.insert_resource(Snapshot::new(n));
+        world.insert_resource(electorate.turnout);
+        world.insert_resource(table);
+        world.insert_resource(market);
+        world.insert_resource(TargetingPlan::default());
+        world.insert_resource(CampaignLedger::default());
+        world.insert_resource(MetricsLog::default());
+        Simulation { world, schedule: phases::build_schedule(), steps }
+    }
+
+    /// Number of steps in the run.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Simulate one step.
+    pub fn step(&mut self) {
+        self.schedule.run(&mut self.world);
+    }
+
+    /// Simulate every step, calling `on_step` after each, and return the metrics.
+    pub fn run(mut self, mut on_step: impl FnMut()) -> MetricsLog {
+        for _ in 0..self.steps {
+            self.step();
+            on_step();
+        }
+        self.world.remove_resource::<MetricsLog>().unwrap_or_default()
+    }
+}
+
+/// Run one replicate to the end.
+pub fn run_replicate(scenario: Arc<Scenario>, replicate: u32, on_step: impl FnMut()) -> MetricsLog {
+    Simulation::new(scenario, replicate).run(on_step)
+}

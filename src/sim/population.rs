@@ -1,0 +1,220 @@
+//! Drawing the electorate (DESIGN §2): cohorts by share, traits from their distributions, places,
+//! birth dates, consent, and a voting history before the run that seeds each voter's habit; then
+//! the per-cohort turnout intercepts solved over the sampled voters.
+//! Reads the scenario; returns the voters' starting components and the turnout model.
+
+use super::resources::TurnoutModel;
+use super::rng::{self, tag};
+use crate::agents::*;
+use crate::phases::turnout::{self, TurnoutInputs};
+use crate::scenario::{Cohort, DataBrokers, Distribution, Scenario};
+use rand::RngExt;
+use rand_distr::{Beta, Distribution as _, Normal};
+
+/// Concentration of the latent voting propensity around the cohort's baseline turnout before the
+/// run: low values make most people habitual voters or habitual abstainers (Fowler 2006).
+const PAST_PROPENSITY_CONCENTRATION: f64 = 2.0;
+
+/// Literacy's effect on opting in to data collection: the most literate voters opt in half as
+/// often as the least (assumption: privacy-aware users refuse consent more; direction as in
+/// surveys of cookie-banner behaviour, magnitude not established).
+const CONSENT_LITERACY_SLOPE: f64 = 0.5;
+
+/// Number of voters in each cohort: shares rounded by largest remainder so they sum to `size`.
+pub fn cohort_sizes(cohorts: &[Cohort], size: u64) -> Vec<u64> {
+    let exact: Vec<f64> = cohorts.iter().map(|c| c.share * size as f64).collect();
+    let mut counts: Vec<u64> = exact.iter().map(|e| e.floor() as u64).collect();
+    let mut remaining = size.saturating_sub(counts.iter().sum());
+    let mut order: Vec<usize> = (0..cohorts.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().cycle().take(cohorts.len() * 2) {
+        if remaining == 0 {
+            break;
+        }
+        counts[i] += 1;
+        remaining -= 1;
+    }
+    counts
+}
+
+/// Draw from a trait distribution and clamp to [lo, hi]; `Beta` is mapped onto [lo, hi].
+fn draw(d: &Distribution, lo: f64, hi: f64, rng: &mut rng::StreamRng) -> f32 {
+    let v = match *d {
+        Distribution::Fixed(v) => v,
+        Distribution::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+        Distribution::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |n| n.sample(rng)),
+        Distribution::Beta { a, b } => lo + (hi - lo) * Beta::new(a, b).map_or(0.5, |n| n.sample(rng)),
+    };
+    v.clamp(lo, hi) as f32
+}
+
+/// The sampled electorate.
+pub struct Electorate {
+    /// One bundle per voter, in `VoterId` order.
+    pub voters: Vec<VoterBundle>,
+    /// Calibrated intercepts.
+    pub turnout: TurnoutModel,
+}
+
+/// Sample every voter of replicate `replicate` and calibrate turnout.
+pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
+    let sizes = cohort_sizes(&s.population.cohorts, s.population.size);
+    let places = s.population.places.max(1);
+    let first_year = f64::from(s.timeline.start_year);
+    let voting_age = f64::from(s.population.voting_age);
+    let habit = &s.turnout.habit;
+    let opt_in = match s.regulation.data_brokers {
+        DataBrokers::Consent { opt_in } => opt_in,
+        _ => 1.0,
+    };
+    let mut voters = Vec::with_capacity(s.population.size as usize);
+    let mut id = 0u32;
+    for (c, (cohort, &n)) in s.population.cohorts.iter().zip(&sizes).enumerate() {
+        let stubbornness = cohort.stubbornness.unwrap_or(s.influence.stubbornness) as f32;
+        for _ in 0..n {
+            let mut rng = rng::stream(s.seed, replicate, tag::POPULATION, u64::from(id), 0);
+            let born = cohort.born.0 as f64 + (cohort.born.1 - cohort.born.0 + 1) as f64 * rng.random::<f64>();
+            let place = rng.random_range(0..places) as u16;
+            let x = draw(&cohort.ideology, -1.0, 1.0, &mut rng);
+            let literacy = draw(&cohort.literacy, 0.0, 1.0, &mut rng);
+            let trust = draw(&cohort.trust, 0.0, 1.0, &mut rng);
+            let reactivity = draw(&cohort.reactivity, 0.0, 1.0, &mut rng);
+            let hostility = draw(&cohort.hostility, 0.0, 1.0, &mut rng);
+            let consent_p = opt_in * (1.0 - CONSENT_LITERACY_SLOPE * (f64::from(literacy) - 0.5));
+            let consent = rng.random::<f64>() < consent_p.clamp(0.0, 1.0);
+            // Voting history before the run: elections at first_year − k·years_between, k ≥ 1.
+            let years_eligible = first_year - (born + voting_age);
+            let past = if years_eligible > 0.0 {
+                ((years_eligible / f64::from(s.timeline.years_between)).floor() as u32).min(15)
+            } else {
+                0
+            };
+            let mean = cohort.baseline_turnout;
+            let propensity =
+                Beta::new(mean * PAST_PROPENSITY_CONCENTRATION, (1.0 - mean) * PAST_PROPENSITY_CONCENTRATION)
+                    .map_or(mean, |b| b.sample(&mut rng));
+            let (mut h, mut votes) = (0.0f64, 0u8);
+            for k in 0..past {
+                let voted = rng.random::<f64>() < propensity;
+                let gain = if k < habit.first_elections { habit.first_elections_gain } else { habit.gain };
+                h = habit.decay * h + if voted { gain } else { 0.0 };
+                votes += u8::from(voted);
+            }
+            voters.push(VoterBundle {
+                id: VoterId(id),
+                demography: Demography { cohort: c as u8, place, born: born as f32 },
+                traits: Traits { reactivity, media_diet: cohort.media_diet as f32, stubbornness, consent },
+                ideology: Ideology { x, anchor: x },
+                persuasion: Persuasion(0.0),
+                affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },
+                trust: Trust(trust),
+                literacy: Literacy { base: literacy, boost: 0.0 },
+                belief: Belief(0.0),
+                habit: Habit(h as f32),
+                mobilisation: Mobilisation(0.0),
+                footprint: DataFootprint(0.0),
+                record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
+                ads: AdInbox::default(),
+                feed: FeedInbox::default(),
+                exposure: Exposure::default(),
+                civics: Civics::default(),
+            });
+            id += 1;
+        }
+    }
+    let turnout = calibrate(s, &voters);
+    Electorate { voters, turnout }
+}
+
+/// Solve each cohort's intercept over its voters eligible at the first election, at rest (no
+/// campaign contact, no arousal), so expected turnout equals `baseline_turnout`.
+fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
+    let cohorts = s.population.cohorts.len();
+    let mut trust_sum = vec![0.0f64; cohorts];
+    let mut count = vec![0usize; cohorts];
+    for v in voters {
+        trust_sum[v.demography.cohort as usize] += f64::from(v.trust.0);
+        count[v.demography.cohort as usize] += 1;
+    }
+    let trust_mean: Vec<f64> =
+        trust_sum.iter().zip(&count).map(|(s, &n)| if n > 0 { s / n as f64 } else { 0.5 }).collect();
+    let election_year = f64::from(s.timeline.start_year);
+    let positions: Vec<f64> = s.parties.iter().map(|p| p.position).collect();
+    let mut rest: Vec<Vec<f64>> = vec![Vec::new(); cohorts];
+    for v in voters {
+        let c = v.demography.cohort as usize;
+        let age = election_year - f64::from(v.demography.born);
+        if age < f64::from(s.population.voting_age) {
+            continue;
+        }
+        let inputs = TurnoutInputs {
+            habit: f64::from(v.habit.0),
+            mobilisation: 0.0,
+            trust: f64::from(v.trust.0),
+            trust_mean: trust_mean[c],
+            arousal: 0.0,
+            distance: turnout::distance_to_nearest(f64::from(v.ideology.x), &positions),
+            age,
+        };
+        rest[c].push(turnout::logit_without_intercept(&s.turnout, &inputs));
+    }
+    let intercept = s
+        .population
+        .cohorts
+        .iter()
+        .zip(&rest)
+        .map(|(cohort, r)| turnout::solve_intercept(cohort.baseline_turnout, r))
+        .collect();
+    TurnoutModel { intercept, trust_mean }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario() -> Scenario {
+        ron::from_str("Scenario(name: \"t\", population: Population(size: 2000))").unwrap()
+    }
+
+    #[test]
+    fn cohort_sizes_sum_to_the_population() {
+        let s = scenario();
+        let sizes = cohort_sizes(&s.population.cohorts, 1001);
+        assert_eq!(sizes.iter().sum::<u64>(), 1001);
+    }
+
+    #[test]
+    fn traits_stay_in_range_and_ids_are_dense() {
+        let e = sample(&scenario(), 0);
+        assert_eq!(e.voters.len(), 2000);
+        for (i, v) in e.voters.iter().enumerate() {
+            assert_eq!(v.id.0 as usize, i);
+            assert!((-1.0..=1.0).contains(&v.ideology.x));
+            assert!((0.0..=1.0).contains(&v.trust.0) && (0.0..=1.0).contains(&v.literacy.base));
+            assert!(v.demography.place < 10);
+        }
+    }
+
+    #[test]
+    fn sampling_is_reproducible_and_replicates_differ() {
+        let s = scenario();
+        let a = sample(&s, 0);
+        let b = sample(&s, 0);
+        let c = sample(&s, 1);
+        assert_eq!(
+            a.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>(),
+            b.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>()
+        );
+        assert_ne!(a.voters[0].ideology.x, c.voters[0].ideology.x);
+    }
+
+    #[test]
+    fn older_voters_carry_more_habit() {
+        let e = sample(&scenario(), 0);
+        let mean_habit = |c: u8| {
+            let hs: Vec<f32> = e.voters.iter().filter(|v| v.demography.cohort == c).map(|v| v.habit.0).collect();
+            hs.iter().sum::<f32>() / hs.len() as f32
+        };
+        assert!(mean_habit(3) > mean_habit(0));
+    }
+}

@@ -1,0 +1,144 @@
+//! World resources shared by the phase systems: the run's parameters, the clock, the social
+//! graph, the previous step's snapshot and the calibrated turnout model.
+
+use super::network::SocialGraph;
+use super::timeline::StepPlan;
+use crate::scenario::Scenario;
+use bevy_ecs::prelude::*;
+use std::sync::Arc;
+
+/// The scenario being simulated and which replicate this world is.
+#[derive(Resource, Clone, Debug)]
+pub struct RunParams {
+    /// The validated scenario.
+    pub scenario: Arc<Scenario>,
+    /// Replicate index: the second coordinate of every random stream.
+    pub replicate: u32,
+    /// Simulated voters per real-world voter (`size / represents`, or 1).
+    pub scale: f64,
+}
+
+impl RunParams {
+    /// The seed of every stream.
+    #[inline]
+    pub fn seed(&self) -> u64 {
+        self.scenario.seed
+    }
+}
+
+/// Where the run is in time.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Clock {
+    /// Index of the current step in the timetable (the step being simulated).
+    pub step: usize,
+    /// The current step's plan.
+    pub plan: Option<StepPlan>,
+    /// Fractional calendar year at the end of the current step.
+    pub year: f64,
+    /// Elections held so far.
+    pub elections_held: usize,
+}
+
+impl Clock {
+    /// Length of the current step in days.
+    #[inline]
+    pub fn dt(&self) -> f64 {
+        self.plan.map_or(0.0, |p| p.dt)
+    }
+
+    /// Whether the current step is a campaign day.
+    #[inline]
+    pub fn in_campaign(&self) -> bool {
+        self.plan.is_some_and(|p| p.campaign.is_some())
+    }
+
+    /// The election held at the end of this step, if any.
+    #[inline]
+    pub fn election(&self) -> Option<usize> {
+        self.plan.and_then(|p| p.election)
+    }
+}
+
+/// The whole timetable.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Timetable(pub Vec<StepPlan>);
+
+/// The social network.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Graph(pub SocialGraph);
+
+/// Last step's per-voter state that neighbours and campaigns read, as flat arrays indexed by
+/// `VoterId` (double buffering: systems read this and write only their own voter's components).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Snapshot {
+    /// Ideology x.
+    pub ideology: Vec<f32>,
+    /// Arousal.
+    pub arousal: Vec<f32>,
+    /// Hostility.
+    pub hostility: Vec<f32>,
+    /// Mobilisation received directly from face-to-face contact last step (for contagion).
+    pub contact: Vec<f32>,
+    /// Turnout habit stock.
+    pub habit: Vec<f32>,
+    /// Trust.
+    pub trust: Vec<f32>,
+    /// Data footprint held by brokers.
+    pub footprint: Vec<f32>,
+    /// Belief in misinformation.
+    pub belief: Vec<f32>,
+}
+
+impl Snapshot {
+    /// A snapshot for `n` voters, all zeros.
+    pub fn new(n: usize) -> Snapshot {
+        Snapshot {
+            ideology: vec![0.0; n],
+            arousal: vec![0.0; n],
+            hostility: vec![0.0; n],
+            contact: vec![0.0; n],
+            habit: vec![0.0; n],
+            trust: vec![0.0; n],
+            footprint: vec![0.0; n],
+            belief: vec![0.0; n],
+        }
+    }
+}
+
+/// Per-voter facts that never change during a run, as flat arrays indexed by `VoterId`, for
+/// the phases that scan the whole electorate (targeting, events).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct VoterTable {
+    /// Cohort index.
+    pub cohort: Vec<u8>,
+    /// Place.
+    pub place: Vec<u16>,
+    /// Birth date, fractional year.
+    pub born: Vec<f32>,
+    /// Reactivity.
+    pub reactivity: Vec<f32>,
+    /// Voters per cohort.
+    pub cohort_sizes: Vec<u64>,
+}
+
+impl VoterTable {
+    /// Number of voters.
+    pub fn len(&self) -> usize {
+        self.cohort.len()
+    }
+
+    /// Whether there are no voters.
+    pub fn is_empty(&self) -> bool {
+        self.cohort.is_empty()
+    }
+}
+
+/// Calibrated turnout intercepts.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct TurnoutModel {
+    /// Logit intercept β0 per cohort, solved so that expected first-election turnout without
+    /// campaigning equals the cohort's `baseline_turnout`.
+    pub intercept: Vec<f64>,
+    /// Mean starting trust per cohort (trust enters turnout relative to it).
+    pub trust_mean: Vec<f64>,
+}

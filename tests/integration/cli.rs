@@ -1,0 +1,158 @@
+//! The command line: bad input gives exit 2 with a located message and writes nothing; a good run
+//! writes the results folder.
+
+use super::common::*;
+use std::fs;
+
+fn bad_input(scenario_text: &str, extra: &[&str]) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.ron"), scenario_text).unwrap();
+    let mut args = vec!["run", "bad.ron", "--quiet", "--out", "out"];
+    args.extend_from_slice(extra);
+    let o = votelab(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "nothing may be written on bad input");
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "only the scenario file remains: {leftovers:?}");
+    (stderr(&o), dir)
+}
+
+#[test]
+fn a_typo_in_a_field_name_is_located_and_corrected() {
+    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    netwrok: Network(),\n)\n", &[]);
+    assert!(err.contains("bad.ron:3:5"), "{err}");
+    assert!(err.contains("did you mean `network`?"), "{err}");
+}
+
+#[test]
+fn a_wrong_type_names_the_field_and_line() {
+    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    seed: \"forty-two\",\n)\n", &[]);
+    assert!(err.contains("bad.ron:3:"), "{err}");
+    assert!(err.contains("`seed`"), "{err}");
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let (err, _d) = bad_input("Scenario(\n    name: \"x\"\n    seed: 3,\n)\n", &[]);
+    assert!(err.contains("bad.ron:"), "{err}");
+    assert!(err.contains(":3:") || err.contains(":2:"), "{err}");
+}
+
+#[test]
+fn shares_that_do_not_sum_to_one_are_refused() {
+    let text = r#"Scenario(
+    name: "x",
+    population: Population(cohorts: [
+        Cohort(name: "Old", born: (1940, 1980), share: 0.5),
+        Cohort(name: "Young", born: (1981, 2005), share: 0.6),
+    ]),
+)"#;
+    let (err, _d) = bad_input(text, &[]);
+    assert!(err.contains("population.cohorts"), "{err}");
+    assert!(err.contains("sum to 1.1"), "{err}");
+    assert!(err.contains("bad.ron:3:"), "{err}");
+}
+
+#[test]
+fn an_unknown_cohort_name_gets_a_suggestion() {
+    let text = r#"Scenario(
+    name: "x",
+    regulation: Regulation(
+        media_literacy: [Programme(cohorts: ["GenZ"], boost: 0.1, years: (2026, 2030))],
+    ),
+)"#;
+    let (err, _d) = bad_input(text, &[]);
+    assert!(err.contains("regulation.media_literacy[0].cohorts[0]"), "{err}");
+    assert!(err.contains("did you mean \"Gen Z\"?"), "{err}");
+    assert!(err.contains("bad.ron:4:"), "{err}");
+}
+
+#[test]
+fn an_absurd_population_is_refused_before_simulating() {
+    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    population: Population(size: 900000000000),\n)\n", &[]);
+    assert!(err.contains("population.size"), "{err}");
+    assert!(err.contains("bad.ron:3:"), "{err}");
+}
+
+#[test]
+fn several_problems_are_reported_at_once() {
+    let text = "Scenario(\n    name: \"x\",\n    network: Network(homophily: 2.0),\n    influence: Influence(noise: -1.0),\n)\n";
+    let (err, _d) = bad_input(text, &[]);
+    assert!(err.contains("network.homophily") && err.contains("influence.noise"), "{err}");
+    assert!(err.contains("2 problems found"), "{err}");
+}
+
+#[test]
+fn a_bad_set_value_is_located_in_the_flag() {
+    let (err, _d) = bad_input("Scenario(name: \"x\")", &["--set", "regulation.takedown_hour=Some(1.0)"]);
+    assert!(err.contains("--set regulation.takedown_hour"), "{err}");
+    assert!(err.contains("did you mean `takedown_hours`?"), "{err}");
+}
+
+#[test]
+fn a_missing_file_is_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = votelab(dir.path(), &["run", "nowhere.ron", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read scenario file"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_accepts_every_library_scenario_and_prints_the_resolved_one() {
+    let dir = scenarios_dir();
+    let o = votelab(&dir, &["check", "baseline.ron", "--print"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Scenario("), "{}", stdout(&o));
+}
+
+#[test]
+fn scenarios_lists_the_builtins() {
+    let o = votelab(std::path::Path::new("."), &["scenarios"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("baseline"));
+}
+
+#[test]
+fn a_run_writes_the_results_folder_and_prints_turnout_by_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = votelab(
+        dir.path(),
+        &[
+            "run",
+            "baseline",
+            "--replicates",
+            "2",
+            "--set",
+            "population.size=2000",
+            "--set",
+            "timeline.elections=2",
+            "--quiet",
+            "--out",
+            "res",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Gen Z") && out.contains("election 2"), "{out}");
+    for f in ["summary.json", "timeseries.csv", "elections.csv", "scenario.ron", ".votelab-results"] {
+        assert!(dir.path().join("res").join(f).exists(), "{f} missing");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("res/summary.json")).unwrap()).unwrap();
+    let turnout = &summary["elections"][0]["turnout"];
+    assert_eq!(turnout["n"], 2);
+    let mean = turnout["mean"].as_f64().unwrap();
+    assert!((0.3..0.9).contains(&mean), "{mean}");
+    assert!(summary["elections"][1]["turnout_by_cohort"]["Gen Z"]["ci95"].is_array());
+}
+
+#[test]
+fn a_foreign_output_folder_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("mine")).unwrap();
+    fs::write(dir.path().join("mine/thesis.txt"), "precious").unwrap();
+    let o =
+        votelab(dir.path(), &["run", "--set", "population.size=500", "--replicates", "1", "--quiet", "--out", "mine"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(dir.path().join("mine/thesis.txt")).unwrap(), "precious");
+}

@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use votelab::scenario::{self, Limits, Loaded, Override, SourceRef};
+
+/// Run the votelab binary with arguments in a working directory.
+pub fn votelab(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_votelab")).current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The repository's `scenarios/` folder.
+pub fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Load a built-in scenario with `--set`-style overrides.
+pub fn builtin(name: &str, sets: &[&str]) -> Loaded {
+    let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).expect("override")).collect();
+    let read = |p: &Path| std::fs::read_to_string(p);
+    scenario::load(&SourceRef::Builtin(name.into()), &overrides, &read, &Limits::default()).expect("valid scenario")
+}
+
+/// The scenario of a loaded file, shared.
+pub fn shared(l: &Loaded) -> Arc<votelab::scenario::Scenario> {
+    Arc::new(l.scenario.clone())
+}
