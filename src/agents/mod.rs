@@ -27,8 +27,6 @@ pub struct Traits {
     pub reactivity: f32,
     /// Feed items seen per day.
     pub media_diet: f32,
-    /// Friedkin–Johnsen pull toward the anchor per day of political talk, [0, 1].
-    pub stubbornness: f32,
     /// Whether the voter consented to data collection (used under `Consent` rules).
     pub consent: bool,
 }
@@ -60,7 +58,12 @@ pub struct Affect {
 
 /// Trust in institutions and news, [0, 1].
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
-pub struct Trust(pub f32);
+pub struct Trust {
+    /// Current trust.
+    pub value: f32,
+    /// The level trust recovers to without misinformation and negative campaigning.
+    pub rest: f32,
+}
 
 /// Media literacy: a stable base and a programme boost that fades.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]

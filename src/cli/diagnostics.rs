@@ -46,20 +46,20 @@ fn render_one(problem: &Problem, error: &ScenarioError) -> String {
             Some(text) => {
                 let at = offset(text, o.line, o.col);
                 let len = text[at..].chars().next().map_or(0, char::len_utf8).max(usize::from(at < text.len()));
-                (Some(NamedSource::new(o.source.to_string(), text.to_string())), Some(SourceSpan::from((at, len))))
+                (Some(NamedSource::new(&o.source, text.to_string())), Some(SourceSpan::from((at, len))))
             }
             None => (None, None),
         },
         None => (None, None),
     };
     let mut help = problem.help.clone();
-    if code.is_none() {
-        if let Some(e) = &problem.expected {
-            help = Some(match help {
-                Some(h) => format!("expected {e}; {h}"),
-                None => format!("expected {e}"),
-            });
-        }
+    if code.is_none()
+        && let Some(e) = &problem.expected
+    {
+        help = Some(match help {
+            Some(h) => format!("expected {e}; {h}"),
+            None => format!("expected {e}"),
+        });
     }
     let theme =
         if std::io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };

@@ -85,6 +85,9 @@ pub struct SimArgs {
     /// Replace an output folder that votelab did not create.
     #[arg(long)]
     force: bool,
+    /// Print the time spent in each phase of the simulation (replicates run one at a time).
+    #[arg(long)]
+    profile: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -133,5 +136,6 @@ fn default_sim_args() -> SimArgs {
         json: false,
         quiet: false,
         force: false,
+        profile: false,
     }
 }

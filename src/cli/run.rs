@@ -73,6 +73,34 @@ pub fn simulate(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
         .collect()
 }
 
+/// Simulate replicates one after another, timing each phase, and print the times to stderr.
+fn simulate_profiled(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
+    let scenario = Arc::new(loaded.scenario.clone());
+    let mut logs = Vec::new();
+    let (mut build, mut phases) = (0.0, [0.0f64; 7]);
+    for r in 0..loaded.scenario.replicates {
+        let (log, b, times) = sim::run_replicate_profiled(scenario.clone(), r, || bar.inc(1));
+        logs.push(log);
+        build += b;
+        for (total, t) in phases.iter_mut().zip(times) {
+            *total += t;
+        }
+    }
+    let total: f64 = build + phases.iter().sum::<f64>();
+    let voter_steps = loaded.scenario.population.size as f64
+        * sim::timeline::plan(&loaded.scenario.timeline).len() as f64
+        * f64::from(loaded.scenario.replicates);
+    bar.suspend(|| {
+        eprintln!("time per phase over {} replicate(s):", loaded.scenario.replicates);
+        eprintln!("  {:<20} {:>8.2} s {:>5.1}%", "build world", build, 100.0 * build / total);
+        for (name, t) in crate::phases::PHASE_NAMES.iter().zip(phases) {
+            eprintln!("  {:<20} {:>8.2} s {:>5.1}%", name, t, 100.0 * t / total);
+        }
+        eprintln!("  {:<20} {:>8.2} s   ({:.0} ns per voter-step)", "total", total, 1e9 * total / voter_steps);
+    });
+    logs
+}
+
 /// `votelab run`.
 pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let threads = threads(args);
@@ -89,7 +117,7 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
 
     let steps = sim::timeline::plan(&s.timeline).len() as u64;
     let bar = progress(steps * u64::from(s.replicates), args.quiet, &s.name);
-    let logs = simulate(&loaded, &bar);
+    let logs = if args.profile { simulate_profiled(&loaded, &bar) } else { simulate(&loaded, &bar) };
     bar.finish_and_clear();
 
     let summary = RunSummary::of(&logs);

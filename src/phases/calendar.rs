@@ -48,7 +48,7 @@ pub fn take_snapshot(
         s.hostility[i] = affect.hostility;
         s.contact[i] = ads.contact;
         s.habit[i] = habit.0;
-        s.trust[i] = trust.0;
+        s.trust[i] = trust.value;
         s.footprint[i] = footprint.0;
         s.belief[i] = belief.0;
     }

@@ -96,7 +96,7 @@ pub fn apply_campaign_contact(
                 (a.arousal + e.arousal_per_emotional_item as f32 * reactive * (inbox.fear + inbox.hate)).min(1.0);
             a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
             let t = trust.bypass_change_detection();
-            t.0 = (t.0 - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
+            t.value = (t.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
         },
     );
 }

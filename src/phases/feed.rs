@@ -39,6 +39,11 @@ pub fn delivered_share(regulation: &Regulation, half_life_hours: f64) -> f64 {
 /// Poisson draw by inversion from one uniform, so that the count is monotone in the rate: with
 /// common random numbers, a lower rate never gives more items.
 pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
+    poisson_with(rate, (-rate).exp(), u)
+}
+
+/// [`poisson_inverse`] with `exp(−rate)` computed by the caller (once for many draws).
+pub fn poisson_with(rate: f64, exp_neg_rate: f64, u: f64) -> u32 {
     if rate <= 0.0 {
         return 0;
     }
@@ -47,7 +52,7 @@ pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
         let z = inverse_normal(u);
         return (rate + z * rate.sqrt()).round().max(0.0) as u32;
     }
-    let (mut k, mut p) = (0u32, (-rate).exp());
+    let (mut k, mut p) = (0u32, exp_neg_rate);
     let mut cumulative = p;
     while u > cumulative && k < 1000 {
         k += 1;
@@ -58,6 +63,7 @@ pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
 }
 
 /// Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9).
+#[allow(clippy::excessive_precision)] // the published coefficients
 fn inverse_normal(p: f64) -> f64 {
     let p = p.clamp(1e-12, 1.0 - 1e-12);
     let a = [
@@ -225,7 +231,12 @@ pub fn apply_feed(
     let s = &*params.scenario;
     let e = &s.effects;
     let m = &s.misinformation;
+    let dt = clock.dt() as f32;
     let forget = decay_factor(clock.dt(), m.belief_half_life_days);
+    let forgetting_rate = std::f32::consts::LN_2 / m.belief_half_life_days as f32;
+    // Each undiscerned item removes a share belief_per_item of the doubt: a hazard of
+    // −ln(1 − belief_per_item) per item.
+    let hazard_per_item = -(-(m.belief_per_item as f32)).ln_1p();
     let bots = s.bots.as_ref();
     let (epsilon, narrowing) = match s.influence.rule {
         crate::scenario::Rule::BoundedConfidence { epsilon, .. }
@@ -235,8 +246,8 @@ pub fn apply_feed(
     voters.par_iter_mut().for_each(
         |(traits, literacy, civics, feed, mut belief, mut trust, mut affect, mut ideology)| {
             let b = belief.bypass_change_detection();
-            b.0 *= forget;
             if feed.items == 0.0 {
+                b.0 *= forget;
                 return;
             }
             let lit = literacy.value();
@@ -244,24 +255,28 @@ pub fn apply_feed(
             // Discernment: a literate voter recognises a false item with probability = literacy.
             let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
             let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
+            // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
+            // it), so coarse off-season steps give the same beliefs as daily ones.
+            let r = hazard_per_item * undiscerned / dt.max(1e-6);
+            let equilibrium = r / (r + forgetting_rate);
+            b.0 = equilibrium + (b.0 - equilibrium) * (-(r + forgetting_rate) * dt).exp();
             if undiscerned > 0.0 {
-                b.0 += (1.0 - b.0) * (1.0 - (1.0 - m.belief_per_item as f32).powf(undiscerned));
                 let t = trust.bypass_change_detection();
-                t.0 = (t.0 - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
+                t.value = (t.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
             }
             let reactive = traits.reactivity * cred;
             let a = affect.bypass_change_detection();
             a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
             a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
-            if let Some(bot) = bots {
-                if feed.bot_weight > 0.0 {
-                    let x = ideology.x;
-                    let d = bot.stance as f32 - x;
-                    let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
-                    if d.abs() < eps {
-                        let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
-                        ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
-                    }
+            if let Some(bot) = bots
+                && feed.bot_weight > 0.0
+            {
+                let x = ideology.x;
+                let d = bot.stance as f32 - x;
+                let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
+                if d.abs() < eps {
+                    let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
+                    ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
                 }
             }
         },

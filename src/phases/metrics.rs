@@ -86,24 +86,26 @@ pub fn record(
         c.eligible += 1;
         c.ideology += f64::from(ideology.x);
         c.hostility += f64::from(affect.hostility);
-        c.trust += f64::from(trust.0);
+        c.trust += f64::from(trust.value);
         c.believers += u64::from(belief.0 > BELIEVER_THRESHOLD);
         c.misinformation += f64::from(exposure.misinformation);
         c.ads += f64::from(exposure.ads);
         c.targeted += f64::from(exposure.targeted);
         arousal += f64::from(affect.arousal);
-        accuracy += f64::from(market.accuracy(footprint.0));
+        if election.is_some() {
+            accuracy += f64::from(market.accuracy(footprint.0));
+        }
         electorate_x.push(ideology.x);
         let bin = (((ideology.x + 1.0) * 0.5 * HISTOGRAM_BINS as f32) as usize).min(HISTOGRAM_BINS - 1);
         histogram[bin] += 1.0;
-        if let Some(k) = election {
-            if rec.last_election == k as i8 {
-                c.voters += u64::from(rec.voted);
-                c.first_eligible += u64::from(rec.first_time);
-                c.first_voters += u64::from(rec.first_time && rec.voted);
-                if rec.voted {
-                    votes[rec.choice as usize] += 1;
-                }
+        if let Some(k) = election
+            && rec.last_election == k as i8
+        {
+            c.voters += u64::from(rec.voted);
+            c.first_eligible += u64::from(rec.first_time);
+            c.first_voters += u64::from(rec.first_time && rec.voted);
+            if rec.voted {
+                votes[rec.choice as usize] += 1;
             }
         }
     }

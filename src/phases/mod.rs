@@ -54,6 +54,14 @@ pub fn build_schedule() -> Schedule {
         )
             .chain(),
     );
+    schedule.add_systems(start_timer.before(Phase::Calendar));
+    schedule.add_systems(mark::<0>.after(Phase::Calendar).before(Phase::DataCollection));
+    schedule.add_systems(mark::<1>.after(Phase::DataCollection).before(Phase::Targeting));
+    schedule.add_systems(mark::<2>.after(Phase::Targeting).before(Phase::Feed));
+    schedule.add_systems(mark::<3>.after(Phase::Feed).before(Phase::Opinion));
+    schedule.add_systems(mark::<4>.after(Phase::Opinion).before(Phase::Turnout));
+    schedule.add_systems(mark::<5>.after(Phase::Turnout).before(Phase::Metrics));
+    schedule.add_systems(mark::<6>.after(Phase::Metrics));
     calendar::register(&mut schedule);
     programmes::register(&mut schedule);
     data_collection::register(&mut schedule);
@@ -64,6 +72,35 @@ pub fn build_schedule() -> Schedule {
     turnout::register(&mut schedule);
     metrics::register(&mut schedule);
     schedule
+}
+
+/// Names of the phases, in order (for `--profile`).
+pub const PHASE_NAMES: [&str; 7] =
+    ["calendar & policy", "data collection", "targeting", "feed & exposure", "opinion & affect", "turnout", "metrics"];
+
+/// Wall-clock seconds spent in each phase, measured only when `enabled` (for `votelab run
+/// --profile`); never part of any result.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct PhaseTimes {
+    /// Whether to measure.
+    pub enabled: bool,
+    /// Seconds per phase, in `PHASE_NAMES` order.
+    pub seconds: [f64; 7],
+    last: Option<std::time::Instant>,
+}
+
+fn start_timer(mut t: ResMut<PhaseTimes>) {
+    if t.enabled {
+        t.last = Some(std::time::Instant::now());
+    }
+}
+
+fn mark<const PHASE: usize>(mut t: ResMut<PhaseTimes>) {
+    if let Some(last) = t.last {
+        let now = std::time::Instant::now();
+        t.seconds[PHASE] += (now - last).as_secs_f64();
+        t.last = Some(now);
+    }
 }
 
 /// Run condition: the current step ends with an election.

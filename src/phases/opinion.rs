@@ -61,7 +61,8 @@ impl<'a> InfluenceContext<'a> {
     }
 }
 
-/// New ideology of voter `id` after this step's social influence, anchor pull and noise.
+/// New ideology of voter `id` after this step's social influence, the pull back to its anchor
+/// (`anchor_pull`, the share of the distance closed this step) and noise.
 #[allow(clippy::too_many_arguments)]
 pub fn influenced_position(
     ctx: &InfluenceContext,
@@ -69,7 +70,7 @@ pub fn influenced_position(
     own: Ideology,
     arousal: f32,
     hostility: f32,
-    stubbornness: f32,
+    anchor_pull: f32,
     openness: f32,
     rng: &mut rng::StreamRng,
 ) -> f32 {
@@ -104,19 +105,16 @@ pub fn influenced_position(
                     let d = ctx.ideology[j as usize] - x;
                     if d.abs() < eps {
                         x += mu as f32 * d;
-                    } else if let Some(r) = &inf.repulsion {
-                        if d.abs() > r.threshold as f32 {
-                            x -= (r.rate as f32) * hostility * d;
-                        }
+                    } else if let Some(r) = &inf.repulsion
+                        && d.abs() > r.threshold as f32
+                    {
+                        x -= (r.rate as f32) * hostility * d;
                     }
                 }
             }
         }
     }
-    if stubbornness > 0.0 {
-        let pull = 1.0 - (1.0 - f64::from(stubbornness)).powf(ctx.talk_days);
-        x += pull as f32 * (own.anchor - x);
-    }
+    x += anchor_pull * (own.anchor - x);
     if inf.noise > 0.0 && ctx.talk_days > 0.0 {
         let z: f64 = StandardNormal.sample(rng);
         x += (inf.noise * ctx.talk_days.sqrt() * z) as f32;
@@ -169,27 +167,38 @@ pub fn social_influence(
     clock: Res<Clock>,
     snapshot: Res<Snapshot>,
     graph: Res<Graph>,
-    mut voters: Query<(&VoterId, &Traits, &Affect, &Civics, &mut Ideology)>,
+    mut voters: Query<(&VoterId, &Demography, &Affect, &Civics, &mut Ideology)>,
 ) {
     let s = &*params.scenario;
     let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock));
+    // Friedkin–Johnsen pull per cohort for this step: 1 − (1 − s)^(days of talk).
+    let anchor_pull: Vec<f32> = s
+        .population
+        .cohorts
+        .iter()
+        .map(|c| {
+            let stubbornness = c.stubbornness.unwrap_or(s.influence.stubbornness);
+            (1.0 - (1.0 - stubbornness).powf(ctx.talk_days)) as f32
+        })
+        .collect();
     if ctx.talk_days <= 0.0 {
         return;
     }
     let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
-    voters.par_iter_mut().for_each(|(id, traits, affect, civics, mut ideology)| {
+    voters.par_iter_mut().for_each(|(id, demo, affect, civics, mut ideology)| {
         let mut rng = rng::stream(seed, replicate, tag::OPINION, u64::from(id.0), step);
-        let (arousal, hostility, stubborn) = (affect.arousal, affect.hostility, traits.stubbornness);
-        let x = influenced_position(&ctx, id.0, *ideology, arousal, hostility, stubborn, civics.openness, &mut rng);
+        let (arousal, hostility, pull) = (affect.arousal, affect.hostility, anchor_pull[demo.cohort as usize]);
+        let x = influenced_position(&ctx, id.0, *ideology, arousal, hostility, pull, civics.openness, &mut rng);
         ideology.bypass_change_detection().x = x;
     });
 }
 
-/// Decay of arousal, hostility toward its resting level, mobilisation and ad persuasion.
+/// Decay of arousal, of hostility and trust toward their resting levels, of mobilisation and of
+/// ad persuasion.
 pub fn relax(
     params: Res<RunParams>,
     clock: Res<Clock>,
-    mut voters: Query<(&mut Affect, &mut Mobilisation, &mut Persuasion)>,
+    mut voters: Query<(&mut Affect, &mut Trust, &mut Mobilisation, &mut Persuasion)>,
 ) {
     let e = &params.scenario.effects;
     let dt = clock.dt();
@@ -197,7 +206,10 @@ pub fn relax(
     let hostility = decay_factor(dt, e.hostility_half_life_days);
     let mobilisation = decay_factor(dt, e.mobilisation_half_life_days);
     let persuasion = decay_factor(dt, e.persuasion_half_life_days);
-    voters.par_iter_mut().for_each(|(mut affect, mut m, mut p)| {
+    let trust = decay_factor(dt, e.trust_half_life_days);
+    voters.par_iter_mut().for_each(|(mut affect, mut t, mut m, mut p)| {
+        let t = t.bypass_change_detection();
+        t.value = t.rest + (t.value - t.rest) * trust;
         let a = affect.bypass_change_detection();
         a.arousal *= arousal;
         a.hostility = a.hostility_rest + (a.hostility - a.hostility_rest) * hostility;

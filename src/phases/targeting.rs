@@ -9,6 +9,7 @@
 //! `TargetingPlan`, `CampaignLedger` and each voter's own `AdInbox` and `Exposure`.
 
 use super::data_collection::BrokerMarket;
+use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
 use super::{Phase, campaign_day, stochastic_round};
 use crate::agents::*;
@@ -17,7 +18,7 @@ use crate::sim::resources::{Clock, RunParams, Snapshot, TurnoutModel, VoterTable
 use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
-use rand_distr::{Distribution as _, Normal, Poisson};
+use rand_distr::{Distribution as _, StandardNormal};
 use rayon::prelude::*;
 
 /// Add this phase's systems.
@@ -57,6 +58,8 @@ pub struct CampaignPlan {
     pub message: Vec<u8>,
     /// Broadcast: expected impressions per eligible voter, by cohort.
     pub rate_by_cohort: Vec<f64>,
+    /// Broadcast: `exp(−rate)` by cohort, for Poisson draws without recomputing it per voter.
+    pub exp_neg_rate_by_cohort: Vec<f64>,
     /// Grassroots attendees today (sorted `VoterId`s).
     pub attendees: Vec<u32>,
 }
@@ -90,64 +93,48 @@ pub struct CampaignLedger {
     pub broker_revenue: f64,
 }
 
-/// Estimated profile of a voter, as a campaign with a broker profile sees it.
-struct Estimate {
+/// What a campaign knows about a voter today.
+struct Profile {
+    /// Estimated ideology: the truth plus noise shrinking with accuracy.
     ideology: f64,
+    /// Profile accuracy, [0, 1).
     accuracy: f64,
+    /// `4p(1 − p)` of the voter's turnout propensity from the voter file (habit and trust): 1 for
+    /// a voter who may or may not vote, 0 for one whose choice is settled.
+    undecided: f64,
+    /// True reactivity (seen only through psychometric profiles).
+    reactivity: f64,
+    /// Current arousal (seen only through mood targeting).
+    arousal: f64,
 }
 
-/// How attractive voter `i` is to party `p`, and which message it would get.
-#[allow(clippy::too_many_arguments)]
-fn score(
-    s: &Scenario,
-    p: usize,
-    i: usize,
-    est: &Estimate,
-    table: &VoterTable,
-    snapshot: &Snapshot,
-    model: &TurnoutModel,
-    market: &BrokerMarket,
-    positions: &[f64],
-    year: f64,
-) -> (f32, Message) {
+/// How attractive a voter is to party `p`, and which message it would get.
+fn score(s: &Scenario, p: usize, v: &Profile, focus: f64, market: &BrokerMarket) -> (f32, Message) {
     let party = &s.parties[p];
-    let c = table.cohort[i] as usize;
-    let own = (est.ideology - party.position).abs();
+    let own = (v.ideology - party.position).abs();
     let nearest_other = s
         .parties
         .iter()
         .enumerate()
         .filter(|(q, _)| *q != p)
-        .map(|(_, q)| (est.ideology - q.position).abs())
+        .map(|(_, q)| (v.ideology - q.position).abs())
         .fold(f64::INFINITY, f64::min);
     let supporter = own <= nearest_other;
     let margin = if nearest_other.is_finite() { (nearest_other - own).abs() } else { 1.0 };
-    let inputs = TurnoutInputs {
-        habit: f64::from(snapshot.habit[i]),
-        mobilisation: 0.0,
-        trust: f64::from(snapshot.trust[i]),
-        trust_mean: model.trust_mean[c],
-        arousal: 0.0,
-        distance: turnout::distance_to_nearest(est.ideology, positions),
-        age: year - f64::from(table.born[i]),
-    };
-    let propensity = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
-    let undecided_turnout = 4.0 * propensity * (1.0 - propensity);
     let g = &party.campaign.goal;
     let parts = [
         g.persuade * (-margin / PERSUADABLE_MARGIN).exp(),
-        if supporter { g.mobilise * undecided_turnout } else { 0.0 },
-        if supporter { 0.0 } else { g.demobilise * undecided_turnout },
+        if supporter { g.mobilise * v.undecided } else { 0.0 },
+        if supporter { 0.0 } else { g.demobilise * v.undecided },
     ];
-    let best = parts.iter().enumerate().fold((0, f64::MIN), |b, (k, &v)| if v > b.1 { (k, v) } else { b }).0;
-    let mut total: f64 = parts.iter().sum::<f64>() * focus(party, &s.population.cohorts[c].name);
+    let best = parts.iter().enumerate().fold((0, f64::MIN), |b, (k, &x)| if x > b.1 { (k, x) } else { b }).0;
+    let mut total: f64 = parts.iter().sum::<f64>() * focus;
     if market.psychometric {
         // Estimated reactivity: the true trait as far as the profile is accurate.
-        let r = est.accuracy * f64::from(table.reactivity[i]) + (1.0 - est.accuracy) * 0.5;
-        total *= 0.5 + r;
+        total *= 0.5 + v.accuracy * v.reactivity + (1.0 - v.accuracy) * 0.5;
     }
     if market.mood {
-        total *= 1.0 + est.accuracy * f64::from(snapshot.arousal[i]);
+        total *= 1.0 + v.accuracy * v.arousal;
     }
     let message = match best {
         0 => Message::Persuade,
@@ -236,6 +223,8 @@ pub fn plan_targeting(
     plan.campaigns.resize_with(s.parties.len(), CampaignPlan::default);
     let e = &s.effects;
     let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
+    // Accuracy and turnout uncertainty of every voter, computed once for all micro campaigns.
+    let mut daily: Vec<(f32, f32)> = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let micro = micro_allowed(party, s) && market.broker.is_some();
         let mut cp = CampaignPlan { micro, ..CampaignPlan::default() };
@@ -267,22 +256,38 @@ pub fn plan_targeting(
             continue;
         }
         if micro {
+            if daily.is_empty() {
+                daily = voter_day(s, &eligible, &table, &snapshot, &model, &market, &positions, year);
+            }
             let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
             let noise = e.profile_noise;
+            let focus_by_cohort: Vec<f64> = s.population.cohorts.iter().map(|c| focus(party, &c.name)).collect();
             let scored: Vec<(f32, u8, u8)> = (0..n)
                 .into_par_iter()
                 .map(|i| {
                     if !eligible[i] {
                         return (-1.0, 0, 0);
                     }
-                    let accuracy = f64::from(market.accuracy(snapshot.footprint[i]));
+                    let (accuracy, undecided) = (f64::from(daily[i].0), f64::from(daily[i].1));
                     let mut rng = rng::stream(seed, replicate, tag::TARGETING, i as u64, step * 64 + p as u64);
                     let sd = noise * (1.0 - accuracy);
-                    let error = if sd > 0.0 { Normal::new(0.0, sd).map_or(0.0, |d| d.sample(&mut rng)) } else { 0.0 };
-                    let est =
-                        Estimate { ideology: (f64::from(snapshot.ideology[i]) + error).clamp(-1.0, 1.0), accuracy };
-                    let (sc, m) = score(s, p, i, &est, &table, &snapshot, &model, &market, &positions, year);
-                    let bin = ((est.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
+                    let error = if sd > 0.0 {
+                        {
+                            let z: f64 = StandardNormal.sample(&mut rng);
+                            sd * z
+                        }
+                    } else {
+                        0.0
+                    };
+                    let profile = Profile {
+                        ideology: (f64::from(snapshot.ideology[i]) + error).clamp(-1.0, 1.0),
+                        accuracy,
+                        undecided,
+                        reactivity: f64::from(table.reactivity[i]),
+                        arousal: f64::from(snapshot.arousal[i]),
+                    };
+                    let (sc, m) = score(s, p, &profile, focus_by_cohort[table.cohort[i] as usize], &market);
+                    let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
                     (sc.max(0.0), m as u8, bin)
                 })
                 .collect();
@@ -310,9 +315,45 @@ pub fn plan_targeting(
                 s.population.cohorts.iter().map(|c| if basic { focus(party, &c.name) } else { 1.0 }).collect();
             let mass: f64 = weight.iter().zip(&eligible_by_cohort).map(|(w, n)| w * n).sum();
             cp.rate_by_cohort = weight.iter().map(|w| if mass > 0.0 { impressions * w / mass } else { 0.0 }).collect();
+            cp.exp_neg_rate_by_cohort = cp.rate_by_cohort.iter().map(|r| (-r).exp()).collect();
         }
         plan.campaigns[p] = cp;
     }
+}
+
+/// Per eligible voter: profile accuracy and `4p(1 − p)` of the turnout propensity the voter file
+/// predicts (habit and trust, no campaign effects).
+#[allow(clippy::too_many_arguments)]
+fn voter_day(
+    s: &Scenario,
+    eligible: &[bool],
+    table: &VoterTable,
+    snapshot: &Snapshot,
+    model: &TurnoutModel,
+    market: &BrokerMarket,
+    positions: &[f64],
+    year: f64,
+) -> Vec<(f32, f32)> {
+    (0..eligible.len())
+        .into_par_iter()
+        .map(|i| {
+            if !eligible[i] {
+                return (0.0, 0.0);
+            }
+            let c = table.cohort[i] as usize;
+            let inputs = TurnoutInputs {
+                habit: f64::from(snapshot.habit[i]),
+                mobilisation: 0.0,
+                trust: f64::from(snapshot.trust[i]),
+                trust_mean: model.trust_mean[c],
+                arousal: 0.0,
+                distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
+                age: year - f64::from(table.born[i]),
+            };
+            let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
+            (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
+        })
+        .collect()
 }
 
 /// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time.
@@ -417,7 +458,7 @@ pub fn fill_inboxes(
         if turnout::eligible(s, demo.born, year) {
             let mut rng = rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63);
             let x = ideology.x + persuasion.0;
-            let accuracy = market.accuracy(footprint.0);
+            let accuracy = if plan.campaigns.iter().any(|c| c.micro) { market.accuracy(footprint.0) } else { 0.0 };
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {
                     if cp.selected.get(i).copied().unwrap_or(false) {
@@ -426,8 +467,13 @@ pub fn fill_inboxes(
                         (0, false, None)
                     }
                 } else {
-                    let rate = cp.rate_by_cohort.get(demo.cohort as usize).copied().unwrap_or(0.0);
-                    let n = if rate > 0.0 { Poisson::new(rate).map_or(0.0, |d| d.sample(&mut rng)) as u32 } else { 0 };
+                    let c = demo.cohort as usize;
+                    let rate = cp.rate_by_cohort.get(c).copied().unwrap_or(0.0);
+                    let n = poisson_with(
+                        rate,
+                        cp.exp_neg_rate_by_cohort.get(c).copied().unwrap_or(1.0),
+                        rng.random::<f64>(),
+                    );
                     (n, false, None)
                 };
                 if cp.attendees.binary_search(&id.0).is_ok() {

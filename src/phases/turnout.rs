@@ -138,7 +138,7 @@ pub fn hold_election(
             let inputs = TurnoutInputs {
                 habit: f64::from(habit.0),
                 mobilisation: f64::from(mobilisation.0),
-                trust: f64::from(trust.0),
+                trust: f64::from(trust.value),
                 trust_mean: model.trust_mean[c],
                 arousal: f64::from(affect.arousal),
                 distance: distance_to_nearest(x, &positions),

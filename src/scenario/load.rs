@@ -223,14 +223,14 @@ fn extends_of(doc: &Document) -> Result<Option<(String, Origin)>, ScenarioError>
 
 /// Where `extends: Some(name)` written in `from` points: a file relative to `from`'s folder, or a
 /// built-in scenario (built-ins extend built-ins).
-fn resolve_base(from: &SourceRef, name: &str, read: Reader) -> Result<SourceRef, Problem> {
+fn resolve_base(from: &SourceRef, name: &str, read: Reader) -> Result<SourceRef, Box<Problem>> {
     let stem = name.strip_suffix(".ron").unwrap_or(name);
     match from {
         SourceRef::Builtin(_) => {
             if builtin::get(stem).is_some() {
                 Ok(SourceRef::Builtin(stem.to_string()))
             } else {
-                Err(Problem::new("extends", format!("no built-in scenario named `{name}`")))
+                Err(Box::new(Problem::new("extends", format!("no built-in scenario named `{name}`"))))
             }
         }
         SourceRef::File(path) => {
@@ -250,7 +250,7 @@ fn resolve_base(from: &SourceRef, name: &str, read: Reader) -> Result<SourceRef,
                 if let Some(n) = nearest_name(stem, builtin::names()) {
                     p = p.help(format!("did you mean the built-in `{n}`?"));
                 }
-                Err(p)
+                Err(Box::new(p))
             }
         }
     }

@@ -98,16 +98,16 @@ fn timeline(c: &mut Checker, t: &Timeline) {
 fn population(c: &mut Checker, s: &Scenario, limits: &Limits) {
     let p = &s.population;
     c.int("population.size", p.size, 10, MAX_POPULATION);
-    if let Some(r) = p.represents {
-        if r < p.size {
-            c.push(
-                Problem::new(
-                    "population.represents",
-                    format!("the sample ({}) is larger than the electorate it represents ({r})", p.size),
-                )
-                .expected("None or a number ≥ population.size"),
-            );
-        }
+    if let Some(r) = p.represents
+        && r < p.size
+    {
+        c.push(
+            Problem::new(
+                "population.represents",
+                format!("the sample ({}) is larger than the electorate it represents ({r})", p.size),
+            )
+            .expected("None or a number ≥ population.size"),
+        );
     }
     c.int("population.voting_age", u64::from(p.voting_age), 14, 30);
     c.int("population.places", u64::from(p.places), 1, 65_535);
@@ -300,6 +300,7 @@ fn effects(c: &mut Checker, e: &Effects) {
     c.unit("effects.hostility_per_hate_item", e.hostility_per_hate_item);
     c.range("effects.arousal_half_life_days", e.arousal_half_life_days, 0.1, 365.0);
     c.range("effects.hostility_half_life_days", e.hostility_half_life_days, 1.0, 100_000.0);
+    c.range("effects.trust_half_life_days", e.trust_half_life_days, 1.0, 100_000.0);
     c.range("effects.cpm_broadcast", e.cpm_broadcast, 1e-6, 1e6);
     c.range("effects.cpm_targeted", e.cpm_targeted, 1e-6, 1e6);
     c.unit("effects.transparency_credibility", e.transparency_credibility);

@@ -88,6 +88,7 @@ impl Simulation {
         world.insert_resource(TargetingPlan::default());
         world.insert_resource(CampaignLedger::default());
         world.insert_resource(MetricsLog::default());
+        world.insert_resource(phases::PhaseTimes::default());
         Simulation { world, schedule: phases::build_schedule(), steps }
     }
 
@@ -114,4 +115,25 @@ impl Simulation {
 /// Run one replicate to the end.
 pub fn run_replicate(scenario: Arc<Scenario>, replicate: u32, on_step: impl FnMut()) -> MetricsLog {
     Simulation::new(scenario, replicate).run(on_step)
+}
+
+/// Run one replicate and measure the wall-clock time of each phase (see
+/// [`phases::PHASE_NAMES`]), plus the time to build the world.
+pub fn run_replicate_profiled(
+    scenario: Arc<Scenario>,
+    replicate: u32,
+    on_step: impl FnMut(),
+) -> (MetricsLog, f64, [f64; 7]) {
+    let start = std::time::Instant::now();
+    let mut sim = Simulation::new(scenario, replicate);
+    let build = start.elapsed().as_secs_f64();
+    sim.world.resource_mut::<phases::PhaseTimes>().enabled = true;
+    let mut on_step = on_step;
+    for _ in 0..sim.steps {
+        sim.step();
+        on_step();
+    }
+    let times = sim.world.resource::<phases::PhaseTimes>().seconds;
+    let log = sim.world.remove_resource::<MetricsLog>().unwrap_or_default();
+    (log, build, times)
 }

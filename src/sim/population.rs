@@ -70,7 +70,6 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
     let mut voters = Vec::with_capacity(s.population.size as usize);
     let mut id = 0u32;
     for (c, (cohort, &n)) in s.population.cohorts.iter().zip(&sizes).enumerate() {
-        let stubbornness = cohort.stubbornness.unwrap_or(s.influence.stubbornness) as f32;
         for _ in 0..n {
             let mut rng = rng::stream(s.seed, replicate, tag::POPULATION, u64::from(id), 0);
             let born = cohort.born.0 as f64 + (cohort.born.1 - cohort.born.0 + 1) as f64 * rng.random::<f64>();
@@ -103,11 +102,11 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             voters.push(VoterBundle {
                 id: VoterId(id),
                 demography: Demography { cohort: c as u8, place, born: born as f32 },
-                traits: Traits { reactivity, media_diet: cohort.media_diet as f32, stubbornness, consent },
+                traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
                 ideology: Ideology { x, anchor: x },
                 persuasion: Persuasion(0.0),
                 affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },
-                trust: Trust(trust),
+                trust: Trust { value: trust, rest: trust },
                 literacy: Literacy { base: literacy, boost: 0.0 },
                 belief: Belief(0.0),
                 habit: Habit(h as f32),
@@ -122,6 +121,15 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             id += 1;
         }
     }
+    // Number voters place by place, in ideology order within a place: neighbours (mostly local
+    // and like-minded) then sit close together in memory, which speeds up every neighbour scan.
+    // Traits were drawn with the draw order's index, so the order change costs no randomness.
+    voters.sort_by(|a, b| {
+        a.demography.place.cmp(&b.demography.place).then(a.ideology.x.total_cmp(&b.ideology.x)).then(a.id.cmp(&b.id))
+    });
+    for (i, v) in voters.iter_mut().enumerate() {
+        v.id = VoterId(i as u32);
+    }
     let turnout = calibrate(s, &voters);
     Electorate { voters, turnout }
 }
@@ -133,7 +141,7 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
     let mut trust_sum = vec![0.0f64; cohorts];
     let mut count = vec![0usize; cohorts];
     for v in voters {
-        trust_sum[v.demography.cohort as usize] += f64::from(v.trust.0);
+        trust_sum[v.demography.cohort as usize] += f64::from(v.trust.value);
         count[v.demography.cohort as usize] += 1;
     }
     let trust_mean: Vec<f64> =
@@ -150,7 +158,7 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
         let inputs = TurnoutInputs {
             habit: f64::from(v.habit.0),
             mobilisation: 0.0,
-            trust: f64::from(v.trust.0),
+            trust: f64::from(v.trust.value),
             trust_mean: trust_mean[c],
             arousal: 0.0,
             distance: turnout::distance_to_nearest(f64::from(v.ideology.x), &positions),
@@ -189,8 +197,9 @@ mod tests {
         assert_eq!(e.voters.len(), 2000);
         for (i, v) in e.voters.iter().enumerate() {
             assert_eq!(v.id.0 as usize, i);
+            assert!(i == 0 || e.voters[i - 1].demography.place <= v.demography.place, "numbered place by place");
             assert!((-1.0..=1.0).contains(&v.ideology.x));
-            assert!((0.0..=1.0).contains(&v.trust.0) && (0.0..=1.0).contains(&v.literacy.base));
+            assert!((0.0..=1.0).contains(&v.trust.value) && (0.0..=1.0).contains(&v.literacy.base));
             assert!(v.demography.place < 10);
         }
     }
@@ -205,7 +214,8 @@ mod tests {
             a.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>(),
             b.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>()
         );
-        assert_ne!(a.voters[0].ideology.x, c.voters[0].ideology.x);
+        let ideology = |e: &Electorate| e.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>();
+        assert_ne!(ideology(&a), ideology(&c));
     }
 
     #[test]
