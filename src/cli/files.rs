@@ -66,7 +66,12 @@ impl Output {
 
     /// Write one file into the folder being prepared.
     pub fn write(&self, name: &str, contents: &str) -> Result<(), Failure> {
-        fs::write(self.temp.join(name), contents).map_err(|e| Failure::Other(format!("cannot write {name}: {e}")))
+        let path = self.temp.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| Failure::Other(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        fs::write(path, contents).map_err(|e| Failure::Other(format!("cannot write {name}: {e}")))
     }
 
     /// Put the finished folder in place, replacing an earlier votelab folder.

@@ -1,9 +1,11 @@
 //! The command line (DESIGN §5): argument parsing, dispatch and exit codes. The only module that
 //! prints, reads files or writes results.
 
+mod compare;
 mod diagnostics;
 mod files;
 mod run;
+mod sweep;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -26,7 +28,8 @@ impl From<std::io::Error> for Failure {
 
 /// votelab: a simulation laboratory for election campaigns in the age of big data.
 ///
-/// With no command, runs the baseline scenario.
+/// With no command, compares the baseline with every built-in regulation scenario (quick size)
+/// and prints the headline table.
 #[derive(Parser, Debug)]
 #[command(name = "votelab", version, about, long_about = None)]
 pub struct Cli {
@@ -40,6 +43,45 @@ enum Command {
     ///
     /// Example: votelab run scenarios/baseline.ron --replicates 4 --set regulation.takedown_hours=Some(24.0)
     Run(RunArgs),
+    /// Run scenarios with common random numbers and show paired differences from the first.
+    ///
+    /// Example: votelab compare baseline netzdg-24h takedown-1h --replicates 8
+    Compare {
+        /// Scenario files or built-in names; the first is the reference.
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<String>,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Run a scenario over a grid of parameter values; writes sweep.csv (one row per point and metric).
+    ///
+    /// Example: votelab sweep baseline --vary regulation.takedown_hours=[None, Some(24.0), Some(1.0)] --replicates 8
+    Sweep {
+        /// Scenario file or built-in name.
+        scenario: String,
+        /// PATH=[v1, v2, ...]: a field and the values it takes (repeat for a grid).
+        #[arg(long = "vary", value_name = "PATH=[V1, V2, ...]", required = true)]
+        vary: Vec<String>,
+        /// Run only shard I of N (0-based) of the points × replicates; join shards with `merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Join sweep shard folders into one result, identical to an unsharded sweep.
+    ///
+    /// Example: votelab merge results/sweep-baseline-shard-0-of-2 results/sweep-baseline-shard-1-of-2 --out results/sweep
+    Merge {
+        /// Shard folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged sweep.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an output folder that votelab did not create.
+        #[arg(long)]
+        force: bool,
+    },
     /// Validate scenario files without simulating.
     ///
     /// Example: votelab check scenarios/*.ron --print
@@ -111,8 +153,11 @@ pub fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        None => run::run(None, &default_sim_args()),
+        None => compare::default_comparison(&default_sim_args()),
+        Some(Command::Compare { scenarios, sim }) => compare::compare(&scenarios, &sim),
         Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
+        Some(Command::Sweep { scenario, vary, shard, sim }) => sweep::sweep(&scenario, &vary, shard.as_deref(), &sim),
+        Some(Command::Merge { dirs, out, force }) => sweep::merge(&dirs, &out, force),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),
     };

@@ -35,12 +35,12 @@ pub fn load(reference: &str, overrides: &[Override], limits: &Limits) -> Result<
     })
 }
 
-fn threads(args: &SimArgs) -> usize {
+pub fn threads(args: &SimArgs) -> usize {
     args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// The `--replicates`, `--seed` and `--set` flags as overrides.
-fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
+pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
     let mut sets = overrides(&args.sets)?;
     if let Some(r) = args.replicates {
         sets.push(Override { path: "replicates".into(), value: r.to_string() });

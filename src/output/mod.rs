@@ -1,6 +1,8 @@
 //! Result files as strings (DESIGN §6): `summary.json`, `timeseries.csv`, `elections.csv`, and
 //! the tables printed after a run. Pure: data in, text out; the command line writes them.
 
+pub mod compare;
+pub mod sweep;
 pub mod table;
 
 use crate::metrics::stats::Summary;

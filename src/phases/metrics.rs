@@ -34,6 +34,9 @@ struct CohortSums {
     misinformation: f64,
     ads: f64,
     targeted: f64,
+    like_minded: f64,
+    cross_cutting: f64,
+    bots: f64,
 }
 
 type VoterView<'a> = (
@@ -91,6 +94,9 @@ pub fn record(
         c.misinformation += f64::from(exposure.misinformation);
         c.ads += f64::from(exposure.ads);
         c.targeted += f64::from(exposure.targeted);
+        c.like_minded += f64::from(exposure.like_minded);
+        c.cross_cutting += f64::from(exposure.cross_cutting);
+        c.bots += f64::from(exposure.bot);
         arousal += f64::from(affect.arousal);
         if election.is_some() {
             accuracy += f64::from(market.accuracy(footprint.0));
@@ -157,6 +163,9 @@ pub fn record(
     r.set(&["misinformation", "exposures_per_capita"], per(total(|c| c.misinformation), eligible_total));
     r.set(&["misinformation", "believers"], per(total(|c| c.believers as f64), eligible_total));
     r.set(&["ads", "impressions_per_capita"], per(total(|c| c.ads), eligible_total));
+    let neighbour_items = total(|c| c.like_minded) + total(|c| c.cross_cutting);
+    r.set(&["feed", "like_minded_share"], per(total(|c| c.like_minded), neighbour_items));
+    r.set(&["feed", "bot_items_per_capita"], per(total(|c| c.bots), eligible_total));
     r.set(&["ads", "targeted_share"], per(total(|c| c.targeted), total(|c| c.ads)));
     let (mut funds, mut attendees) = (0.0, 0.0);
     for (party, l) in s.parties.iter().zip(&ledger.parties) {

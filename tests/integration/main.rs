@@ -2,7 +2,10 @@
 //! scenario library.
 
 mod calibration;
+mod campaigns;
 mod cli;
 mod common;
+mod comparison;
 mod determinism;
+mod library;
 mod scenarios;

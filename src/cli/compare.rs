@@ -1,0 +1,116 @@
+//! `votelab compare` and the default comparison: run several scenarios with common random numbers
+//! (same seed and replicates), write `comparison.json` and each scenario's files, and print the
+//! headline table of paired differences from the first scenario.
+
+use super::files::Output;
+use super::run::{load, progress, sim_overrides, threads};
+use super::{Failure, SimArgs};
+use crate::metrics::MetricsLog;
+use crate::output::compare::{Compared, comparison_json, headline_table};
+use crate::output::{self, RunSummary};
+use crate::scenario::{Limits, Loaded, Override, builtin, load::to_ron};
+use crate::sim;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Size of the default comparison: small enough to finish in about a minute on two cores.
+pub const QUICK_POPULATION: u64 = 8_000;
+/// Replicates of the default comparison.
+pub const QUICK_REPLICATES: u32 = 4;
+
+/// `votelab` with no arguments: the baseline against every library scenario, at a quick size.
+pub fn default_comparison(args: &SimArgs) -> Result<(), Failure> {
+    let mut args = args.clone();
+    if !args.sets.iter().any(|s| s.trim_start().starts_with("population.size")) {
+        args.sets.push(format!("population.size={QUICK_POPULATION}"));
+    }
+    args.replicates = args.replicates.or(Some(QUICK_REPLICATES));
+    let names: Vec<String> = builtin::names().map(str::to_string).collect();
+    compare(&names, &args)?;
+    println!(
+        "\nThis was the quick comparison ({} voters × {} replicates). For tighter intervals run e.g.\n  votelab compare baseline netzdg-24h --replicates 16",
+        args.sets.iter().rev().find_map(|s| s.strip_prefix("population.size=")).unwrap_or("?"),
+        args.replicates.unwrap_or(QUICK_REPLICATES)
+    );
+    Ok(())
+}
+
+/// `votelab compare A B ...`.
+pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
+    let threads = threads(args);
+    sim::init_threads(threads);
+    let sets: Vec<Override> = sim_overrides(args)?;
+    let limits = Limits { memory_bytes: super::files::available_memory(), concurrent_worlds: threads as u64 };
+    let mut loaded: Vec<Loaded> = Vec::new();
+    let mut failed = false;
+    for r in references {
+        match load(r, &sets, &limits) {
+            Ok(l) => loaded.push(l),
+            Err(_) => failed = true,
+        }
+    }
+    if failed {
+        return Err(Failure::BadInput);
+    }
+    // Common random numbers: every scenario runs the reference's seed and replicates.
+    let (seed, replicates) = (loaded[0].scenario.seed, loaded[0].scenario.replicates);
+    for l in &mut loaded[1..] {
+        if l.scenario.seed != seed || l.scenario.replicates != replicates {
+            l.scenario.seed = seed;
+            l.scenario.replicates = replicates;
+            l.resolved_ron = to_ron(&l.scenario);
+        }
+    }
+    let names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
+    let default_name = match names.as_slice() {
+        [a, b] => format!("compare-{a}-vs-{b}"),
+        [a, rest @ ..] => format!("compare-{a}-vs-{}-scenarios", rest.len()),
+        [] => "compare".into(),
+    };
+    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(default_name));
+    let out = Output::prepare(&target, args.force)?;
+
+    let steps: u64 = loaded.iter().map(|l| sim::timeline::plan(&l.scenario.timeline).len() as u64).sum();
+    let bar = progress(steps * u64::from(replicates), args.quiet, "compare");
+    let jobs: Vec<(usize, u32)> = (0..loaded.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
+    let shared: Vec<Arc<crate::scenario::Scenario>> = loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
+    let mut logs: Vec<MetricsLog> =
+        jobs.par_iter().map(|&(s, r)| sim::run_replicate(shared[s].clone(), r, || bar.inc(1))).collect();
+    bar.finish_and_clear();
+
+    let mut per_scenario: Vec<Vec<MetricsLog>> = Vec::new();
+    for _ in &loaded {
+        let rest = logs.split_off(replicates as usize);
+        per_scenario.push(std::mem::replace(&mut logs, rest));
+    }
+    let compared: Vec<Compared> =
+        loaded.iter().zip(&per_scenario).map(|(l, logs)| Compared { loaded: l, logs }).collect();
+    let json = comparison_json(&compared);
+    out.write("comparison.json", &json)?;
+    for c in &compared {
+        let name = &c.loaded.scenario.name;
+        out.write(&format!("{name}/summary.json"), &output::summary_json(c.loaded, &RunSummary::of(c.logs)))?;
+        out.write(&format!("{name}/timeseries.csv"), &output::timeseries_csv(c.logs))?;
+        out.write(&format!("{name}/elections.csv"), &output::elections_csv(c.logs))?;
+        out.write(&format!("{name}/scenario.ron"), &c.loaded.resolved_ron)?;
+    }
+    let folder = out.commit()?;
+    if args.json {
+        print!("{json}");
+        return Ok(());
+    }
+    let s = &loaded[0].scenario;
+    println!(
+        "Comparison against {} — {} voters, {} replicates with common random numbers, seed {}\n",
+        s.name, s.population.size, replicates, s.seed
+    );
+    print!("{}", headline_table(&compared));
+    println!(
+        "\nFirst row: the reference's values (means over replicates; turnout and youngest-cohort turnout per election,\n\
+         the rest at the last election). Other rows: the paired difference from the reference, replicate by replicate;\n\
+         * marks a difference whose 95% interval excludes zero.\nResults written to {}",
+        folder.display()
+    );
+    Ok(())
+}

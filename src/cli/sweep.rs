@@ -1,0 +1,214 @@
+//! `votelab sweep` and `votelab merge`: run a scenario over a grid of parameter values (several
+//! `--vary` make a grid), optionally one deterministic shard of the (point × replicate) jobs, and
+//! join shard folders into a result byte-identical to the unsharded run.
+
+use super::files::Output;
+use super::run::{load, progress, sim_overrides, threads};
+use super::{Failure, SimArgs, diagnostics};
+use crate::output::sweep::{RunRow, parse_runs, points_csv, rows_of, runs_csv, sweep_csv};
+use crate::scenario::tree::{self, Document, NodeKind};
+use crate::scenario::{Limits, Loaded, Override, Problem, ScenarioError};
+use crate::sim;
+use rayon::prelude::*;
+use serde_json::json;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Largest grid accepted (points × replicates).
+const MAX_JOBS: usize = 100_000;
+
+/// A `--vary PATH=[v1, v2, ...]`: the path and the RON text of each value.
+fn parse_vary(text: &str) -> Result<(String, Vec<String>), ScenarioError> {
+    let bad =
+        |message: String| {
+            ScenarioError::single(Problem::new("", message).expected(
+                "--vary PATH=[v1, v2, ...], e.g. --vary regulation.takedown_hours=[None, Some(24.0), Some(1.0)]",
+            ))
+        };
+    let Some((path, list)) = text.split_once('=') else {
+        return Err(bad(format!("`--vary {text}` has no `=`")));
+    };
+    let doc = tree::parse(list.trim(), &format!("--vary {}", path.trim())).map_err(|e| {
+        let mut p = Problem::new(path.trim(), e.message).at(e.origin);
+        p.help = e.help;
+        ScenarioError {
+            problems: vec![p],
+            sources: vec![(format!("--vary {}", path.trim()).into(), list.trim().to_string())],
+        }
+    })?;
+    let NodeKind::List(items) = doc.root.kind else {
+        return Err(bad(format!("the values of `--vary {}` must be a list in [ ]", path.trim())));
+    };
+    if items.is_empty() {
+        return Err(bad(format!("`--vary {}` lists no values", path.trim())));
+    }
+    let values = items
+        .into_iter()
+        .map(|item| tree::render(&Document { extensions: Vec::new(), root: item }).0.trim().to_string())
+        .collect();
+    Ok((path.trim().to_string(), values))
+}
+
+/// `I/N`.
+fn parse_shard(text: &str) -> Option<(usize, usize)> {
+    let (i, n) = text.split_once('/')?;
+    let (i, n) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
+    (n > 0 && i < n).then_some((i, n))
+}
+
+/// `votelab sweep`.
+pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
+    let threads = threads(args);
+    sim::init_threads(threads);
+    let shard = match shard {
+        None => None,
+        Some(s) => match parse_shard(s) {
+            Some(x) => Some(x),
+            None => {
+                eprintln!("error: `--shard {s}` must be I/N with 0 ≤ I < N, e.g. --shard 0/4");
+                return Err(Failure::BadInput);
+            }
+        },
+    };
+    let mut axes = Vec::new();
+    for v in varies {
+        match parse_vary(v) {
+            Ok(a) => axes.push(a),
+            Err(e) => {
+                diagnostics::print(&e);
+                return Err(Failure::BadInput);
+            }
+        }
+    }
+    // The grid: the first --vary changes slowest.
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for (_, values) in &axes {
+        points =
+            points.iter().flat_map(|p| values.iter().map(move |v| [p.clone(), vec![v.clone()]].concat())).collect();
+    }
+    let sets = sim_overrides(args)?;
+    let limits = Limits { memory_bytes: super::files::available_memory(), concurrent_worlds: threads as u64 };
+    let mut loaded: Vec<Loaded> = Vec::new();
+    for point in &points {
+        let mut o = sets.clone();
+        o.extend(
+            axes.iter().zip(point).map(|((path, _), value)| Override { path: path.clone(), value: value.clone() }),
+        );
+        loaded.push(load(reference, &o, &limits)?);
+    }
+    let replicates = loaded[0].scenario.replicates;
+    let jobs: Vec<(usize, u32)> = (0..points.len()).flat_map(|p| (0..replicates).map(move |r| (p, r))).collect();
+    if jobs.len() > MAX_JOBS && !args.force {
+        eprintln!(
+            "error: the sweep has {} jobs (points × replicates), more than {MAX_JOBS}; use --force to run it anyway",
+            jobs.len()
+        );
+        return Err(Failure::BadInput);
+    }
+    let mine: Vec<(usize, u32)> =
+        jobs.iter().enumerate().filter(|(j, _)| shard.is_none_or(|(i, n)| j % n == i)).map(|(_, &job)| job).collect();
+    let paths: Vec<String> = axes.iter().map(|(p, _)| p.clone()).collect();
+    let name = &loaded[0].scenario.name;
+    let default = match shard {
+        Some((i, n)) => format!("sweep-{name}-shard-{i}-of-{n}"),
+        None => format!("sweep-{name}"),
+    };
+    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(default));
+    let out = Output::prepare(&target, args.force)?;
+
+    let steps: u64 = mine.iter().map(|&(p, _)| sim::timeline::plan(&loaded[p].scenario.timeline).len() as u64).sum();
+    let bar = progress(steps, args.quiet, "sweep");
+    let shared: Vec<Arc<crate::scenario::Scenario>> = loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
+    let mut rows: Vec<RunRow> = mine
+        .par_iter()
+        .flat_map_iter(|&(p, r)| rows_of(p, r, &sim::run_replicate(shared[p].clone(), r, || bar.inc(1))))
+        .collect();
+    bar.finish_and_clear();
+
+    let meta = meta_json(&loaded[0], &axes, replicates, points.len());
+    out.write("sweep.json", &meta)?;
+    out.write("points.csv", &points_csv(&paths, &points))?;
+    out.write("runs.csv", &runs_csv(&mut rows))?;
+    if let Some((i, n)) = shard {
+        out.write("shard.txt", &format!("{i}/{n}\n"))?;
+    } else {
+        out.write("sweep.csv", &sweep_csv(&paths, &points, &rows))?;
+    }
+    let folder = out.commit()?;
+    println!(
+        "Sweep of {name}: {} points × {replicates} replicates{}; results in {}",
+        points.len(),
+        shard.map_or(String::new(), |(i, n)| format!(", shard {i}/{n} ({} jobs)", mine.len())),
+        folder.display()
+    );
+    if shard.is_some() {
+        println!("Join the shard folders with: votelab merge DIR... --out DIR");
+    }
+    Ok(())
+}
+
+fn meta_json(loaded: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> String {
+    let doc = json!({
+        "scenario": loaded.scenario.name,
+        "seed": loaded.scenario.seed,
+        "replicates": replicates,
+        "points": points,
+        "vary": axes.iter().map(|(p, v)| json!({"path": p, "values": v})).collect::<Vec<_>>(),
+        "version": crate::output::VERSION,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn read(dir: &Path, name: &str) -> Result<String, Failure> {
+    fs::read_to_string(dir.join(name)).map_err(|e| {
+        eprintln!("error: {} is not a sweep folder: cannot read {name}: {e}", dir.display());
+        Failure::BadInput
+    })
+}
+
+/// `votelab merge DIR... --out DIR`.
+pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool) -> Result<(), Failure> {
+    let meta = read(&dirs[0], "sweep.json")?;
+    let points_text = read(&dirs[0], "points.csv")?;
+    let mut rows = Vec::new();
+    for d in dirs {
+        if read(d, "sweep.json")? != meta || read(d, "points.csv")? != points_text {
+            eprintln!("error: {} belongs to a different sweep than {}", d.display(), dirs[0].display());
+            return Err(Failure::BadInput);
+        }
+        rows.extend(parse_runs(&read(d, "runs.csv")?).map_err(|e| {
+            eprintln!("error: {}: {e}", d.display());
+            Failure::BadInput
+        })?);
+    }
+    let meta_value: serde_json::Value =
+        serde_json::from_str(&meta).map_err(|e| Failure::Other(format!("sweep.json: {e}")))?;
+    let replicates = meta_value["replicates"].as_u64().unwrap_or(0) as usize;
+    let npoints = meta_value["points"].as_u64().unwrap_or(0) as usize;
+    let mut jobs: Vec<(usize, u32)> = rows.iter().map(|r| (r.point, r.replicate)).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    if jobs.len() != replicates * npoints {
+        eprintln!(
+            "error: the folders hold {} of the sweep's {} jobs; a shard is missing or was given twice",
+            jobs.len(),
+            replicates * npoints
+        );
+        return Err(Failure::BadInput);
+    }
+    let mut reader = csv::Reader::from_reader(points_text.as_bytes());
+    let paths: Vec<String> = reader.headers().map(|h| h.iter().skip(1).map(String::from).collect()).unwrap_or_default();
+    let points: Vec<Vec<String>> =
+        reader.records().filter_map(Result::ok).map(|r| r.iter().skip(1).map(String::from).collect()).collect();
+    let out = Output::prepare(out_dir, force)?;
+    out.write("sweep.json", &meta)?;
+    out.write("points.csv", &points_text)?;
+    out.write("runs.csv", &runs_csv(&mut rows))?;
+    out.write("sweep.csv", &sweep_csv(&paths, &points, &rows))?;
+    let folder = out.commit()?;
+    println!("Merged {} folders ({} jobs) into {}", dirs.len(), jobs.len(), folder.display());
+    Ok(())
+}

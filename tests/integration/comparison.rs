@@ -1,0 +1,107 @@
+//! `compare`, `sweep` and `merge` from the command line.
+
+use super::common::*;
+use std::fs;
+use std::path::Path;
+
+const SMALL: [&str; 8] = [
+    "--replicates",
+    "2",
+    "--set",
+    "population.size=1500",
+    "--set",
+    "timeline.elections=1",
+    "--set",
+    "timeline.campaign_days=20",
+];
+
+fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(SMALL.iter()).chain(tail).copied().collect()
+}
+
+#[test]
+fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = votelab(dir.path(), &args(&["compare", "baseline", "baseline"], &["--quiet", "--out", "c"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
+    let second = &json["scenarios"][1]["elections"][0];
+    let mut checked = 0;
+    for metric in ["turnout", "first_time_turnout", "trust"] {
+        let d = &second[metric]["diff_vs_reference"];
+        assert_eq!(d["mean"].as_f64(), Some(0.0), "{metric}: {d}");
+        assert_eq!(d["ci95"][0].as_f64(), Some(0.0));
+        assert_eq!(d["ci95"][1].as_f64(), Some(0.0));
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+    assert!(stdout(&o).contains("+0.0"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_comparison_marks_a_policy_difference_whose_interval_excludes_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = votelab(dir.path(), &args(&["compare", "baseline", "microtargeting-ban"], &["--quiet", "--out", "c"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
+    let d = &json["scenarios"][1]["elections"][0]["ads"]["targeted_share"]["diff_vs_reference"];
+    assert_eq!(d["mean"].as_f64(), Some(-1.0), "{d}");
+    assert!(stdout(&o).contains("-100.0*"), "{}", stdout(&o));
+    assert!(dir.path().join("c/microtargeting-ban/summary.json").exists());
+}
+
+fn sweep(dir: &Path, out: &str, extra: &[&str]) {
+    let mut a = vec![
+        "sweep",
+        "baseline",
+        "--vary",
+        "regulation.takedown_hours=[None, Some(1.0)]",
+        "--vary",
+        "network.homophily=[0.2, 0.6]",
+    ];
+    a.extend_from_slice(&SMALL);
+    a.extend_from_slice(&["--quiet", "--out", out]);
+    a.extend_from_slice(extra);
+    let o = votelab(dir, &a);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    sweep(dir.path(), "full", &[]);
+    sweep(dir.path(), "s0", &["--shard", "0/2"]);
+    sweep(dir.path(), "s1", &["--shard", "1/2"]);
+    let o = votelab(dir.path(), &["merge", "s0", "s1", "--out", "merged"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(files(&dir.path().join("full")), files(&dir.path().join("merged")));
+    let csv = fs::read_to_string(dir.path().join("full/sweep.csv")).unwrap();
+    assert!(csv.starts_with("point,regulation.takedown_hours,network.homophily,election,metric,mean"), "{csv}");
+    assert!(csv.contains("\n3,Some(1.0),0.6,0,turnout,"), "4 points in grid order");
+    let o = votelab(dir.path(), &["merge", "s0", "--out", "partial"]);
+    assert_eq!(o.status.code(), Some(2), "a missing shard is refused");
+}
+
+#[test]
+fn vary_with_an_unknown_path_or_a_wrong_type_exits_2_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for vary in ["regulation.takedown_hour=[None]", "population.size=[\"many\"]"] {
+        let o = votelab(dir.path(), &["sweep", "baseline", "--vary", vary, "--quiet", "--out", "x"]);
+        assert_eq!(o.status.code(), Some(2), "{vary}: {}", stderr(&o));
+        let path = vary.split('=').next().unwrap();
+        assert!(stderr(&o).contains(path), "{vary}: {}", stderr(&o));
+        assert!(!dir.path().join("x").exists());
+    }
+}
