@@ -90,7 +90,9 @@ pub fn points_csv(paths: &[String], points: &[Vec<String>]) -> String {
 
 /// `sweep.csv`: per point, election and metric, the summary over replicates.
 pub fn sweep_csv(paths: &[String], points: &[Vec<String>], rows: &[RunRow]) -> String {
-    let mut groups: BTreeMap<(usize, usize, &str), Vec<(u32, f64)>> = BTreeMap::new();
+    // (point, election, metric) → (replicate, value) pairs.
+    type Groups<'a> = BTreeMap<(usize, usize, &'a str), Vec<(u32, f64)>>;
+    let mut groups: Groups = BTreeMap::new();
     for r in rows {
         groups
             .entry((r.point, r.election.unwrap_or(usize::MAX), r.metric.as_str()))
