@@ -53,3 +53,32 @@ pub fn take_snapshot(
         s.belief[i] = belief.0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{column, tiny_world};
+
+    #[test]
+    fn the_first_step_is_the_first_campaign_day_and_the_snapshot_copies_the_voters() {
+        let mut sim = tiny_world("");
+        sim.step();
+        let clock = sim.world.resource::<Clock>().clone();
+        assert_eq!(clock.step, 0);
+        assert!(clock.in_campaign());
+        let ideology: Vec<Ideology> = column(&mut sim);
+        // The snapshot was taken before this step's opinion phase: it holds the starting anchors.
+        let snapshot = sim.world.resource::<Snapshot>();
+        assert!(ideology.iter().zip(&snapshot.ideology).all(|(i, &s)| i.anchor == s));
+    }
+
+    #[test]
+    fn the_clock_walks_the_whole_timetable() {
+        let mut sim = tiny_world("");
+        for _ in 0..sim.steps() {
+            sim.step();
+        }
+        assert_eq!(sim.world.resource::<Clock>().election(), Some(0));
+        assert_eq!(sim.world.resource::<Clock>().step + 1, sim.steps());
+    }
+}

@@ -314,4 +314,18 @@ mod tests {
         assert!(like_minded_share(0.5, 0.7, None) > 0.5);
         assert!((like_minded_share(0.8, 0.7, Some(0.3)) - 0.7).abs() < 1e-12);
     }
+    #[test]
+    fn bots_appear_in_feeds_only_when_there_are_bots() {
+        use crate::sim::testing::{column, tiny_world};
+        let mut with = tiny_world(
+            "bots: Some(Bots(share: 0.2, stance: 0.5, posts_per_day: 40.0, misinformation: 0.5, hate: 0.2))",
+        );
+        with.step();
+        assert!(column::<FeedInbox>(&mut with).iter().any(|f| f.bot_weight > 0.0));
+        let mut without = tiny_world("");
+        without.step();
+        let feeds: Vec<FeedInbox> = column(&mut without);
+        assert!(feeds.iter().all(|f| f.bot_weight == 0.0 && f.misinformation == 0.0));
+        assert!(feeds.iter().any(|f| f.items > 0.0));
+    }
 }

@@ -208,3 +208,23 @@ pub fn record(
     }
     log.elections.push(r);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::tiny_world;
+
+    #[test]
+    fn a_run_logs_a_row_per_step_and_a_record_per_election() {
+        let sim = tiny_world("");
+        let steps = sim.steps();
+        let log = sim.run(|| {});
+        assert_eq!(log.timeseries.len(), steps);
+        assert_eq!(log.elections.len(), 1);
+        assert_eq!(log.final_record, log.elections[0]);
+        let turnout = log.elections[0].get(&["turnout"]).unwrap();
+        assert!((0.0..=1.0).contains(&turnout));
+        assert_eq!(log.cohorts.len(), 4);
+        assert!(log.timeseries.iter().all(|r| (r.histogram.iter().sum::<f64>() - 1.0).abs() < 1e-9));
+    }
+}

@@ -303,4 +303,22 @@ mod tests {
         let g = graph(2, &[]);
         assert_eq!(step(&influence(Rule::BoundedConfidence { epsilon: 2.0, mu: 0.5 }), &g, &[0.3, -0.3], 0, 0.0), 0.3);
     }
+    #[test]
+    fn a_step_of_wide_bounded_confidence_pulls_opinions_together_and_keeps_them_in_range() {
+        use crate::sim::testing::{column, tiny_world};
+        let mut sim = tiny_world(
+            "influence: Influence(rule: BoundedConfidence(epsilon: 2.0, mu: 0.5), interactions_per_day: 3.0)",
+        );
+        let variance = |v: &[Ideology]| {
+            let m = v.iter().map(|i| f64::from(i.x)).sum::<f64>() / v.len() as f64;
+            v.iter().map(|i| (f64::from(i.x) - m).powi(2)).sum::<f64>() / v.len() as f64
+        };
+        let before = variance(&column::<Ideology>(&mut sim));
+        for _ in 0..3 {
+            sim.step();
+        }
+        let after: Vec<Ideology> = column(&mut sim);
+        assert!(variance(&after) < before);
+        assert!(after.iter().all(|i| (-1.0..=1.0).contains(&i.x)));
+    }
 }

@@ -95,3 +95,28 @@ pub fn run_programmes(
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{column, tiny_world};
+
+    #[test]
+    fn civic_education_reaches_pupils_and_literacy_programmes_raise_literacy() {
+        let mut sim = tiny_world(
+            "regulation: Regulation(civic_education: [CivicEducation(cohorts: [\"Gen Z\"], reach: 1.0, habit_boost: 0.2, years: (2025, 2026))], \
+             media_literacy: [Programme(cohorts: [\"Gen Z\"], boost: 0.1, years: (2025, 2026))])",
+        );
+        sim.step();
+        let civics: Vec<Civics> = column(&mut sim);
+        let literacy: Vec<Literacy> = column(&mut sim);
+        let demography: Vec<Demography> = column(&mut sim);
+        let year = sim.world.resource::<Clock>().year;
+        for ((c, l), d) in civics.iter().zip(&literacy).zip(&demography) {
+            let age = year - f64::from(d.born);
+            let pupil = d.cohort == 0 && (14.0..=19.0).contains(&age);
+            assert_eq!(c.habit_boost > 0.0, pupil, "age {age}, cohort {}", d.cohort);
+            assert_eq!(l.boost > 0.0, d.cohort == 0 && l.base < 0.9);
+        }
+    }
+}

@@ -585,4 +585,34 @@ mod tests {
         segment_scores(&mut scores, &table, &[0, 0, 0, 0], 4.0);
         assert_eq!(scores, vec![0.25; 4]);
     }
+    #[test]
+    fn a_broadcast_campaign_fills_inboxes_and_counts_exposure() {
+        use crate::sim::testing::{column, tiny_world};
+        let mut sim = tiny_world(
+            "parties: [Party(name: \"A\", position: -0.3, budget: 50.0), Party(name: \"B\", position: 0.3)]",
+        );
+        sim.step();
+        let inbox: Vec<AdInbox> = column(&mut sim);
+        let exposure: Vec<Exposure> = column(&mut sim);
+        let total: f32 = inbox.iter().map(|i| i.impressions).sum();
+        assert!(total > 0.0, "50 units at 10 per thousand buy about 5000 impressions");
+        assert_eq!(total, exposure.iter().map(|e| e.ads).sum::<f32>());
+        assert!(inbox.iter().all(|i| i.targeted == 0.0));
+        let ledger = sim.world.resource::<CampaignLedger>();
+        assert!(ledger.parties[0].spent > 0.0 && ledger.parties[0].spent <= 50.0 / 5.0 + 1e-9);
+    }
+
+    #[test]
+    fn micro_targeting_never_reaches_a_cohort_with_zero_focus() {
+        use crate::sim::testing::{column, tiny_world};
+        let campaign = "Campaign(targeting: Micro, cohort_focus: {\"Gen Z\": 0.0})";
+        let mut sim = tiny_world(&format!(
+            "parties: [Party(name: \"A\", position: -0.3, budget: 50.0, campaign: {campaign}), Party(name: \"B\", position: 0.3)], brokers: [Broker(name: \"D\")]"
+        ));
+        sim.step();
+        let inbox: Vec<AdInbox> = column(&mut sim);
+        let demography: Vec<Demography> = column(&mut sim);
+        assert!(inbox.iter().any(|i| i.targeted > 0.0));
+        assert!(inbox.iter().zip(&demography).filter(|(_, d)| d.cohort == 0).all(|(i, _)| i.targeted == 0.0));
+    }
 }

@@ -208,4 +208,27 @@ mod tests {
         let habitual = TurnoutInputs { habit: 0.3, ..base };
         assert!(logit_without_intercept(&t, &habitual) > logit_without_intercept(&t, &base));
     }
+    #[test]
+    fn on_election_day_only_eligible_voters_vote_and_habits_update() {
+        use crate::sim::testing::{column, tiny_world};
+        let mut sim = tiny_world("");
+        let habit_before: Vec<Habit> = column(&mut sim);
+        for _ in 0..sim.steps() {
+            sim.step();
+        }
+        let records: Vec<VotingRecord> = column(&mut sim);
+        let demography: Vec<Demography> = column(&mut sim);
+        let habit_after: Vec<Habit> = column(&mut sim);
+        let s = crate::sim::testing::tiny_scenario("");
+        for ((r, d), (hb, ha)) in records.iter().zip(&demography).zip(habit_before.iter().zip(&habit_after)) {
+            let eligible = eligible(&s, d.born, 2026.0);
+            assert_eq!(r.last_election == 0, eligible);
+            if !eligible {
+                assert!(!r.voted && hb == ha);
+            } else if r.voted {
+                assert!(ha.0 > 0.7 * hb.0, "a vote adds to the decayed habit");
+            }
+        }
+        assert!(records.iter().any(|r| r.voted));
+    }
 }

@@ -137,3 +137,31 @@ pub fn run_replicate_profiled(
     let log = sim.world.remove_resource::<MetricsLog>().unwrap_or_default();
     (log, build, times)
 }
+
+/// Tiny worlds for the phases' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A 60-voter scenario with one short campaign, plus extra top-level fields in RON.
+    pub fn tiny_scenario(extra: &str) -> Scenario {
+        let text = format!(
+            "Scenario(name: \"tiny\", population: Population(size: 60, places: 2), network: Network(mean_degree: 6.0), \
+             timeline: Timeline(elections: 1, campaign_days: 5), {extra})"
+        );
+        ron::from_str(&text).expect("a valid tiny scenario")
+    }
+
+    /// A world for [`tiny_scenario`].
+    pub fn tiny_world(extra: &str) -> Simulation {
+        Simulation::new(Arc::new(tiny_scenario(extra)), 0)
+    }
+
+    /// Every voter's value of a component, in `VoterId` order.
+    pub fn column<T: Component + Copy>(sim: &mut Simulation) -> Vec<T> {
+        let mut q = sim.world.query::<(&crate::agents::VoterId, &T)>();
+        let mut rows: Vec<(u32, T)> = q.iter(&sim.world).map(|(id, t)| (id.0, *t)).collect();
+        rows.sort_by_key(|r| r.0);
+        rows.into_iter().map(|r| r.1).collect()
+    }
+}
