@@ -211,7 +211,6 @@ pub fn record(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::sim::testing::tiny_world;
 
     #[test]
