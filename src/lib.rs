@@ -15,3 +15,4 @@ pub mod output;
 pub mod phases;
 pub mod scenario;
 pub mod sim;
+pub mod validation;

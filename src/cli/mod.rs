@@ -6,6 +6,7 @@ mod diagnostics;
 mod files;
 mod run;
 mod sweep;
+mod validate;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ pub enum Failure {
     BadInput,
     /// Anything else, with a message to print.
     Other(String),
+    /// A check failed (validation); its report has been printed.
+    Failed,
 }
 
 impl From<std::io::Error> for Failure {
@@ -98,6 +101,23 @@ enum Command {
     },
     /// List the built-in scenarios.
     Scenarios,
+    /// Run the validation suite: textbook configurations against published results.
+    ///
+    /// Example: votelab validate --quick
+    Validate {
+        /// The quick version for CI (about a minute on two cores).
+        #[arg(long)]
+        quick: bool,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the results as a Markdown table (for docs/VALIDATION.md).
+        #[arg(long)]
+        markdown: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 /// Options shared by commands that simulate.
@@ -160,10 +180,14 @@ pub fn main() -> ExitCode {
         Some(Command::Merge { dirs, out, force }) => sweep::merge(&dirs, &out, force),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),
+        Some(Command::Validate { quick, json, markdown, threads }) => {
+            validate::validate(quick, json, markdown, threads)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BadInput) => ExitCode::from(2),
+        Err(Failure::Failed) => ExitCode::from(1),
         Err(Failure::Other(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(1)

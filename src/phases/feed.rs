@@ -192,20 +192,23 @@ pub fn build_feeds(
         let bots = poisson_inverse(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
         let story_rate = m.stories_per_day * m.reach * f.false_boost * dt * f64::from(traits.media_diet) / f.mean_diet;
         let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
-        let mut misinformation = poisson_inverse((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
-        let (mut bot_hate, mut bot_pull) = (0.0f32, 0.0f32);
+        let stories = poisson_inverse((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
+        let (mut bot_false, mut bot_hate, mut bot_pull) = (0.0f32, 0.0f32, 0.0f32);
         if let Some(b) = &s.bots {
-            misinformation += bots * (b.misinformation * f.delivered) as f32;
+            bot_false = bots * (b.misinformation * f.delivered) as f32;
             bot_hate = bots * (b.hate * f.delivered) as f32;
             bot_pull = (b.stance as f32 - x).signum();
         }
+        let misinformation = stories + bot_false;
+        // Labelled bot items are seen (and counted) but persuade, arouse and convince less.
+        let (bot_false_weight, bot_hate_weight) = (bot_false * f.bot_label_factor, bot_hate * f.bot_label_factor);
         let from_neighbours = (items as f32 - bots).max(0.0);
         let emotional_neighbours = from_neighbours * ((arousal / k) * f.emotional_boost).min(1.0) as f32;
         *feed = FeedInbox {
             items: items as f32,
-            emotional: emotional_neighbours + bot_hate + misinformation,
-            hate: bot_hate,
-            misinformation,
+            emotional: emotional_neighbours + bot_hate_weight + stories + bot_false_weight,
+            hate: bot_hate_weight,
+            misinformation: stories + bot_false_weight,
             misinformation_stance: p_alike as f32,
             bot_weight: bots * f.bot_label_factor,
             bot_pull,

@@ -82,6 +82,8 @@ pub struct PartyLedger {
     pub attendees: f64,
     /// Profiles bought.
     pub profiles: f64,
+    /// Whether the campaign could afford the broker's file this campaign (else it broadcasts).
+    pub has_profiles: bool,
 }
 
 /// Campaign money for the current campaign.
@@ -108,8 +110,8 @@ struct Profile {
     arousal: f64,
 }
 
-/// How attractive a voter is to party `p`, and which message it would get.
-fn score(s: &Scenario, p: usize, v: &Profile, focus: f64, market: &BrokerMarket) -> (f32, Message) {
+/// How attractive a voter is to party `p` (before cohort focus), and which message it would get.
+fn score(s: &Scenario, p: usize, v: &Profile, market: &BrokerMarket) -> (f32, Message) {
     let party = &s.parties[p];
     let own = (v.ideology - party.position).abs();
     let nearest_other = s
@@ -128,7 +130,7 @@ fn score(s: &Scenario, p: usize, v: &Profile, focus: f64, market: &BrokerMarket)
         if supporter { 0.0 } else { g.demobilise * v.undecided },
     ];
     let best = parts.iter().enumerate().fold((0, f64::MIN), |b, (k, &x)| if x > b.1 { (k, x) } else { b }).0;
-    let mut total: f64 = parts.iter().sum::<f64>() * focus;
+    let mut total: f64 = parts.iter().sum::<f64>();
     if market.psychometric {
         // Estimated reactivity: the true trait as far as the profile is accurate.
         total *= 0.5 + v.accuracy * v.reactivity + (1.0 - v.accuracy) * 0.5;
@@ -226,8 +228,8 @@ pub fn plan_targeting(
     // Accuracy and turnout uncertainty of every voter, computed once for all micro campaigns.
     let mut daily: Vec<(f32, f32)> = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
-        let micro = micro_allowed(party, s) && market.broker.is_some();
-        let mut cp = CampaignPlan { micro, ..CampaignPlan::default() };
+        let wants_micro = micro_allowed(party, s) && market.broker.is_some();
+        let mut cp = CampaignPlan::default();
         // Grassroots events today: attendees, tickets and mobilisation.
         if let Some(g) = &party.campaign.grassroots {
             cp.attendees =
@@ -236,21 +238,30 @@ pub fn plan_targeting(
             ledger.parties[p].attendees += real;
             ledger.parties[p].funds_raised += real * g.ticket;
         }
-        // Profiles are bought once per campaign, for every eligible voter the broker holds.
-        if micro && day == 0 {
+        let available = |l: &PartyLedger| {
+            let money = party.budget + l.funds_raised;
+            s.regulation.spending_cap.map_or(money, |cap| money.min(cap))
+        };
+        // Profiles are bought once per campaign, for every eligible voter the broker holds, if the
+        // campaign can afford the file; otherwise it broadcasts this campaign.
+        if wants_micro && day == 0 {
             let profiled = (0..n).filter(|&i| eligible[i] && snapshot.footprint[i] > 0.0).count() as f64 / scale;
             let cost = profiled * market.price_per_profile;
-            ledger.parties[p].profiles += profiled;
-            ledger.parties[p].spent += cost;
-            ledger.broker_revenue += cost;
+            let l = &mut ledger.parties[p];
+            if cost <= available(l) - l.spent {
+                l.profiles += profiled;
+                l.spent += cost;
+                l.has_profiles = true;
+                ledger.broker_revenue += cost;
+            }
         }
-        let available = party.budget + ledger.parties[p].funds_raised;
-        let available = s.regulation.spending_cap.map_or(available, |cap| available.min(cap));
-        let spend = ((available - ledger.parties[p].spent) / days_left).max(0.0);
+        let micro = wants_micro && ledger.parties[p].has_profiles;
+        cp.micro = micro;
+        let l = &ledger.parties[p];
+        let budget_today = ((available(l) - l.spent) / days_left).max(0.0);
         let cpm = if micro { e.cpm_targeted } else { e.cpm_broadcast };
-        let impressions = spend / cpm * 1000.0 * scale;
-        ledger.parties[p].spent += spend;
-        if eligible_count == 0 || impressions <= 0.0 {
+        let impressions = budget_today / cpm * 1000.0 * scale;
+        if eligible_count == 0 || impressions < 1.0 {
             cp.rate_by_cohort = vec![0.0; s.population.cohorts.len()];
             plan.campaigns[p] = cp;
             continue;
@@ -286,7 +297,7 @@ pub fn plan_targeting(
                         reactivity: f64::from(table.reactivity[i]),
                         arousal: f64::from(snapshot.arousal[i]),
                     };
-                    let (sc, m) = score(s, p, &profile, focus_by_cohort[table.cohort[i] as usize], &market);
+                    let (sc, m) = score(s, p, &profile, &market);
                     let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
                     (sc.max(0.0), m as u8, bin)
                 })
@@ -297,10 +308,17 @@ pub fn plan_targeting(
                 let bins: Vec<u8> = scored.iter().map(|t| t.2).collect();
                 segment_scores(&mut scores, &table, &bins, min as f64 * scale);
             }
-            let wanted = (impressions.round() as usize).max(1);
-            let voters = wanted.min(eligible_count);
-            cp.per_voter = (wanted as f64 / voters as f64).round().max(1.0) as u32;
-            cp.selected = select_top(&scores, voters);
+            // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
+            for (score, &c) in scores.iter_mut().zip(&table.cohort) {
+                *score *= focus_by_cohort[c as usize] as f32;
+            }
+            // Buy whole impressions for the best voters; pay only for what is delivered.
+            let wanted = impressions.floor() as usize;
+            let (selected, reachable) = select_top(&scores, wanted);
+            cp.selected = selected;
+            cp.per_voter = if reachable > 0 { (wanted / reachable).max(1) as u32 } else { 0 };
+            let delivered = reachable as f64 * f64::from(cp.per_voter);
+            ledger.parties[p].spent += delivered / (1000.0 * scale) * cpm;
         } else {
             let cohorts = s.population.cohorts.len();
             let mut eligible_by_cohort = vec![0.0f64; cohorts];
@@ -316,6 +334,7 @@ pub fn plan_targeting(
             let mass: f64 = weight.iter().zip(&eligible_by_cohort).map(|(w, n)| w * n).sum();
             cp.rate_by_cohort = weight.iter().map(|w| if mass > 0.0 { impressions * w / mass } else { 0.0 }).collect();
             cp.exp_neg_rate_by_cohort = cp.rate_by_cohort.iter().map(|r| (-r).exp()).collect();
+            ledger.parties[p].spent += budget_today;
         }
         plan.campaigns[p] = cp;
     }
@@ -356,14 +375,15 @@ fn voter_day(
         .collect()
 }
 
-/// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time.
-pub fn select_top(scores: &[f32], k: usize) -> Vec<bool> {
+/// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time, and how many
+/// were selected (fewer than `k` when fewer voters score above zero).
+pub fn select_top(scores: &[f32], k: usize) -> (Vec<bool>, usize) {
     let mut selected = vec![false; scores.len()];
     let mut order: Vec<(f32, u32)> =
         scores.iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| (s, i as u32)).collect();
     let k = k.min(order.len());
     if k == 0 {
-        return selected;
+        return (selected, 0);
     }
     let by_rank = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     if k < order.len() {
@@ -372,7 +392,7 @@ pub fn select_top(scores: &[f32], k: usize) -> Vec<bool> {
     for &(_, i) in &order[..k] {
         selected[i as usize] = true;
     }
-    selected
+    (selected, k)
 }
 
 /// Attendees of the party's events held today: eligible voters of the event's place (and the
@@ -558,15 +578,15 @@ mod tests {
 
     #[test]
     fn select_top_picks_the_highest_scores_and_breaks_ties_by_id() {
-        let selected = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2);
-        assert_eq!(selected, vec![false, true, false, true, false]);
-        let selected = select_top(&[0.5, 0.5, 0.5], 2);
+        let (selected, k) = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2);
+        assert_eq!((selected, k), (vec![false, true, false, true, false], 2));
+        let (selected, _) = select_top(&[0.5, 0.5, 0.5], 2);
         assert_eq!(selected, vec![true, true, false]);
     }
 
     #[test]
     fn select_top_never_picks_zero_scores() {
-        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3), vec![false, false, true]);
+        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3), (vec![false, false, true], 1));
     }
 
     #[test]

@@ -403,8 +403,9 @@ pub struct Effects {
     /// Default 0.004: about +0.5 pp vote choice per impression in a balanced race, under the
     /// +0.7 pp of Coppock, Hill & Vavreck 2020.
     pub persuasion_per_impression: f64,
-    /// Impressions after which further ads add nothing that day (Green & Zelizer 2017: direct
-    /// mail's gains stop after about five pieces). Range 1–100. Default 5.
+    /// Impressions in a campaign after which further ads add little: the effective count of n
+    /// impressions is `S (1 − e^(−n/S))`, counted over the whole campaign and all parties (Green &
+    /// Zelizer 2017: direct mail's gains stop after about five pieces). Range 1–100. Default 5.
     pub saturation: f64,
     /// Half-life of ad persuasion in days (Kalla & Broockman 2018; Hill et al. 2013). Range
     /// 0.1–365. Default 5.

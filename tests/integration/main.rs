@@ -7,5 +7,6 @@ mod cli;
 mod common;
 mod comparison;
 mod determinism;
+mod environment;
 mod library;
 mod scenarios;
