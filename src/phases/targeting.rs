@@ -316,7 +316,7 @@ pub fn plan_targeting(
             let wanted = impressions.floor() as usize;
             let (selected, reachable) = select_top(&scores, wanted);
             cp.selected = selected;
-            cp.per_voter = if reachable > 0 { (wanted / reachable).max(1) as u32 } else { 0 };
+            cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
             let delivered = reachable as f64 * f64::from(cp.per_voter);
             ledger.parties[p].spent += delivered / (1000.0 * scale) * cpm;
         } else {
