@@ -2,27 +2,10 @@
 //! model must show, measured on small electorates through short campaigns.
 
 use super::common::*;
-use std::sync::Arc;
-use votelab::agents::{AdInbox, Affect, Demography, Ideology, Persuasion, VoterId, VotingRecord};
+use votelab::agents::{AdInbox, VoterId, VotingRecord};
 use votelab::metrics::MetricsLog;
-use votelab::phases::turnout::{choose_party, eligible};
-use votelab::scenario::Scenario;
 use votelab::sim::Simulation;
-use votelab::sim::resources::Clock;
-
-/// A small baseline: 4,000 voters, one election after a 25-day campaign.
-const SMALL: &[&str] = &["population.size=4000", "timeline.elections=1", "timeline.campaign_days=25", "replicates=1"];
-
-/// The built-in baseline at the small size with extra `--set` overrides.
-fn scenario(extra: &[&str]) -> Arc<Scenario> {
-    let sets: Vec<&str> = SMALL.iter().chain(extra).copied().collect();
-    shared(&builtin("baseline", &sets))
-}
-
-/// Run replicate `r` of the small baseline with extra overrides.
-fn run(extra: &[&str], r: u32) -> MetricsLog {
-    votelab::sim::run_replicate(scenario(extra), r, || {})
-}
+use votelab::validation::{FirstDay, first_campaign_day, vote_choice_per_impression};
 
 /// A metric of the (only) election.
 fn metric(log: &MetricsLog, path: &[&str]) -> f64 {
@@ -36,8 +19,8 @@ fn targeted_per_capita(log: &MetricsLog, cohort: &str) -> f64 {
 
 #[test]
 fn banning_microtargeting_makes_the_targeted_share_zero() {
-    let allowed = run(&[], 0);
-    let banned = run(&["regulation.microtargeting=Banned"], 0);
+    let allowed = run_small(&[], 0);
+    let banned = run_small(&["regulation.microtargeting=Banned"], 0);
     let (share_allowed, share_banned) =
         (metric(&allowed, &["ads", "targeted_share"]), metric(&banned, &["ads", "targeted_share"]));
     let impressions_banned = metric(&banned, &["ads", "impressions_per_capita"]);
@@ -59,7 +42,7 @@ fn a_cohort_with_zero_focus_gets_no_targeted_impressions() {
     let right = format!("parties[1].campaign.cohort_focus={focus}");
     for regime in ["Allowed", "MinAudience(1000000)"] {
         let rule = format!("regulation.microtargeting={regime}");
-        let log = run(&[&left, &right, &rule], 0);
+        let log = run_small(&[&left, &right, &rule], 0);
         let per: Vec<(String, f64)> =
             log.cohorts.iter().map(|row| (row.cohort.clone(), row.targeted_per_capita)).collect();
         eprintln!("{regime}: targeted impressions per capita {per:?}");
@@ -88,7 +71,7 @@ fn spending_never_exceeds_the_budget_plus_grassroots_funds_nor_the_cap() {
     let budget = 200_000.0;
     let budgets = ["parties[0].budget=200000.0", "parties[1].budget=200000.0"];
     let sets = [events, small_electorate, budgets[0], budgets[1]];
-    let free = run(&sets, 0);
+    let free = run_small(&sets, 0);
     let (left, right, funds) = money(&free);
     eprintln!("no cap: spend Left {left:.0} Right {right:.0}, funds raised {funds:.0}");
     assert!(funds > 0.0, "events raise money");
@@ -99,7 +82,7 @@ fn spending_never_exceeds_the_budget_plus_grassroots_funds_nor_the_cap() {
         let cap_set = format!("regulation.spending_cap=Some({cap:.1})");
         let mut capped_sets = sets.to_vec();
         capped_sets.push(&cap_set);
-        let capped = run(&capped_sets, 0);
+        let capped = run_small(&capped_sets, 0);
         let (left, right, funds) = money(&capped);
         eprintln!("cap {cap}: spend Left {left:.0} Right {right:.0}, funds raised {funds:.0}");
         assert!(left <= cap * (1.0 + 1e-9) && right <= cap * (1.0 + 1e-9), "cap {cap}: {left}, {right}");
@@ -114,7 +97,7 @@ fn buying_profiles_never_takes_spending_over_the_budget_or_the_cap() {
     // or a cap below that, must still not spend more than it has or may.
     let limit = 500_000.0;
     for sets in [["parties[1].budget=500000.0"], ["regulation.spending_cap=Some(500000.0)"]] {
-        let log = run(&sets, 0);
+        let log = run_small(&sets, 0);
         let (left, right, _) = money(&log);
         let revenue = metric(&log, &["brokers", "revenue"]);
         eprintln!("{sets:?}: spend Left {left:.0} Right {right:.0}, broker revenue {revenue:.0}");
@@ -125,52 +108,10 @@ fn buying_profiles_never_takes_spending_over_the_budget_or_the_cap() {
     }
 }
 
-/// The state after the first day of a one-day campaign in which only Left advertises, with a
-/// persuade-only goal and no fear or hate, and profiles cost nothing: per eligible voter, the
-/// impressions and targeted impressions received and the persuasion held at the end of the day,
-/// plus ideology and hostility for vote choice.
-struct FirstDay {
-    impressions: Vec<f32>,
-    targeted: Vec<f32>,
-    persuasion: Vec<f32>,
-    ideology: Vec<f32>,
-    hostility: Vec<f32>,
-    scenario: Arc<Scenario>,
-}
-
+/// The first day of a one-day campaign in which only Left advertises (the validation suite's
+/// controlled setting: persuade only, no fear or hate, free profiles), at 5,000 voters.
 fn first_day(targeting: &str, budget: f64, replicate: u32) -> FirstDay {
-    let targeting = format!("parties[0].campaign.targeting={targeting}");
-    let budget = format!("parties[0].budget={budget:.1}");
-    let s = scenario(&[
-        "population.size=5000",
-        "timeline.campaign_days=1",
-        "parties[1].budget=0.0",
-        "parties[0].campaign.goal=Goal(persuade: 1.0, mobilise: 0.0, demobilise: 0.0)",
-        "parties[0].campaign.tone=Tone(fear: 0.0, hate: 0.0)",
-        "parties[0].campaign.cohort_focus={}",
-        "brokers[0].price_per_profile=0.0",
-        &targeting,
-        &budget,
-    ]);
-    let mut sim = Simulation::new(s.clone(), replicate);
-    sim.step();
-    let year = sim.world.resource::<Clock>().year;
-    let mut rows: Vec<(u32, f32, f32, f32, f32, f32)> = Vec::new();
-    let mut q = sim.world.query::<(&VoterId, &Demography, &AdInbox, &Persuasion, &Ideology, &Affect)>();
-    for (id, demo, inbox, p, x, a) in q.iter(&sim.world) {
-        if eligible(&s, demo.born, year) {
-            rows.push((id.0, inbox.impressions, inbox.targeted, p.0, x.x, a.hostility));
-        }
-    }
-    rows.sort_by_key(|r| r.0);
-    FirstDay {
-        impressions: rows.iter().map(|r| r.1).collect(),
-        targeted: rows.iter().map(|r| r.2).collect(),
-        persuasion: rows.iter().map(|r| r.3).collect(),
-        ideology: rows.iter().map(|r| r.4).collect(),
-        hostility: rows.iter().map(|r| r.5).collect(),
-        scenario: s,
-    }
+    first_campaign_day(targeting, budget, 5000, replicate)
 }
 
 #[test]
@@ -213,40 +154,22 @@ fn the_targeting_premium_measured_on_the_same_audience_lies_between_one_and_one_
 fn average_persuasion_per_broadcast_impression_is_under_one_point_of_vote_choice() {
     // One campaign day of broadcast persuasion (about one impression per voter, at random): the
     // share of recipients whose vote choice (nearest party, hostility included, as on election day)
-    // differs with and without the day's ad shift, per impression. The shift is measured as
-    // received, before the day's decay.
-    let mut flips = 0u64;
-    let mut impressions = 0.0f64;
-    let mut shift = 0.0f64;
+    // differs with and without the day's ad shift, per impression.
     for replicate in 0..2 {
         let day = first_day("Broadcast", 600_000.0, replicate);
-        let s = &day.scenario;
-        let keep = (-1.0 / s.effects.persuasion_half_life_days).exp2() as f32;
-        let push = s.turnout.hostility_push;
-        for i in 0..day.persuasion.len() {
-            impressions += f64::from(day.impressions[i]);
-            let p = day.persuasion[i] / keep;
-            shift += f64::from(p.abs());
-            let x = f64::from(day.ideology[i]);
-            let h = f64::from(day.hostility[i]);
-            let with = choose_party((x + f64::from(p)).clamp(-1.0, 1.0), h, &s.parties, push);
-            flips += u64::from(with != choose_party(x, h, &s.parties, push));
-        }
+        let impressions: f32 = day.impressions.iter().sum();
+        let pp = vote_choice_per_impression(&day);
+        eprintln!("replicate {replicate}: {pp:.3} pp of vote choice per impression over {impressions} impressions");
+        assert!(impressions > 2000.0, "the campaign ran");
+        assert!(pp > 0.0, "ads persuade at all");
+        assert!(pp < 1.0, "{pp} pp per impression");
     }
-    let pp = 100.0 * flips as f64 / impressions;
-    eprintln!(
-        "{flips} vote choices changed by {impressions} impressions: {pp:.3} pp per impression; mean shift {:.5} per impression",
-        shift / impressions
-    );
-    assert!(impressions > 5000.0, "the campaign ran");
-    assert!(flips > 0, "ads persuade at all");
-    assert!(pp < 1.0, "{pp} pp per impression");
 }
 
 /// Left's vote share with and without its campaign, same replicate (common random numbers).
 fn one_sided_shift(budget: &str, replicate: u32) -> (f64, f64) {
-    let silent = run(&["parties[0].budget=0.0", "parties[1].budget=0.0"], replicate);
-    let campaign = run(&[budget, "parties[1].budget=0.0"], replicate);
+    let silent = run_small(&["parties[0].budget=0.0", "parties[1].budget=0.0"], replicate);
+    let campaign = run_small(&[budget, "parties[1].budget=0.0"], replicate);
     (metric(&silent, &["vote_share", "Left"]), metric(&campaign, &["vote_share", "Left"]))
 }
 
@@ -271,7 +194,7 @@ fn a_one_sided_campaign_moves_its_partys_vote_share_by_less_than_five_points() {
 /// Run replicate `r` to the end, noting who attended a grassroots event; returns the metrics, the
 /// attendees and whether each voter (by id) voted at the (only) election.
 fn run_noting_attendees(sets: &[&str], r: u32) -> (MetricsLog, Vec<u32>, Vec<bool>) {
-    let mut sim = Simulation::new(scenario(sets), r);
+    let mut sim = Simulation::new(small_baseline(sets), r);
     let mut attendees = Vec::new();
     for _ in 0..sim.steps() {
         sim.step();
@@ -330,8 +253,8 @@ fn grassroots_events_raise_the_turnout_of_the_attendees_cohort() {
 
 #[test]
 fn with_data_brokers_banned_profile_accuracy_is_zero() {
-    let market = run(&[], 0);
-    let banned = run(&["regulation.data_brokers=Banned"], 0);
+    let market = run_small(&[], 0);
+    let banned = run_small(&["regulation.data_brokers=Banned"], 0);
     let accuracy = |l: &MetricsLog| metric(l, &["brokers", "profile_accuracy"]);
     let revenue = |l: &MetricsLog| metric(l, &["brokers", "revenue"]);
     eprintln!(

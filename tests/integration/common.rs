@@ -36,3 +36,18 @@ pub fn builtin(name: &str, sets: &[&str]) -> Loaded {
 pub fn shared(l: &Loaded) -> Arc<votelab::scenario::Scenario> {
     Arc::new(l.scenario.clone())
 }
+
+/// A small baseline: 4,000 voters, one election after a 25-day campaign.
+pub const SMALL: &[&str] =
+    &["population.size=4000", "timeline.elections=1", "timeline.campaign_days=25", "replicates=1"];
+
+/// The built-in baseline at the small size with extra `--set` overrides.
+pub fn small_baseline(extra: &[&str]) -> Arc<votelab::scenario::Scenario> {
+    let sets: Vec<&str> = SMALL.iter().chain(extra).copied().collect();
+    shared(&builtin("baseline", &sets))
+}
+
+/// Run replicate `r` of the small baseline with extra overrides.
+pub fn run_small(extra: &[&str], r: u32) -> votelab::metrics::MetricsLog {
+    votelab::sim::run_replicate(small_baseline(extra), r, || {})
+}

@@ -18,20 +18,6 @@ use votelab::scenario::{
 use votelab::sim::Simulation;
 use votelab::sim::resources::Clock;
 
-/// A small baseline: 4,000 voters, one election after a 25-day campaign.
-const SMALL: &[&str] = &["population.size=4000", "timeline.elections=1", "timeline.campaign_days=25", "replicates=1"];
-
-/// The built-in baseline at the small size with extra `--set` overrides.
-fn scenario(extra: &[&str]) -> Arc<Scenario> {
-    let sets: Vec<&str> = SMALL.iter().chain(extra).copied().collect();
-    shared(&builtin("baseline", &sets))
-}
-
-/// Run replicate `r` of the small baseline with extra overrides.
-fn run(extra: &[&str], r: u32) -> MetricsLog {
-    votelab::sim::run_replicate(scenario(extra), r, || {})
-}
-
 /// A metric of election `k`.
 fn metric_at(log: &MetricsLog, k: usize, path: &[&str]) -> f64 {
     log.elections[k].get(path).unwrap_or_else(|| panic!("no metric {path:?}"))
@@ -55,7 +41,7 @@ fn misinformation_exposure_strictly_decreases_as_takedown_gets_faster() {
     for rule in rules {
         let set = format!("regulation.takedown_hours={rule}");
         let per: Vec<f64> =
-            (0..3).map(|r| metric(&run(&[&set], r), &["misinformation", "exposures_per_capita"])).collect();
+            (0..3).map(|r| metric(&run_small(&[&set], r), &["misinformation", "exposures_per_capita"])).collect();
         eprintln!("takedown {rule}: exposures per capita {per:.3?}, mean {:.3}", mean(&per));
         means.push(mean(&per));
     }
@@ -67,7 +53,7 @@ fn misinformation_exposure_strictly_decreases_as_takedown_gets_faster() {
 /// Run replicate 0 to the end; the bot items seen over the campaign (summed `Exposure.bot`) and
 /// the summed weight of bot items in feeds over every step.
 fn bot_exposure(sets: &[&str]) -> (f64, f64) {
-    let mut sim = Simulation::new(scenario(sets), 0);
+    let mut sim = Simulation::new(small_baseline(sets), 0);
     let mut weight = 0.0f64;
     for _ in 0..sim.steps() {
         sim.step();
@@ -90,7 +76,7 @@ fn a_bot_share_of_zero_gives_zero_bot_exposures() {
 
 /// Mean ideology and mean arousal over the campaign of replicate `r`.
 fn ideology_and_arousal(sets: &[&str], r: u32) -> (f64, f64) {
-    let log = run(sets, r);
+    let log = run_small(sets, r);
     let last = log.timeseries.last().expect("steps");
     let arousal = log.timeseries.iter().map(|row| row.arousal).sum::<f64>() / log.timeseries.len() as f64;
     (last.mean_ideology, arousal)
@@ -136,8 +122,8 @@ fn a_media_literacy_programme_lowers_believers_in_its_cohort_and_not_directly_in
     let mut without = [0.0f64; 4];
     let mut with = [0.0f64; 4];
     for r in 0..3 {
-        let control = run(&[STORIES], r);
-        let mut sim = Simulation::new(scenario(&[STORIES, programme]), r);
+        let control = run_small(&[STORIES], r);
+        let mut sim = Simulation::new(small_baseline(&[STORIES, programme]), r);
         for _ in 0..sim.steps() {
             sim.step();
         }
@@ -190,7 +176,7 @@ fn civic_run(sets: &[&str], r: u32) -> CivicRun {
         "parties[1].budget=0.0",
     ];
     let all: Vec<&str> = base.iter().chain(sets).copied().collect();
-    let mut sim = Simulation::new(scenario(&all), r);
+    let mut sim = Simulation::new(small_baseline(&all), r);
     let n = sim.world.query::<&VoterId>().iter(&sim.world).count();
     let mut run = CivicRun {
         voted: [vec![false; n], vec![false; n]],
