@@ -234,7 +234,7 @@ fn zealots(e: Effort) -> Vec<TargetResult> {
             let shares: Vec<f64> = (0..e.runs)
                 .into_par_iter()
                 .map(|r| {
-                    let log = sim::run_replicate(s.clone(), r, || {});
+                    let log = sim::run_replicate_to_end(s.clone(), r);
                     // Mean ideology of everyone = (2·plus − N)/N with zealots fixed: recover the
                     // free voters' + share, averaged over the second half of the run.
                     let rows = &log.timeseries[log.timeseries.len() / 2..];
@@ -371,7 +371,7 @@ fn moderation(e: Effort) -> Vec<TargetResult> {
         ]
     };
     let exposures = |s: Arc<Scenario>, r: u32| {
-        sim::run_replicate(s, r, || {}).elections[0].get(&["misinformation", "exposures_per_capita"]).unwrap_or(0.0)
+        sim::run_replicate_to_end(s, r).elections[0].get(&["misinformation", "exposures_per_capita"]).unwrap_or(0.0)
     };
     let none = quiet_baseline(voters, &sets("None"));
     let reference: Vec<f64> = (0..e.runs).into_par_iter().map(|r| exposures(none.clone(), r)).collect();
@@ -523,7 +523,7 @@ fn persuasion(e: Effort) -> Vec<TargetResult> {
 fn calibration(e: Effort) -> Vec<TargetResult> {
     let s = quiet_baseline(e.voters * 25, &[("timeline.elections", "1".into())]);
     let logs: Vec<MetricsLog> =
-        (0..e.runs.min(8)).into_par_iter().map(|r| sim::run_replicate(s.clone(), r, || {})).collect();
+        (0..e.runs.min(8)).into_par_iter().map(|r| sim::run_replicate_to_end(s.clone(), r)).collect();
     s.population
         .cohorts
         .iter()

@@ -3,7 +3,8 @@
 //! headline table of paired differences from the first scenario.
 
 use super::files::Output;
-use super::run::{load, progress, sim_overrides, threads};
+use super::interrupt::Progress;
+use super::run::{load, sim_overrides, threads};
 use super::{Failure, SimArgs};
 use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_json, headline_table};
@@ -72,12 +73,15 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
     let out = Output::prepare(&target, args.force)?;
 
     let steps: u64 = loaded.iter().map(|l| sim::timeline::plan(&l.scenario.timeline).len() as u64).sum();
-    let bar = progress(steps * u64::from(replicates), args.quiet, "compare");
     let jobs: Vec<(usize, u32)> = (0..loaded.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
+    let progress = Progress::new(steps * u64::from(replicates), jobs.len(), "replicates", args.quiet, "compare");
     let shared: Vec<Arc<crate::scenario::Scenario>> = loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
-    let mut logs: Vec<MetricsLog> =
-        jobs.par_iter().map(|&(s, r)| sim::run_replicate(shared[s].clone(), r, || bar.inc(1))).collect();
-    bar.finish_and_clear();
+    let mut logs: Vec<MetricsLog> = jobs
+        .par_iter()
+        .map(|&(s, r)| progress.run(shared[s].clone(), r))
+        .collect::<Result<_, _>>()
+        .map_err(|_| progress.cancelled())?;
+    progress.finish();
 
     let mut per_scenario: Vec<Vec<MetricsLog>> = Vec::new();
     for _ in &loaded {
@@ -95,6 +99,7 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
         out.write(&format!("{name}/elections.csv"), &output::elections_csv(c.logs))?;
         out.write(&format!("{name}/scenario.ron"), &c.loaded.resolved_ron)?;
     }
+    progress.check()?;
     let folder = out.commit()?;
     if args.json {
         print!("{json}");

@@ -4,6 +4,7 @@
 mod compare;
 mod diagnostics;
 mod files;
+mod interrupt;
 mod run;
 mod sweep;
 mod validate;
@@ -21,6 +22,8 @@ pub enum Failure {
     Other(String),
     /// A check failed (validation); its report has been printed.
     Failed,
+    /// Stopped by a signal (its number); how far it got has been printed.
+    Interrupted(i32),
 }
 
 impl From<std::io::Error> for Failure {
@@ -172,6 +175,9 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    if matches!(cli.command, None | Some(Command::Run(_) | Command::Compare { .. } | Command::Sweep { .. })) {
+        interrupt::install();
+    }
     let outcome = match cli.command {
         None => compare::default_comparison(&default_sim_args()),
         Some(Command::Compare { scenarios, sim }) => compare::compare(&scenarios, &sim),
@@ -188,6 +194,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BadInput) => ExitCode::from(2),
         Err(Failure::Failed) => ExitCode::from(1),
+        Err(Failure::Interrupted(signal)) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(130)),
         Err(Failure::Other(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(1)

@@ -2,12 +2,12 @@
 //! parallel with a progress bar, write the results folder and print the table.
 
 use super::files::{self, Output};
+use super::interrupt::{self, Progress};
 use super::{Failure, SimArgs, diagnostics};
 use crate::metrics::MetricsLog;
 use crate::output::{self, RunSummary, table};
 use crate::scenario::{self, Limits, Loaded, Override, ScenarioError, SourceRef, builtin};
-use crate::sim;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::sim::{self, Cancelled};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,35 +51,23 @@ pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
     Ok(sets)
 }
 
-/// A progress bar on stderr for `total` steps, hidden when quiet or not a terminal.
-pub fn progress(total: u64, quiet: bool, label: &str) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{prefix} [{elapsed_precise}] {wide_bar} {percent}% (eta {eta})") {
-        bar.set_style(style);
-    }
-    bar.set_prefix(label.to_string());
-    bar
-}
-
 /// Simulate every replicate of a scenario in parallel.
-pub fn simulate(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
+pub fn simulate(loaded: &Loaded, progress: &Progress) -> Result<Vec<MetricsLog>, Cancelled> {
     let scenario = Arc::new(loaded.scenario.clone());
-    (0..loaded.scenario.replicates)
-        .into_par_iter()
-        .map(|r| sim::run_replicate(scenario.clone(), r, || bar.inc(1)))
-        .collect()
+    (0..loaded.scenario.replicates).into_par_iter().map(|r| progress.run(scenario.clone(), r)).collect()
 }
 
 /// Simulate replicates one after another, timing each phase, and print the times to stderr.
-fn simulate_profiled(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
+fn simulate_profiled(loaded: &Loaded, progress: &Progress) -> Result<Vec<MetricsLog>, Cancelled> {
     let scenario = Arc::new(loaded.scenario.clone());
     let mut logs = Vec::new();
     let (mut build, mut phases) = (0.0, [0.0f64; 7]);
     for r in 0..loaded.scenario.replicates {
-        let (log, b, times) = sim::run_replicate_profiled(scenario.clone(), r, || bar.inc(1));
+        if interrupt::received().is_some() {
+            return Err(Cancelled);
+        }
+        let (log, b, times) = sim::run_replicate_profiled(scenario.clone(), r, || progress.step())?;
+        progress.job_done();
         logs.push(log);
         build += b;
         for (total, t) in phases.iter_mut().zip(times) {
@@ -90,7 +78,7 @@ fn simulate_profiled(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
     let voter_steps = loaded.scenario.population.size as f64
         * sim::timeline::plan(&loaded.scenario.timeline).len() as f64
         * f64::from(loaded.scenario.replicates);
-    bar.suspend(|| {
+    progress.bar().suspend(|| {
         eprintln!("time per phase over {} replicate(s):", loaded.scenario.replicates);
         eprintln!("  {:<20} {:>8.2} s {:>5.1}%", "build world", build, 100.0 * build / total);
         for (name, t) in crate::phases::PHASE_NAMES.iter().zip(phases) {
@@ -98,7 +86,7 @@ fn simulate_profiled(loaded: &Loaded, bar: &ProgressBar) -> Vec<MetricsLog> {
         }
         eprintln!("  {:<20} {:>8.2} s   ({:.0} ns per voter-step)", "total", total, 1e9 * total / voter_steps);
     });
-    logs
+    Ok(logs)
 }
 
 /// `votelab run`.
@@ -116,9 +104,11 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let out = Output::prepare(&target, args.force)?;
 
     let steps = sim::timeline::plan(&s.timeline).len() as u64;
-    let bar = progress(steps * u64::from(s.replicates), args.quiet, &s.name);
-    let logs = if args.profile { simulate_profiled(&loaded, &bar) } else { simulate(&loaded, &bar) };
-    bar.finish_and_clear();
+    let progress =
+        Progress::new(steps * u64::from(s.replicates), s.replicates as usize, "replicates", args.quiet, &s.name);
+    let logs = if args.profile { simulate_profiled(&loaded, &progress) } else { simulate(&loaded, &progress) };
+    let logs = logs.map_err(|Cancelled| progress.cancelled())?;
+    progress.finish();
 
     let summary = RunSummary::of(&logs);
     let json = output::summary_json(&loaded, &summary);
@@ -126,6 +116,7 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     out.write("timeseries.csv", &output::timeseries_csv(&logs))?;
     out.write("elections.csv", &output::elections_csv(&logs))?;
     out.write("scenario.ron", &loaded.resolved_ron)?;
+    progress.check()?;
     let folder = out.commit()?;
     if args.json {
         print!("{json}");

@@ -3,7 +3,8 @@
 //! join shard folders into a result byte-identical to the unsharded run.
 
 use super::files::Output;
-use super::run::{load, progress, sim_overrides, threads};
+use super::interrupt::Progress;
+use super::run::{load, sim_overrides, threads};
 use super::{Failure, SimArgs, diagnostics};
 use crate::output::sweep::{RunRow, parse_runs, points_csv, rows_of, runs_csv, sweep_csv};
 use crate::scenario::tree::{self, Document, NodeKind};
@@ -118,13 +119,15 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     let out = Output::prepare(&target, args.force)?;
 
     let steps: u64 = mine.iter().map(|&(p, _)| sim::timeline::plan(&loaded[p].scenario.timeline).len() as u64).sum();
-    let bar = progress(steps, args.quiet, "sweep");
+    let progress = Progress::new(steps, mine.len(), "jobs", args.quiet, "sweep");
     let shared: Vec<Arc<crate::scenario::Scenario>> = loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
-    let mut rows: Vec<RunRow> = mine
+    let per_job: Vec<Vec<RunRow>> = mine
         .par_iter()
-        .flat_map_iter(|&(p, r)| rows_of(p, r, &sim::run_replicate(shared[p].clone(), r, || bar.inc(1))))
-        .collect();
-    bar.finish_and_clear();
+        .map(|&(p, r)| progress.run(shared[p].clone(), r).map(|log| rows_of(p, r, &log)))
+        .collect::<Result<_, _>>()
+        .map_err(|_| progress.cancelled())?;
+    let mut rows: Vec<RunRow> = per_job.into_iter().flatten().collect();
+    progress.finish();
 
     let meta = meta_json(&loaded[0], &axes, replicates, points.len());
     out.write("sweep.json", &meta)?;
@@ -135,6 +138,7 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     } else {
         out.write("sweep.csv", &sweep_csv(&paths, &points, &rows))?;
     }
+    progress.check()?;
     let folder = out.commit()?;
     println!(
         "Sweep of {name}: {} points × {replicates} replicates{}; results in {}",

@@ -217,7 +217,7 @@ mod tests {
     fn a_run_logs_a_row_per_step_and_a_record_per_election() {
         let sim = tiny_world("");
         let steps = sim.steps();
-        let log = sim.run(|| {});
+        let log = sim.run_to_end();
         assert_eq!(log.timeseries.len(), steps);
         assert_eq!(log.elections.len(), 1);
         assert_eq!(log.final_record, log.elections[0]);

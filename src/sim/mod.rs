@@ -102,40 +102,72 @@ impl Simulation {
         self.schedule.run(&mut self.world);
     }
 
-    /// Simulate every step, calling `on_step` after each, and return the metrics.
-    pub fn run(mut self, mut on_step: impl FnMut()) -> MetricsLog {
+    /// Simulate every step and return the metrics. `keep_going` is called after each step (to
+    /// report progress and to ask whether to go on); when it returns `false` the run stops there
+    /// and returns [`Cancelled`].
+    pub fn run(mut self, keep_going: impl FnMut() -> bool) -> Result<MetricsLog, Cancelled> {
+        if self.run_steps(keep_going) { Ok(self.into_log()) } else { Err(Cancelled) }
+    }
+
+    /// Simulate every step and return the metrics, with no way to stop early.
+    pub fn run_to_end(mut self) -> MetricsLog {
+        self.run_steps(|| true);
+        self.into_log()
+    }
+
+    /// Step to the end unless `keep_going` returns `false`; whether the end was reached.
+    fn run_steps(&mut self, mut keep_going: impl FnMut() -> bool) -> bool {
         for _ in 0..self.steps {
             self.step();
-            on_step();
+            if !keep_going() {
+                return false;
+            }
         }
+        true
+    }
+
+    fn into_log(mut self) -> MetricsLog {
         self.world.remove_resource::<MetricsLog>().unwrap_or_default()
     }
 }
 
-/// Run one replicate to the end.
-pub fn run_replicate(scenario: Arc<Scenario>, replicate: u32, on_step: impl FnMut()) -> MetricsLog {
-    Simulation::new(scenario, replicate).run(on_step)
+/// A run stopped early because its caller's `keep_going` callback returned `false`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the run was cancelled before it finished")]
+pub struct Cancelled;
+
+/// Run one replicate to the end, calling `keep_going` after each step (see [`Simulation::run`]);
+/// pass `|| true` to run to the end unconditionally.
+pub fn run_replicate(
+    scenario: Arc<Scenario>,
+    replicate: u32,
+    keep_going: impl FnMut() -> bool,
+) -> Result<MetricsLog, Cancelled> {
+    Simulation::new(scenario, replicate).run(keep_going)
+}
+
+/// Run one replicate to the end, with no way to stop early.
+pub fn run_replicate_to_end(scenario: Arc<Scenario>, replicate: u32) -> MetricsLog {
+    Simulation::new(scenario, replicate).run_to_end()
 }
 
 /// Run one replicate and measure the wall-clock time of each phase (see
-/// [`phases::PHASE_NAMES`]), plus the time to build the world.
+/// [`phases::PHASE_NAMES`]), plus the time to build the world. `keep_going` as in
+/// [`Simulation::run`].
 pub fn run_replicate_profiled(
     scenario: Arc<Scenario>,
     replicate: u32,
-    on_step: impl FnMut(),
-) -> (MetricsLog, f64, [f64; 7]) {
+    keep_going: impl FnMut() -> bool,
+) -> Result<(MetricsLog, f64, [f64; 7]), Cancelled> {
     let start = std::time::Instant::now();
     let mut sim = Simulation::new(scenario, replicate);
     let build = start.elapsed().as_secs_f64();
     sim.world.resource_mut::<phases::PhaseTimes>().enabled = true;
-    let mut on_step = on_step;
-    for _ in 0..sim.steps {
-        sim.step();
-        on_step();
+    if !sim.run_steps(keep_going) {
+        return Err(Cancelled);
     }
     let times = sim.world.resource::<phases::PhaseTimes>().seconds;
-    let log = sim.world.remove_resource::<MetricsLog>().unwrap_or_default();
-    (log, build, times)
+    Ok((sim.into_log(), build, times))
 }
 
 /// Tiny worlds for the phases' unit tests.
@@ -163,5 +195,36 @@ pub(crate) mod testing {
         let mut rows: Vec<(u32, T)> = q.iter(&sim.world).map(|(id, t)| (id.0, *t)).collect();
         rows.sort_by_key(|r| r.0);
         rows.into_iter().map(|r| r.1).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::tiny_world;
+    use super::*;
+
+    #[test]
+    fn a_run_stops_after_the_step_at_which_keep_going_says_no() {
+        let sim = tiny_world("");
+        assert!(sim.steps() > 3);
+        let mut calls = 0;
+        let outcome = sim.run(|| {
+            calls += 1;
+            calls < 3
+        });
+        assert_eq!(outcome, Err(Cancelled));
+        assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn a_run_that_is_never_stopped_equals_a_run_to_the_end() {
+        let steps = tiny_world("").steps();
+        let mut calls = 0;
+        let log = tiny_world("").run(|| {
+            calls += 1;
+            true
+        });
+        assert_eq!(calls, steps);
+        assert_eq!(log.ok(), Some(tiny_world("").run_to_end()));
     }
 }

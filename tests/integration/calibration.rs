@@ -19,7 +19,7 @@ fn first_election_turnout_matches_each_cohorts_baseline_within_two_points() {
     );
     let s = shared(&quiet);
     for replicate in 0..2 {
-        let log = votelab::sim::run_replicate(s.clone(), replicate, || {});
+        let log = votelab::sim::run_replicate_to_end(s.clone(), replicate);
         for cohort in &s.population.cohorts {
             let realised = log.elections[0].get(&["turnout_by_cohort", &cohort.name]).unwrap();
             assert!(

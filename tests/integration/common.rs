@@ -49,5 +49,5 @@ pub fn small_baseline(extra: &[&str]) -> Arc<votelab::scenario::Scenario> {
 
 /// Run replicate `r` of the small baseline with extra overrides.
 pub fn run_small(extra: &[&str], r: u32) -> votelab::metrics::MetricsLog {
-    votelab::sim::run_replicate(small_baseline(extra), r, || {})
+    votelab::sim::run_replicate_to_end(small_baseline(extra), r)
 }

@@ -39,7 +39,7 @@ fn summaries_are_identical_for_one_and_two_threads() {
 fn different_seeds_give_different_results() {
     let a = builtin("baseline", &["population.size=1500", "timeline.elections=1", "replicates=1"]);
     let b = builtin("baseline", &["population.size=1500", "timeline.elections=1", "replicates=1", "seed=7"]);
-    let ra = votelab::sim::run_replicate(shared(&a), 0, || {});
-    let rb = votelab::sim::run_replicate(shared(&b), 0, || {});
+    let ra = votelab::sim::run_replicate_to_end(shared(&a), 0);
+    let rb = votelab::sim::run_replicate_to_end(shared(&b), 0);
     assert_ne!(ra.elections[0], rb.elections[0]);
 }

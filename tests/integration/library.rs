@@ -15,7 +15,7 @@ const SMALL: [&str; 5] = [
 fn run(name: &str) -> Vec<MetricsLog> {
     let loaded = builtin(name, &SMALL);
     let s = shared(&loaded);
-    (0..loaded.scenario.replicates).map(|r| votelab::sim::run_replicate(s.clone(), r, || {})).collect()
+    (0..loaded.scenario.replicates).map(|r| votelab::sim::run_replicate_to_end(s.clone(), r)).collect()
 }
 
 /// Mean over replicates of a metric at the last election.

@@ -8,5 +8,6 @@ mod common;
 mod comparison;
 mod determinism;
 mod environment;
+mod interruption;
 mod library;
 mod scenarios;
