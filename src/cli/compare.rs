@@ -4,12 +4,12 @@
 
 use super::files::Output;
 use super::interrupt::Progress;
-use super::run::{load, sim_overrides, threads};
+use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs};
 use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_json, headline_table};
 use crate::output::{self, RunSummary};
-use crate::scenario::{Limits, Loaded, Override, builtin, load::to_ron};
+use crate::scenario::{Loaded, Override, builtin, load::to_ron};
 use crate::sim;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -42,7 +42,7 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
     let threads = threads(args);
     sim::init_threads(threads);
     let sets: Vec<Override> = sim_overrides(args)?;
-    let limits = Limits { memory_bytes: super::files::available_memory(), concurrent_worlds: threads as u64 };
+    let limits = limits(args.force, threads as u64);
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut failed = false;
     for r in references {
@@ -63,6 +63,8 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
             l.resolved_ron = to_ron(&l.scenario);
         }
     }
+    let work: f64 = loaded.iter().map(|l| voter_steps(&l.scenario)).sum::<f64>() * f64::from(replicates);
+    check_duration(work, threads, args.force)?;
     let names: Vec<&str> = loaded.iter().map(|l| l.scenario.name.as_str()).collect();
     let default_name = match names.as_slice() {
         [a, b] => format!("compare-{a}-vs-{b}"),

@@ -6,7 +6,7 @@ use super::interrupt::{self, Progress};
 use super::{Failure, SimArgs, diagnostics};
 use crate::metrics::MetricsLog;
 use crate::output::{self, RunSummary, table};
-use crate::scenario::{self, Limits, Loaded, Override, ScenarioError, SourceRef, builtin};
+use crate::scenario::{self, Limits, Loaded, Override, Scenario, ScenarioError, SourceRef, builtin};
 use crate::sim::{self, Cancelled};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -49,6 +49,51 @@ pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
         sets.push(Override { path: "seed".into(), value: s.to_string() });
     }
     Ok(sets)
+}
+
+/// Time one voter-step takes on one core (about 600 ns for the baseline in a release build).
+const SECONDS_PER_VOTER_STEP: f64 = 600e-9;
+/// Longest run accepted without `--force`.
+const MAX_RUN_SECONDS: f64 = 24.0 * 3600.0;
+
+/// Voter-steps of one replicate of a scenario.
+pub fn voter_steps(s: &Scenario) -> f64 {
+    s.population.size as f64 * sim::timeline::plan(&s.timeline).len() as f64
+}
+
+/// The resource limits for loading scenarios: the memory available, unless `--force`.
+pub fn limits(force: bool, concurrent_worlds: u64) -> Limits {
+    Limits { memory_bytes: if force { None } else { files::available_memory() }, concurrent_worlds }
+}
+
+/// Refuse, before anything is simulated, work of `voter_steps` in total that would take longer
+/// than [`MAX_RUN_SECONDS`] on `threads` threads, unless forced.
+pub fn check_duration(voter_steps: f64, threads: usize, force: bool) -> Result<(), Failure> {
+    let threads = threads.max(1);
+    let seconds = voter_steps * SECONDS_PER_VOTER_STEP / threads as f64;
+    if force || seconds <= MAX_RUN_SECONDS {
+        return Ok(());
+    }
+    eprintln!(
+        "error: this would take about {} ({voter_steps:.2e} voter-steps × ~{:.0} ns ÷ {threads} thread(s)), more than the limit of {}; \
+         lower population.size, the replicates or the grid, or use --force to run it anyway",
+        duration(seconds),
+        SECONDS_PER_VOTER_STEP * 1e9,
+        duration(MAX_RUN_SECONDS),
+    );
+    Err(Failure::BadInput)
+}
+
+/// A duration in words: hours up to two days, then days, then years.
+fn duration(seconds: f64) -> String {
+    let hours = seconds / 3600.0;
+    if hours <= 48.0 {
+        format!("{hours:.0} h")
+    } else if hours <= 2.0 * 8766.0 {
+        format!("{:.1} days", hours / 24.0)
+    } else {
+        format!("{:.1} years", hours / 8766.0)
+    }
 }
 
 /// Simulate every replicate of a scenario in parallel.
@@ -96,10 +141,9 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let sets = sim_overrides(args)?;
     let reference = reference.unwrap_or("baseline");
     let replicates_hint = u64::from(args.replicates.unwrap_or(8));
-    let limits =
-        Limits { memory_bytes: files::available_memory(), concurrent_worlds: (threads as u64).min(replicates_hint) };
-    let loaded = load(reference, &sets, &limits)?;
+    let loaded = load(reference, &sets, &limits(args.force, (threads as u64).min(replicates_hint)))?;
     let s = &loaded.scenario;
+    check_duration(voter_steps(s) * f64::from(s.replicates), threads, args.force)?;
     let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&s.name));
     let out = Output::prepare(&target, args.force)?;
 
@@ -162,4 +206,24 @@ pub fn list_scenarios() -> Result<(), Failure> {
         println!("{:<28} {}", row[0], row[1]);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_longer_than_a_day_are_refused_unless_forced() {
+        // 1.5e11 voter-steps × 600 ns = 25 h on one thread.
+        assert!(matches!(check_duration(1.5e11, 1, false), Err(Failure::BadInput)));
+        assert!(check_duration(1.5e11, 1, true).is_ok());
+        assert!(check_duration(1.5e11, 2, false).is_ok());
+    }
+
+    #[test]
+    fn durations_read_in_sensible_units() {
+        assert_eq!(duration(3600.0 * 30.0), "30 h");
+        assert_eq!(duration(3600.0 * 24.0 * 7.5), "7.5 days");
+        assert_eq!(duration(3600.0 * 8766.0 * 3.0), "3.0 years");
+    }
 }

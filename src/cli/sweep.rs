@@ -4,11 +4,11 @@
 
 use super::files::Output;
 use super::interrupt::Progress;
-use super::run::{load, sim_overrides, threads};
+use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs, diagnostics};
 use crate::output::sweep::{RunRow, parse_runs, points_csv, rows_of, runs_csv, sweep_csv};
 use crate::scenario::tree::{self, Document, NodeKind};
-use crate::scenario::{Limits, Loaded, Override, Problem, ScenarioError};
+use crate::scenario::{Loaded, Override, Problem, ScenarioError};
 use crate::sim;
 use rayon::prelude::*;
 use serde_json::json;
@@ -89,7 +89,7 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
             points.iter().flat_map(|p| values.iter().map(move |v| [p.clone(), vec![v.clone()]].concat())).collect();
     }
     let sets = sim_overrides(args)?;
-    let limits = Limits { memory_bytes: super::files::available_memory(), concurrent_worlds: threads as u64 };
+    let limits = limits(args.force, threads as u64);
     let mut loaded: Vec<Loaded> = Vec::new();
     for point in &points {
         let mut o = sets.clone();
@@ -109,6 +109,7 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     }
     let mine: Vec<(usize, u32)> =
         jobs.iter().enumerate().filter(|(j, _)| shard.is_none_or(|(i, n)| j % n == i)).map(|(_, &job)| job).collect();
+    check_duration(mine.iter().map(|&(p, _)| voter_steps(&loaded[p].scenario)).sum(), threads, args.force)?;
     let paths: Vec<String> = axes.iter().map(|(p, _)| p.clone()).collect();
     let name = &loaded[0].scenario.name;
     let default = match shard {

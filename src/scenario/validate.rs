@@ -170,7 +170,7 @@ fn population(c: &mut Checker, s: &Scenario, limits: &Limits) {
                     "{} voters need about {:.1} GB ({} bytes per voter × {} world(s) at once), more than the {:.1} GB available",
                     p.size, need as f64 / 1e9, bytes_per_voter(&s.network), limits.concurrent_worlds.max(1), available as f64 / 1e9
                 ))
-                .help("lower population.size (results scale: 100 000 voters give turnout to a fraction of a point) or use --threads 1"),
+                .help("lower population.size (results scale: 100 000 voters give turnout to a fraction of a point) or use --threads 1 (--force skips this check)"),
             );
         }
     }

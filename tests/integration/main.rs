@@ -10,4 +10,5 @@ mod determinism;
 mod environment;
 mod interruption;
 mod library;
+mod limits;
 mod scenarios;
