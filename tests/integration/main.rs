@@ -8,6 +8,7 @@ mod common;
 mod comparison;
 mod determinism;
 mod environment;
+mod fuzz;
 mod interruption;
 mod library;
 mod limits;
