@@ -159,10 +159,13 @@ fn plain_loop_streams_day(graph: &Csr, x: &[f32], out: &mut [f32], day: u64, eps
 /// Engine thread pools, from `VOTELAB_BENCH_THREADS` (default: all cores). Call before any world
 /// is built.
 fn init_threads() {
-    let threads = std::env::var("VOTELAB_BENCH_THREADS").ok().and_then(|t| t.parse().ok());
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    votelab::sim::init_threads(threads);
-    eprintln!("votelab engine bench: {threads} engine thread(s)");
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let threads = std::env::var("VOTELAB_BENCH_THREADS").ok().and_then(|t| t.parse().ok());
+        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        votelab::sim::init_threads(threads);
+        eprintln!("votelab engine bench: {threads} engine thread(s)");
+    });
 }
 
 /// Short, flat-sampled measurements: steps take milliseconds to a second.
@@ -239,7 +242,7 @@ fn bench_bounded_confidence(c: &mut Criterion, size: u64, with_plain_loop: bool)
 /// `baseline_campaign_day/<size>` and, at 100k, `phase/<name>/100k`.
 fn bench_baseline(c: &mut Criterion, size: u64, with_phases: bool) {
     let mut stepper = Stepper::new(baseline(size));
-    let measure = if size >= LARGE { 15 } else { 5 };
+    let measure = if size >= LARGE { 20 } else { 5 };
 
     let mut group = c.benchmark_group("baseline_campaign_day");
     configure(&mut group, measure);
