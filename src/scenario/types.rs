@@ -5,6 +5,7 @@
 //! a file may say; `validate` checks the ranges and cross-references, and the simulation reads the
 //! validated `Scenario`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -548,7 +549,7 @@ pub struct Misinformation {
 }
 
 /// The rules in force.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Regulation {
     /// Micro-targeting of political ads.
@@ -581,7 +582,7 @@ pub struct Regulation {
 }
 
 /// Rules on micro-targeting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Microtargeting {
     /// No restriction.
     #[default]
@@ -595,7 +596,7 @@ pub enum Microtargeting {
 }
 
 /// A permission.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Permission {
     /// Allowed.
     #[default]
@@ -605,7 +606,7 @@ pub enum Permission {
 }
 
 /// Rules on data brokers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum DataBrokers {
     /// No rules.
     #[default]
@@ -620,7 +621,7 @@ pub enum DataBrokers {
 }
 
 /// A media-literacy programme.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Programme {
     /// Cohorts reached.
@@ -636,7 +637,7 @@ pub struct Programme {
 }
 
 /// Civic education (the Irish pupils in parliament; Denmark's youth campaign).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CivicEducation {
     /// Cohorts reached.
@@ -650,7 +651,7 @@ pub struct CivicEducation {
 }
 
 /// Offline deliberation (Fishkin et al. 2021).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deliberation {
     /// Share of voters brought into a session each campaign, [0, 1].
