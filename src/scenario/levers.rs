@@ -12,7 +12,7 @@
 
 use super::builtin;
 use super::load::{Override, SourceRef, load, to_ron};
-use super::tree::{self, Node, NodeKind, PathSeg};
+use super::tree::{self, Node, NodeKind};
 use super::types::{Regulation, Scenario};
 use super::validate::{Limits, expected_range};
 use schemars::Schema;
@@ -655,6 +655,7 @@ fn walk_numbers(control: &mut Control, path: Vec<Step>, visit: &mut NumberVisito
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::tree::PathSeg;
 
     fn builtin_scenario(name: &str) -> Scenario {
         let no_files = |_: &std::path::Path| Err(std::io::Error::other("built-ins only"));

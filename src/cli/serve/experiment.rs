@@ -238,8 +238,6 @@ pub struct JobInfo {
     pub set: Vec<String>,
     /// The resolved scenario explored, as RON: rerunning it gives the same results.
     pub scenario_ron: String,
-    /// The resolved reference, as RON.
-    pub reference_ron: String,
 }
 
 /// Prepare a job: load the scenario and its reference, run the reference with the scenario's
@@ -287,7 +285,6 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
         population: s.population.size,
         set: request.set.clone(),
         scenario_ron: explored.resolved_ron.clone(),
-        reference_ron: reference.resolved_ron.clone(),
     };
     Ok((Experiment { loaded: vec![reference, explored] }, info))
 }
@@ -302,6 +299,8 @@ pub struct Outcome {
     pub files: BTreeMap<String, String>,
     /// The folder's name, as `votelab compare` would name it.
     pub folder: String,
+    /// The report's charts: `{"id", "title", "svg"}`.
+    pub charts: Vec<Value>,
 }
 
 impl Work for Experiment {
@@ -337,6 +336,7 @@ impl Work for Experiment {
             summary: parse(&format!("{}/summary.json", explored.scenario.name)),
             comparison: parse("comparison.json"),
             folder: format!("compare-{}-vs-{}", self.loaded[0].scenario.name, explored.scenario.name),
+            charts: Vec::new(),
             files,
         })
     }

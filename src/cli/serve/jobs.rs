@@ -66,7 +66,6 @@ pub struct PoolConfig {
 }
 
 /// Where a job is.
-#[derive(Clone)]
 pub enum State<O> {
     /// Waiting for a worker; `position` jobs are ahead of it (0: next).
     Queued {
@@ -81,6 +80,18 @@ pub enum State<O> {
     Failed(String),
     /// Cancelled before it finished.
     Cancelled,
+}
+
+impl<O> Clone for State<O> {
+    fn clone(&self) -> Self {
+        match self {
+            State::Queued { position } => State::Queued { position: *position },
+            State::Running => State::Running,
+            State::Done(o) => State::Done(o.clone()),
+            State::Failed(m) => State::Failed(m.clone()),
+            State::Cancelled => State::Cancelled,
+        }
+    }
 }
 
 impl<O> State<O> {
@@ -102,7 +113,6 @@ impl<O> State<O> {
 }
 
 /// A job as seen from outside: its state, progress and the description given at submission.
-#[derive(Clone)]
 pub struct View<O, I> {
     /// The job's id.
     pub id: u64,
@@ -114,6 +124,12 @@ pub struct View<O, I> {
     pub seconds: f64,
     /// What was submitted (a description for the API).
     pub info: Arc<I>,
+}
+
+impl<O, I> Clone for View<O, I> {
+    fn clone(&self) -> Self {
+        View { id: self.id, state: self.state.clone(), progress: self.progress, seconds: self.seconds, info: self.info.clone() }
+    }
 }
 
 /// Why a submission was refused.
