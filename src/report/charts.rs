@@ -313,6 +313,12 @@ fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Height in pixels that [`legend`] needs for `entries` entries and `notes`.
+fn legend_height(entries: usize, notes: &[&str]) -> u32 {
+    let lines: usize = notes.iter().map(|n| wrap(n, 26).len()).sum();
+    (30 + 24 * entries + 6 * notes.len() + 18 * lines) as u32
+}
+
 /// Break text into lines of at most `width` characters at spaces.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -393,22 +399,31 @@ pub fn bars(spec: &Bars) -> Outcome<String> {
     })
 }
 
-/// Dashed vertical markers with labels at the top of the plot.
+/// Dashed vertical markers in `colour`, labelled at the top of the plot: to the right of the line
+/// in the left half, to its left in the right half, so labels stay inside the plot.
 fn markers<DB: DrawingBackend, X, Y>(
     chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
     marks: &[(f64, String)],
+    x: (f64, f64),
     y: (f64, f64),
+    colour: RGBColor,
 ) -> Outcome<()>
 where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
-    for (x, label) in marks {
+    for (at, label) in marks {
         chart
-            .draw_series(DashedLineSeries::new(vec![(*x, y.0), (*x, y.1)], 4, 4, GREY.stroke_width(1)))
+            .draw_series(DashedLineSeries::new(vec![(*at, y.0), (*at, y.1)], 4, 4, colour.stroke_width(1)))
             .map_err(fail)?;
-        let style = small_font().pos(Pos::new(HPos::Left, VPos::Top));
-        chart.draw_series([Text::new(label.clone(), (*x, y.1), style)]).map_err(fail)?;
+        // A space keeps the label off the line.
+        let (side, text) = if *at > 0.5 * (x.0 + x.1) {
+            (HPos::Right, format!("{label} "))
+        } else {
+            (HPos::Left, format!(" {label}"))
+        };
+        let style = small_font().color(&colour).pos(Pos::new(side, VPos::Top));
+        chart.draw_series([Text::new(text, (*at, y.1), style)]).map_err(fail)?;
     }
     Ok(())
 }
@@ -442,7 +457,7 @@ pub fn bands(spec: &Bands) -> Outcome<String> {
             .axis_desc_style(desc_font())
             .draw()
             .map_err(fail)?;
-        markers(&mut chart, &spec.markers, y)?;
+        markers(&mut chart, &spec.markers, (x0, x1), y, GREY)?;
         for (j, (_, p)) in spec.series.iter().enumerate() {
             let c = colour(j);
             let p: Vec<&(f64, Interval)> = p.iter().filter(|(x, v)| x.is_finite() && v.is_finite()).collect();
@@ -489,34 +504,53 @@ pub fn heatmap(spec: &Heatmap) -> Outcome<String> {
             .axis_desc_style(desc_font())
             .draw()
             .map_err(fail)?;
-        let cells = spec.columns.iter().flat_map(|(a, b, values)| {
-            let h = (y1 - y0) / values.len().max(1) as f64;
-            values.iter().enumerate().map(move |(i, v)| {
-                let shade = ViridisRGB::get_color((v / vmax).clamp(0.0, 1.0));
-                let bottom = y0 + i as f64 * h;
-                Rectangle::new([(*a, bottom), (*b, bottom + h)], shade.filled())
-            })
-        });
-        chart.draw_series(cells).map_err(fail)?;
-        let marks: Vec<(f64, String)> = spec.markers.clone();
-        for (x, label) in &marks {
-            chart
-                .draw_series(DashedLineSeries::new(vec![(*x, y0), (*x, y1)], 4, 4, WHITE.stroke_width(1)))
-                .map_err(fail)?;
-            let style = small_font().color(&WHITE).pos(Pos::new(HPos::Left, VPos::Top));
-            chart.draw_series([Text::new(label.clone(), (*x, y1), style)]).map_err(fail)?;
+        // Colours in LEVELS steps; neighbouring cells of a row with the same step are drawn as one
+        // rectangle, which keeps the SVG small.
+        let level = |v: f64| ((v / vmax).clamp(0.0, 1.0) * (LEVELS - 1) as f64).round() as usize;
+        let bins = spec.columns.iter().map(|c| c.2.len()).max().unwrap_or(0);
+        let h = (y1 - y0) / bins.max(1) as f64;
+        let mut cells = Vec::new();
+        for i in 0..bins {
+            let mut run: Option<(f64, f64, usize)> = None;
+            for (a, b, values) in &spec.columns {
+                let l = level(values.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0));
+                run = match run {
+                    Some((from, _, same)) if same == l => Some((from, *b, l)),
+                    Some(done) => {
+                        cells.push((done, i));
+                        Some((*a, *b, l))
+                    }
+                    None => Some((*a, *b, l)),
+                };
+            }
+            cells.extend(run.map(|done| (done, i)));
         }
+        chart
+            .draw_series(cells.into_iter().map(|((a, b, l), i)| {
+                let bottom = y0 + i as f64 * h;
+                Rectangle::new([(a, bottom), (b, bottom + h)], shade(l).filled())
+            }))
+            .map_err(fail)?;
+        markers(&mut chart, &spec.markers, (x0, x1), (y0, y1), WHITE)?;
         colour_scale(side, vmax, &spec.value_desc)
     })
 }
 
-/// A vertical viridis scale from 0 to `vmax` with three labels.
+/// Colour steps of the heatmap.
+const LEVELS: usize = 24;
+
+/// The viridis colour of step `level` of [`LEVELS`].
+fn shade(level: usize) -> RGBColor {
+    ViridisRGB::get_color(level as f64 / (LEVELS - 1) as f64)
+}
+
+/// A vertical scale of the heatmap's colour steps from 0 to `vmax`, with three labels.
 fn colour_scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, vmax: f64, desc: &str) -> Outcome<()> {
-    let (top, height, steps) = (40, 240, 48);
-    for i in 0..steps {
-        let shade = ViridisRGB::get_color(1.0 - (i as f64 + 0.5) / steps as f64);
-        let y = top + i * height / steps;
-        area.draw(&Rectangle::new([(10, y), (34, y + height / steps + 1)], shade.filled())).map_err(fail)?;
+    let (top, step) = (40, 10);
+    let height = step * LEVELS as i32;
+    for l in 0..LEVELS {
+        let y = top + height - (l as i32 + 1) * step;
+        area.draw(&Rectangle::new([(10, y), (34, y + step)], shade(l).filled())).map_err(fail)?;
     }
     let font = label_font().pos(Pos::new(HPos::Left, VPos::Center));
     for (frac, value) in [(0.0, vmax), (0.5, vmax / 2.0), (1.0, 0.0)] {
@@ -533,8 +567,9 @@ fn colour_scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, vmax: f64, de
 /// A forest plot of differences with whiskers; filled points where the interval excludes zero.
 pub fn forest(spec: &Forest) -> Outcome<String> {
     let rows = spec.rows.len().max(1);
-    let per_row = (14 * spec.series.len()).max(30) as u32;
-    let height = (120 + per_row * rows as u32).max(240);
+    let per_row = (12 * spec.series.len()).max(30) as u32;
+    let notes = ["Point: mean paired difference; whiskers: 95% interval.", "Filled: the interval excludes zero."];
+    let height = (130 + per_row * rows as u32).max(legend_height(spec.series.len(), &notes) + 60);
     svg(&spec.title, height, |plot, side| {
         let x = span(ends(spec.series.iter().flat_map(|s| s.values.iter().flatten())), true);
         let x = if x.0 == 0.0 {
@@ -591,11 +626,7 @@ pub fn forest(spec: &Forest) -> Outcome<String> {
         }
         let entries: Vec<_> =
             spec.series.iter().enumerate().map(|(j, s)| (s.label.clone(), colour(j), Mark::Dot)).collect();
-        legend(
-            side,
-            &entries,
-            &["Point: mean paired difference; whiskers: 95% interval.", "Filled: the interval excludes zero."],
-        )
+        legend(side, &entries, &notes)
     })
 }
 
@@ -766,6 +797,22 @@ mod tests {
         well_formed(&svg);
         let RGBColor(r, g, b) = ViridisRGB::get_color(1.0);
         assert!(svg.contains(&format!("#{r:02X}{g:02X}{b:02X}")), "the largest value gets the top colour");
+    }
+
+    #[test]
+    fn heatmap_cells_of_one_colour_step_merge_along_a_row() {
+        let column = |a: f64| (a, a + 1.0, vec![1.0, 2.0, 3.0]);
+        let spec = Heatmap {
+            title: "t".into(),
+            y_desc: "y".into(),
+            y_range: (-1.0, 1.0),
+            columns: (0..50).map(|i| column(2025.0 + i as f64)).collect(),
+            value_desc: "v".into(),
+            markers: vec![],
+        };
+        let svg = heatmap(&spec).unwrap();
+        // Background, three merged rows, LEVELS swatches of the colour scale.
+        assert_eq!(svg.matches("<rect").count(), 1 + 3 + LEVELS, "{svg}");
     }
 
     #[test]

@@ -42,6 +42,8 @@ footer { color: #666; font-size: .85rem; margin-top: 2.5rem; padding-top: .8rem;
   nav { display: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .table { overflow: visible; }
+  table { font-size: 7pt; }
+  td small { font-size: 6pt; white-space: normal; }
   pre { white-space: pre-wrap; }
   a { color: inherit; text-decoration: none; }
 }
