@@ -54,6 +54,7 @@ pub fn router(state: Shared) -> Router {
         .route("/api/jobs/{id}/scenario.ron", get(scenario_file))
         .route("/api/jobs/{id}/results.zip", get(results_zip))
         .route("/api/jobs/{id}/charts", get(charts))
+        .route("/api/jobs/{id}/report.html", get(report_page))
         .fallback(|| async { ApiError::not_found("no such page or API route; the API is described in the README") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "this route does not take that method")
@@ -248,6 +249,7 @@ fn links(id: u64) -> Value {
         "scenario": format!("/api/jobs/{id}/scenario.ron"),
         "results": format!("/api/jobs/{id}/results.zip"),
         "charts": format!("/api/jobs/{id}/charts"),
+        "report": format!("/api/jobs/{id}/report.html"),
     })
 }
 
@@ -377,7 +379,25 @@ async fn results_zip(AxumState(state): AxumState<Shared>, Path(id): Path<String>
 async fn charts(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let view = find_job(&state, &id)?;
     let outcome = outcome(&view)?;
-    Ok(axum::Json(json!({"charts": outcome.charts})).into_response())
+    Ok(axum::Json(json!({"charts": outcome.charts, "error": outcome.report_error})).into_response())
+}
+
+/// `GET /api/jobs/{id}/report.html`: the job's HTML report, as `votelab compare` writes it.
+async fn report_page(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    let outcome = outcome(&view)?;
+    let html = outcome.files.get("report.html").cloned().ok_or_else(|| {
+        ApiError::internal(outcome.report_error.clone().unwrap_or_else(|| "the report was not drawn".into()))
+    })?;
+    let mut response = html.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // The report has no scripts and fetches nothing.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+    );
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -11,14 +11,14 @@ use super::errors::ApiError;
 use super::jobs::{Stopped, Ticket, Work};
 use crate::cli::run::{SECONDS_PER_VOTER_STEP, voter_steps};
 use crate::metrics::MetricsLog;
-use crate::output::compare::{Compared, comparison_json};
-use crate::output::{self, RunSummary};
+use crate::output::compare::{Compared, comparison_files};
+use crate::report::{self, ResultsFolder};
 use crate::scenario::load::to_ron;
 use crate::scenario::{self, Limits, Loaded, Override, Problem, Scenario, ScenarioError, SourceRef, builtin, tree};
 use crate::sim;
 use rayon::prelude::*;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -295,12 +295,14 @@ pub struct Outcome {
     pub summary: Value,
     /// `comparison.json` (DESIGN §6).
     pub comparison: Value,
-    /// The results folder: relative path → text, as `votelab compare` writes it.
+    /// The results folder as `votelab compare` writes it, `report.html` included.
     pub files: BTreeMap<String, String>,
     /// The folder's name, as `votelab compare` would name it.
     pub folder: String,
-    /// The report's charts: `{"id", "title", "svg"}`.
+    /// The report's charts (the same as in `report.html`): `{"id", "title", "svg"}`.
     pub charts: Vec<Value>,
+    /// Why the report could not be drawn, if it could not (the data are there all the same).
+    pub report_error: Option<String>,
 }
 
 impl Work for Experiment {
@@ -329,31 +331,38 @@ impl Work for Experiment {
         }
         let compared: Vec<Compared> =
             self.loaded.iter().zip(&per_scenario).map(|(l, logs)| Compared { loaded: l, logs }).collect();
-        let files = results_folder(&compared);
+        let folder = comparison_files(&compared);
         let explored = &self.loaded[1];
-        let parse = |name: &str| files.get(name).and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
+        let parse = |name: &str| folder.get(name).and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
+        let summary = parse(&format!("{}/summary.json", explored.scenario.name));
+        let comparison = parse("comparison.json");
+        let (charts, report_error) = draw(&folder);
+        let ResultsFolder { mut files } = folder;
+        if let Some(html) = charts.as_ref().map(|r| r.html.clone()) {
+            files.insert("report.html".into(), html);
+        }
         Ok(Outcome {
-            summary: parse(&format!("{}/summary.json", explored.scenario.name)),
-            comparison: parse("comparison.json"),
+            summary,
+            comparison,
             folder: format!("compare-{}-vs-{}", self.loaded[0].scenario.name, explored.scenario.name),
-            charts: Vec::new(),
+            charts: charts
+                .map(|r| {
+                    r.charts.into_iter().map(|c| json!({"id": c.id, "title": c.title, "svg": c.svg})).collect()
+                })
+                .unwrap_or_default(),
+            report_error,
             files,
         })
     }
 }
 
-/// The files `votelab compare` writes for these scenarios.
-fn results_folder(compared: &[Compared]) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    files.insert("comparison.json".to_string(), comparison_json(compared));
-    for c in compared {
-        let name = &c.loaded.scenario.name;
-        files.insert(format!("{name}/summary.json"), output::summary_json(c.loaded, &RunSummary::of(c.logs)));
-        files.insert(format!("{name}/timeseries.csv"), output::timeseries_csv(c.logs));
-        files.insert(format!("{name}/elections.csv"), output::elections_csv(c.logs));
-        files.insert(format!("{name}/scenario.ron"), c.loaded.resolved_ron.clone());
+/// The report of a results folder, as `votelab compare` draws it; the data matter more than the
+/// pictures, so a failure is kept as a message rather than failing the job.
+fn draw(folder: &ResultsFolder) -> (Option<report::Report>, Option<String>) {
+    match report::render(folder) {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(format!("the charts could not be drawn: {e}"))),
     }
-    files
 }
 
 #[cfg(test)]

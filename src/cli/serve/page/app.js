@@ -584,7 +584,12 @@ function fmt(path, v, signed) {
   const share = SHARES.test(path);
   const x = share ? 100 * v : v;
   const abs = Math.abs(x);
-  let s = abs >= 1000 ? x.toFixed(0) : abs >= 10 ? x.toFixed(1) : abs >= 1 ? x.toFixed(2) : x.toFixed(3);
+  let s;
+  if (abs === 0) s = "0";
+  else if (abs >= 1000) s = x.toFixed(0);
+  else if (abs >= 10) s = x.toFixed(1);
+  else if (abs >= 1) s = x.toFixed(2);
+  else s = x.toPrecision(2);
   if (signed && x > 0) s = "+" + s;
   return s + (share ? (signed ? " pp" : " %") : "");
 }
@@ -599,7 +604,8 @@ function differenceRows(k) {
     .map((b) => {
       const m = mine.get(b.path);
       const d = m.diff_vs_reference || { mean: NaN, ci95: [NaN, NaN] };
-      const sig = d.ci95[0] > 0 || d.ci95[1] < 0;
+      // One replicate has no interval: nothing can be called a difference.
+      const sig = m.n >= 2 && (d.ci95[0] > 0 || d.ci95[1] < 0);
       return { path: b.path, reference: b.value.mean, value: m.mean, diff: d, sig };
     });
 }
@@ -653,6 +659,7 @@ async function showResults(status) {
   $("download-ron").href = status.links.scenario;
   $("download-ron").textContent = `${status.scenario}.ron`;
   $("download-zip").href = status.links.results;
+  $("open-report").href = status.links.report;
   const select = $("election");
   select.replaceChildren();
   const elections = c.scenarios[0].elections.length;
@@ -663,18 +670,45 @@ async function showResults(status) {
   const charts = $("charts");
   charts.replaceChildren(el("p", { class: "hint", text: "drawing the charts…" }));
   const data = await api("GET", status.links.charts);
-  charts.replaceChildren();
-  for (const chart of data.charts) {
-    const figure = el("figure", { class: "chart", id: `chart-${chart.id}`, "data-chart-id": chart.id });
-    const holder = el("div", {});
-    // The SVG comes from this server's report renderer, not from the user.
-    holder.innerHTML = chart.svg;
-    figure.append(el("figcaption", { text: chart.title }), holder);
-    charts.append(figure);
-  }
-  if (!data.charts.length) charts.append(el("p", { class: "hint", text: "no charts for this run" }));
+  renderCharts(charts, data, c.scenarios.map((x) => x.name));
   document.body.dataset.state = "done";
   document.body.dataset.charts = String(data.charts.length);
+}
+
+function figure(chart) {
+  const f = el("figure", { class: "chart", id: `chart-${chart.id}`, "data-chart-id": chart.id });
+  const holder = el("div", {});
+  // The SVG comes from this server's report renderer (the same charts as report.html), not
+  // from the user; it carries its own title.
+  holder.innerHTML = chart.svg;
+  f.append(el("figcaption", { class: "visually-hidden", text: chart.title }), holder);
+  return f;
+}
+
+// The report's charts: the paired differences first, then each chart of the reference beside
+// the same chart of the scenario.
+function renderCharts(box, data, names) {
+  box.replaceChildren();
+  if (!data.charts.length) {
+    box.append(el("p", { class: "hint", text: data.error || "no charts for this run" }));
+    return;
+  }
+  const [reference, mine] = names;
+  // Whose chart is it? The longer name first: "baseline-modified-…" is not the baseline's.
+  const owners = [reference, mine].sort((a, b) => b.length - a.length);
+  const owner = (c) => owners.find((n) => c.id.startsWith(n + "-")) || null;
+  const kind = (c) => c.id.slice(owner(c).length);
+  box.append(el("div", { class: "chart-grid" }, data.charts.filter((c) => owner(c) === null).map(figure)));
+  const theirs = data.charts.filter((c) => owner(c) === reference);
+  const ours = data.charts.filter((c) => owner(c) === mine);
+  if (theirs.length || ours.length) box.append(el("h3", { text: `Side by side: ${reference} | ${mine}` }));
+  for (const c of theirs) {
+    const twin = ours.find((d) => kind(d) === kind(c));
+    box.append(el("div", { class: "chart-pair" }, figure(c), twin ? figure(twin) : el("div", {})));
+  }
+  for (const c of ours.filter((d) => !theirs.some((t) => kind(t) === kind(d)))) {
+    box.append(el("div", { class: "chart-pair" }, el("div", {}), figure(c)));
+  }
 }
 
 // ---------------------------------------------------------------------------
