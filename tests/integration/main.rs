@@ -13,3 +13,4 @@ mod interruption;
 mod library;
 mod limits;
 mod scenarios;
+mod serve;

@@ -33,7 +33,7 @@ mod tests {
         let bytes = zip_folder("compare-a-vs-b", &files).unwrap();
         assert_eq!(bytes, zip_folder("compare-a-vs-b", &files).unwrap(), "archives are reproducible");
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+        let mut names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.to_string())).collect();
         names.sort();
         assert_eq!(names, ["compare-a-vs-b/baseline/timeseries.csv", "compare-a-vs-b/comparison.json"]);
         let mut text = String::new();
