@@ -216,6 +216,7 @@ fn located(problems: Vec<Problem>, source: Option<(String, String)>) -> Scenario
 }
 
 /// A job: the reference and the scenario, validated, ready to simulate.
+#[derive(Debug)]
 pub struct Experiment {
     /// Reference first, then the scenario explored; same seed, replicates, size and timeline.
     pub loaded: Vec<Loaded>,
