@@ -107,10 +107,12 @@ pub fn nice_ticks(from: f64, to: f64, target: usize) -> Vec<f64> {
     let raw = (to - from) / target.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
-    let first = (from / step).ceil() as i64;
-    let last = (to / step).floor() as i64;
+    let (first, last) = ((from / step).ceil(), (to / step).floor());
+    if !(step > 0.0 && first.is_finite() && last.is_finite()) || last - first > 4.0 * target as f64 {
+        return vec![from, to];
+    }
     // Whole multiples of the step, so ticks print exactly (no 0.30000000000000004).
-    (first..=last).map(|i| i as f64 * step).collect()
+    (first as i64..=last as i64).map(|i| i as f64 * step).collect()
 }
 
 /// A labelled series of values, one per category or point (`None`: no value there).
@@ -260,9 +262,12 @@ pub fn tick(value: f64, step: f64) -> String {
 
 /// Whole years to label on a time axis (at most about ten).
 fn year_ticks(from: f64, to: f64) -> Vec<f64> {
+    if !(from.is_finite() && to.is_finite()) || to < from {
+        return Vec::new();
+    }
     let (first, last) = (from.ceil() as i64, to.floor() as i64);
-    let every = ((last - first) / 10 + 1).max(1);
-    (first..=last).filter(|y| (y - first) % every == 0).map(|y| y as f64).collect()
+    let every = (last.saturating_sub(first) / 10 + 1).max(1);
+    (0..=10).map(|i| first.saturating_add(i * every)).take_while(|y| *y <= last).map(|y| y as f64).collect()
 }
 
 /// Shorten a label to fit the legend.
@@ -833,6 +838,9 @@ mod tests {
         assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
         assert_eq!(nice_ticks(-3.0, 7.0, 5), vec![-2.0, 0.0, 2.0, 4.0, 6.0]);
         assert!(nice_ticks(1.0, 1.0, 5).is_empty() && nice_ticks(f64::NAN, 1.0, 5).is_empty());
+        assert_eq!(nice_ticks(0.0, 5e-324, 5), vec![0.0, 5e-324], "no endless ticks on a subnormal range");
+        assert_eq!(year_ticks(2026.0, 2030.0), vec![2026.0, 2027.0, 2028.0, 2029.0, 2030.0]);
+        assert!(year_ticks(0.0, 1e15).len() <= 11, "a corrupt year gives few ticks, quickly");
     }
 
     #[test]
