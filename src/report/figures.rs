@@ -145,22 +145,31 @@ fn opinion_columns(steps: &[Step], max: usize) -> Vec<(f64, f64, Vec<f64>)> {
     let width = (end - start) / max.max(1) as f64;
     let bins = first.histogram.len();
     let mut columns = Vec::new();
-    let (mut from, mut sum, mut weight) = (start, vec![0.0; bins], 0.0);
-    let mut previous = start;
+    let (mut from, mut previous, mut sum, mut weight) = (start, start, vec![0.0; bins], 0.0);
+    let mut close = |from: f64, to: f64, sum: &mut Vec<f64>, weight: &mut f64| {
+        if *weight > 0.0 {
+            columns.push((from, to, sum.iter().map(|v| 100.0 * v / *weight).collect()));
+        }
+        (*sum, *weight) = (vec![0.0; bins], 0.0);
+    };
     for s in steps {
+        // A long step after short ones starts a column of its own.
+        if weight > 0.0 && s.year - from > width * 1.001 {
+            close(from, previous, &mut sum, &mut weight);
+            from = previous;
+        }
         let dt = (s.year - previous).max(0.0);
-        previous = s.year;
         for (acc, h) in sum.iter_mut().zip(&s.histogram) {
             *acc += dt * h;
         }
         weight += dt;
-        if s.year - from >= width * 0.999 || std::ptr::eq(s, steps.last().unwrap_or(s)) {
-            if weight > 0.0 {
-                columns.push((from, s.year, sum.iter().map(|v| 100.0 * v / weight).collect()));
-            }
-            (from, sum, weight) = (s.year, vec![0.0; bins], 0.0);
+        previous = s.year;
+        if s.year - from >= width * 0.999 {
+            close(from, s.year, &mut sum, &mut weight);
+            from = s.year;
         }
     }
+    close(from, previous, &mut sum, &mut weight);
     columns
 }
 
@@ -366,7 +375,7 @@ fn number(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -194,3 +194,127 @@ pub fn render(folder: &ResultsFolder) -> Result<Report, ReportError> {
     let charts = page.sections.into_iter().flat_map(|s| s.figures).map(|f| f.chart).collect();
     Ok(Report { html, charts })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny run folder: two cohorts, two elections, three steps, two replicates.
+    fn tiny_run() -> ResultsFolder {
+        let metric = |m: f64| format!(r#"{{"mean": {m}, "sd": 0.01, "ci95": [{}, {}], "n": 2}}"#, m - 0.02, m + 0.02);
+        let election = |t: f64| {
+            format!(
+                r#"{{"turnout": {t}, "first_time_turnout": {f}, "turnout_by_cohort": {{"Young": {y}, "Old": {o}}},
+                "polarisation": {{"affective": {a}, "echo_chamber": {e}}},
+                "misinformation": {{"exposures_per_capita_by_cohort": {{"Young": {x}, "Old": {x}}},
+                                    "believers_by_cohort": {{"Young": {b}, "Old": {b}}}}},
+                "ads": {{"impressions_per_capita_by_cohort": {{"Young": {x}, "Old": {x}}}}}}}"#,
+                t = metric(t),
+                f = metric(0.4),
+                y = metric(0.45),
+                o = metric(0.7),
+                a = metric(0.5),
+                e = metric(0.9),
+                x = metric(12.0),
+                b = metric(0.03),
+            )
+        };
+        let summary = format!(
+            r#"{{"elections": [{}, {}], "scenario": {{"name": "tiny", "description": "a <tiny> test"}},
+               "seed": 7, "replicates": 2, "population": 100, "version": "0.1.0"}}"#,
+            election(0.6),
+            election(0.62)
+        );
+        let mut timeseries = String::from("replicate,step,day,year,phase,affective,believers,hist_00,hist_01\n");
+        for r in 0..2 {
+            for (step, (year, phase)) in
+                [(2025.9, "campaign"), (2026.0, "election"), (2030.0, "election")].iter().enumerate()
+            {
+                timeseries.push_str(&format!("{r},{step},{step},{year},{phase},0.5,0.02,0.4,0.6\n"));
+            }
+        }
+        let mut elections = String::from("replicate,election,year,cohort,targeted_per_capita\n");
+        for r in 0..2 {
+            for (k, year) in [(0, 2026.0), (1, 2030.0)] {
+                elections.push_str(&format!("{r},{k},{year},Young,0\n{r},{k},{year},Old,3.5\n"));
+            }
+        }
+        let mut folder = ResultsFolder::new();
+        folder.insert("summary.json", summary);
+        folder.insert("timeseries.csv", timeseries);
+        folder.insert("elections.csv", elections);
+        folder.insert("scenario.ron", "Scenario(name: \"tiny\", description: \"</pre>\")");
+        folder
+    }
+
+    #[test]
+    fn a_tiny_run_renders_deterministically_with_escaped_text() {
+        let folder = tiny_run();
+        let report = render(&folder).unwrap();
+        assert_eq!(render(&folder).unwrap(), report, "same files, same bytes");
+        assert_eq!(report.charts.len(), 10);
+        assert!(report.charts.iter().all(|c| report.html.contains(&format!("<figure id=\"{}\">", c.id))));
+        assert!(report.html.contains("a &lt;tiny&gt; test") && report.html.contains("&lt;/pre&gt;"));
+        assert!(!report.html.contains("http"));
+    }
+
+    #[test]
+    fn damaged_files_give_errors_naming_them_and_never_panic() {
+        let garbage = ["", "x", "{}", "[]", "null", "a,b\n1,2\n", "step,year\nNaN,inf\n", "\u{0}\u{ffff}"];
+        for file in ["summary.json", "timeseries.csv", "elections.csv"] {
+            for g in garbage {
+                let mut folder = tiny_run();
+                folder.insert(file, g);
+                let err = render(&folder).expect_err(&format!("{file} = {g:?}")).to_string();
+                assert!(err.contains(file), "{file} = {g:?}: {err}");
+            }
+            let mut folder = tiny_run();
+            folder.files.remove(file);
+            let expected =
+                if file == "summary.json" { ReportError::NotResults } else { ReportError::Missing(file.into()) };
+            assert_eq!(render(&folder).unwrap_err(), expected);
+        }
+        // Odd but well-formed numbers still draw.
+        let mut folder = tiny_run();
+        let text = folder.get("timeseries.csv").unwrap().replace(",0.5,", ",1e300,").replace("2030", "1e15");
+        folder.insert("timeseries.csv", text);
+        render(&folder).unwrap();
+    }
+
+    #[test]
+    fn the_kind_of_folder_follows_its_files() {
+        let mut folder = ResultsFolder::new();
+        assert_eq!(kind(&folder), Err(ReportError::NotResults));
+        folder.insert("summary.json", "{}");
+        assert_eq!(kind(&folder), Ok(Kind::Run));
+        folder.insert("sweep.json", "{}");
+        assert_eq!(kind(&folder), Ok(Kind::Sweep));
+        folder.insert("shard.txt", "0/2\n");
+        assert_eq!(kind(&folder), Err(ReportError::Shard));
+        folder.insert("comparison.json", "{}");
+        assert_eq!(kind(&folder), Ok(Kind::Comparison));
+    }
+
+    #[test]
+    fn gather_reads_only_known_files_and_the_comparisons_subfolders() {
+        let mut asked = Vec::new();
+        let folder = ResultsFolder::gather(|path| {
+            asked.push(path.to_string());
+            Ok(match path {
+                "comparison.json" => Some(r#"{"scenarios": [{"name": "a"}, {"name": "b"}]}"#.to_string()),
+                "a/summary.json" => Some("{}".to_string()),
+                _ => None,
+            })
+        })
+        .unwrap();
+        assert_eq!(folder.files.keys().collect::<Vec<_>>(), vec!["a/summary.json", "comparison.json"]);
+        assert!(asked.contains(&"b/timeseries.csv".to_string()));
+        assert!(asked.iter().all(|p| TOP_LEVEL.contains(&p.as_str()) || p.starts_with("a/") || p.starts_with("b/")));
+        let traversal = ResultsFolder::gather(|path| {
+            Ok((path == "comparison.json").then(|| r#"{"scenarios": [{"name": ".."}]}"#.to_string()))
+        });
+        assert!(matches!(traversal, Err(ReportError::Bad { .. })));
+        let unreadable = ResultsFolder::gather(|_| Err("permission denied".into()));
+        assert!(unreadable.unwrap_err().to_string().contains("permission denied"));
+    }
+}

@@ -12,5 +12,6 @@ mod fuzz;
 mod interruption;
 mod library;
 mod limits;
+mod report;
 mod scenarios;
 mod serve;

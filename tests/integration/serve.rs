@@ -3,9 +3,10 @@
 //! oversized requests (4xx with a message, never a crash), the bounded pool (429), a clean stop on
 //! SIGTERM, and the page in headless Chromium (a lever changed, a run, the charts drawn).
 
+use super::common::chromium;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Cursor, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -338,19 +339,6 @@ fn sigterm_stops_the_server_and_its_running_job_cleanly() {
 // ---------------------------------------------------------------------------
 // The page in headless Chromium
 // ---------------------------------------------------------------------------
-
-/// Chromium's path: `VOTELAB_CHROMIUM`, or `chromium`, `chromium-browser` or `google-chrome` on
-/// the PATH.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("VOTELAB_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
 
 /// Run headless Chromium on `url` with extra arguments, killed after `limit`; its stdout.
 fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
