@@ -141,7 +141,9 @@ impl Control {
             Control::Number { value, integer: true, .. } => format!("{}", value.round() as i128),
             Control::Number { value, .. } => float(*value),
             Control::Text { value } => tree::quote(value),
-            Control::Names { value } => format!("[{}]", value.iter().map(|v| tree::quote(v)).collect::<Vec<_>>().join(", ")),
+            Control::Names { value } => {
+                format!("[{}]", value.iter().map(|v| tree::quote(v)).collect::<Vec<_>>().join(", "))
+            }
             Control::Optional { on: true, inner } => format!("Some({})", inner.to_ron()),
             Control::Optional { on: false, .. } => "None".into(),
             Control::Choice { selected, options } => match options.get(*selected) {
@@ -153,7 +155,9 @@ impl Control {
                 None => String::new(),
             },
             Control::Group { name, fields } => format!("{}({})", name.as_deref().unwrap_or(""), fields_ron(fields)),
-            Control::Tuple { items } => format!("({})", items.iter().map(Control::to_ron).collect::<Vec<_>>().join(", ")),
+            Control::Tuple { items } => {
+                format!("({})", items.iter().map(Control::to_ron).collect::<Vec<_>>().join(", "))
+            }
             Control::List { items, .. } => {
                 format!("[{}]", items.iter().map(Control::to_ron).collect::<Vec<_>>().join(", "))
             }
@@ -175,7 +179,7 @@ fn float(v: f64) -> String {
 /// The regulation levers of a scenario, in the order of [`Regulation`]'s fields.
 pub fn levers(scenario: &Scenario) -> Vec<Lever> {
     let ranges = ranges();
-    let mut levers = build_levers(scenario, &Examples::library());
+    let mut levers = build_levers(scenario, Examples::library());
     for lever in &mut levers {
         apply_ranges(&mut lever.control, &lever.path, ranges);
     }
@@ -185,7 +189,8 @@ pub fn levers(scenario: &Scenario) -> Vec<Lever> {
 fn build_levers(scenario: &Scenario, examples: &Examples) -> Vec<Lever> {
     let schema = regulation_schema();
     let value = regulation_tree(&scenario.regulation);
-    let builder = Builder { defs: schema.get("$defs").and_then(Value::as_object).cloned().unwrap_or_default(), examples };
+    let builder =
+        Builder { defs: schema.get("$defs").and_then(Value::as_object).cloned().unwrap_or_default(), examples };
     let NodeKind::Struct { fields, .. } = &value.kind else { return Vec::new() };
     let properties = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     fields
@@ -324,7 +329,9 @@ impl Builder<'_> {
             return self.choice(variants, value, path);
         }
         match type_name(schema) {
-            Some("boolean") => Control::Toggle { value: matches!(value.map(|v| &v.kind), Some(NodeKind::Atom(a)) if a == "true") },
+            Some("boolean") => {
+                Control::Toggle { value: matches!(value.map(|v| &v.kind), Some(NodeKind::Atom(a)) if a == "true") }
+            }
             Some(t @ ("number" | "integer")) => {
                 let current = atom_number(value);
                 let value = current.or_else(|| schema.get("default").and_then(Value::as_f64)).unwrap_or(0.0);
@@ -364,7 +371,9 @@ impl Builder<'_> {
                     }
                     options.push(Variant { name: name.to_string(), doc: doc.clone(), params: None });
                 }
-            } else if let Some((name, inner)) = v.get("properties").and_then(Value::as_object).and_then(|p| p.iter().next()) {
+            } else if let Some((name, inner)) =
+                v.get("properties").and_then(Value::as_object).and_then(|p| p.iter().next())
+            {
                 let mut inner_path = path.to_vec();
                 inner_path.push(Step::Variant(name.clone()));
                 let is_current = current == Some(name.as_str());

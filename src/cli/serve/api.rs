@@ -92,8 +92,7 @@ fn host_name(host: &str) -> &str {
 }
 
 fn is_loopback_name(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Read a JSON body: 413 when too large, 400 when malformed, 422 when it does not fit the request.
@@ -212,8 +211,7 @@ async fn scenario_detail(Path(name): Path<String>) -> Result<Response, ApiError>
 async fn check(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
     let request = parse_body(body)?;
     let limits = state.limits.clone();
-    let detail =
-        blocking(move || experiment::load_request(&request, &limits).map(|l| ScenarioDetail::of(&l))).await?;
+    let detail = blocking(move || experiment::load_request(&request, &limits).map(|l| ScenarioDetail::of(&l))).await?;
     Ok(axum::Json(detail).into_response())
 }
 
@@ -235,8 +233,8 @@ async fn run(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejec
         }
         Refused::ShuttingDown => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
     })?;
-    let mut response = (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": "queued", "links": links(id)})))
-        .into_response();
+    let mut response =
+        (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": "queued", "links": links(id)}))).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/jobs/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -358,7 +356,9 @@ async fn scenario_file(AxumState(state): AxumState<Shared>, Path(id): Path<Strin
 fn outcome(view: &JobView) -> Result<Arc<experiment::Outcome>, ApiError> {
     match &view.state {
         State::Done(o) => Ok(o.clone()),
-        other => Err(ApiError::conflict(format!("job {} is {}; its results exist once it is done", view.id, other.name()))),
+        other => {
+            Err(ApiError::conflict(format!("job {} is {}; its results exist once it is done", view.id, other.name())))
+        }
     }
 }
 

@@ -89,7 +89,9 @@ impl Source {
     fn of(request: &RunRequest) -> Result<Source, ApiError> {
         match (&request.scenario, &request.ron) {
             (Some(name), None) => Ok(Source::Builtin(name.clone())),
-            (None, Some(text)) => Ok(Source::Text { name: display_name(request.filename.as_deref()), text: text.clone() }),
+            (None, Some(text)) => {
+                Ok(Source::Text { name: display_name(request.filename.as_deref()), text: text.clone() })
+            }
             (Some(_), Some(_)) => Err(ApiError::unprocessable(
                 "give either `scenario` (a built-in name) or `ron` (scenario text), not both",
             )),
@@ -255,13 +257,11 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
         Override { path: "population.size".into(), value: s.population.size.to_string() },
         Override { path: "timeline".into(), value: timeline },
     ];
-    let reference = Source::Builtin(reference_name.clone())
-        .load(&aligned, &limits.load_limits())
-        .map_err(|e| {
-            let mut err = ApiError::scenario(&e);
-            err.error = format!("the reference `{reference_name}` cannot be used: {}", err.error);
-            err
-        })?;
+    let reference = Source::Builtin(reference_name.clone()).load(&aligned, &limits.load_limits()).map_err(|e| {
+        let mut err = ApiError::scenario(&e);
+        err.error = format!("the reference `{reference_name}` cannot be used: {}", err.error);
+        err
+    })?;
     if explored.scenario.name == reference.scenario.name {
         // Two results folders of one name would collide.
         explored.scenario.name = format!("{}-modified", explored.scenario.name);
@@ -347,9 +347,7 @@ impl Work for Experiment {
             comparison,
             folder: format!("compare-{}-vs-{}", self.loaded[0].scenario.name, explored.scenario.name),
             charts: charts
-                .map(|r| {
-                    r.charts.into_iter().map(|c| json!({"id": c.id, "title": c.title, "svg": c.svg})).collect()
-                })
+                .map(|r| r.charts.into_iter().map(|c| json!({"id": c.id, "title": c.title, "svg": c.svg})).collect())
                 .unwrap_or_default(),
             report_error,
             files,

@@ -128,7 +128,13 @@ pub struct View<O, I> {
 
 impl<O, I> Clone for View<O, I> {
     fn clone(&self) -> Self {
-        View { id: self.id, state: self.state.clone(), progress: self.progress, seconds: self.seconds, info: self.info.clone() }
+        View {
+            id: self.id,
+            state: self.state.clone(),
+            progress: self.progress,
+            seconds: self.seconds,
+            info: self.info.clone(),
+        }
     }
 }
 

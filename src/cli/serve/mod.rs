@@ -64,7 +64,7 @@ const KEEP_FINISHED: usize = 16;
 
 /// `votelab serve`.
 pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
-    if args.jobs == 0 || !(args.max_minutes > 0.0) {
+    if args.jobs == 0 || args.max_minutes.is_nan() || args.max_minutes <= 0.0 {
         eprintln!("error: --jobs must be at least 1 and --max-minutes positive");
         return Err(Failure::BadInput);
     }
@@ -79,8 +79,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
         concurrent_jobs: args.jobs,
     };
     let pool = Pool::start(PoolConfig { workers: args.jobs, queue: args.queue, keep: KEEP_FINISHED });
-    let state =
-        Arc::new(AppState { pool, limits, max_body: MAX_BODY, loopback_only: args.bind.is_loopback() });
+    let state = Arc::new(AppState { pool, limits, max_body: MAX_BODY, loopback_only: args.bind.is_loopback() });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
