@@ -45,6 +45,7 @@ const MAX_WAIT: Duration = Duration::from_secs(10);
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(page::index))
+        .route("/app.js", get(page::script))
         .route("/api/scenarios", get(list_scenarios))
         .route("/api/scenarios/{name}", get(scenario_detail))
         .route("/api/check", post(check))

@@ -643,7 +643,8 @@ function tableOf(rows) {
 function renderDifferences() {
   const k = $("election").value === "final" ? "final" : Number($("election").value);
   const rows = differenceRows(k);
-  const headline = rows.filter((r) => HEADLINES.some((h) => r.path === h || r.path.startsWith(h + ".")));
+  const rank = (r) => HEADLINES.findIndex((h) => r.path === h || r.path.startsWith(h + "."));
+  const headline = rows.filter((r) => rank(r) >= 0).sort((a, b) => rank(a) - rank(b));
   $("differences").replaceChildren(tableOf(headline));
   $("all-differences").replaceChildren(tableOf(rows));
 }
@@ -701,7 +702,7 @@ function renderCharts(box, data, names) {
   box.append(el("div", { class: "chart-grid" }, data.charts.filter((c) => owner(c) === null).map(figure)));
   const theirs = data.charts.filter((c) => owner(c) === reference);
   const ours = data.charts.filter((c) => owner(c) === mine);
-  if (theirs.length || ours.length) box.append(el("h3", { text: `Side by side: ${reference} | ${mine}` }));
+  if (theirs.length || ours.length) box.append(el("h3", { text: `${reference} and ${mine}, chart by chart` }));
   for (const c of theirs) {
     const twin = ours.find((d) => kind(d) === kind(c));
     box.append(el("div", { class: "chart-pair" }, figure(c), twin ? figure(twin) : el("div", {})));
