@@ -3,7 +3,8 @@
 //! Every field except `Scenario::name` has a default, every struct denies unknown fields, and every
 //! parameter documents its meaning, unit, range, default and source. These types only describe what
 //! a file may say; `validate` checks the ranges and cross-references, and the simulation reads the
-//! validated `Scenario`.
+//! validated `Scenario`. The regulation types also derive `JsonSchema`, from which the workshop
+//! page's controls are generated (`levers`).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -76,6 +76,9 @@ impl ServerLimits {
 /// Display name of uploaded scenario text when the request names none.
 const DEFAULT_FILENAME: &str = "scenario.ron";
 
+/// Most overrides one request may carry (each is applied and checked in turn).
+const MAX_OVERRIDES: usize = 256;
+
 /// The reference scenario when the request names none.
 pub const DEFAULT_REFERENCE: &str = "baseline";
 
@@ -141,6 +144,12 @@ fn display_name(filename: Option<&str>) -> String {
 /// Load the scenario a request names, with its overrides, within the server's limits.
 pub fn load_request(request: &RunRequest, limits: &ServerLimits) -> Result<Loaded, ApiError> {
     let source = Source::of(request)?;
+    if request.set.len() > MAX_OVERRIDES {
+        return Err(ApiError::unprocessable(format!(
+            "{} overrides in `set`, more than the {MAX_OVERRIDES} this server takes",
+            request.set.len()
+        )));
+    }
     let mut overrides = Vec::new();
     let mut problems = Vec::new();
     for s in &request.set {
@@ -443,6 +452,30 @@ mod tests {
         assert_eq!(display_name(Some("a\\b.ron")), "b.ron");
         assert_eq!(display_name(Some("..")), DEFAULT_FILENAME);
         assert_eq!(display_name(None), DEFAULT_FILENAME);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever a participant sends, the answer is a scenario or a message, never a panic.
+        #[test]
+        fn any_text_gives_a_scenario_or_problems(
+            ron in ".{0,300}",
+            set in proptest::collection::vec(".{0,40}", 0..4),
+            filename in proptest::option::of(".{0,20}"),
+        ) {
+            let r = RunRequest { ron: Some(ron), set, filename, ..RunRequest::default() };
+            if let Err(e) = prepare(&r, &limits()) {
+                proptest::prop_assert!(!e.error.is_empty());
+                proptest::prop_assert!(e.status.is_client_error(), "{}: {}", e.status, e.error);
+            }
+        }
+    }
+
+    #[test]
+    fn too_many_overrides_are_refused() {
+        let sets: Vec<String> = (0..300).map(|i| format!("seed={i}")).collect();
+        let r = RunRequest { scenario: Some("baseline".into()), set: sets, ..RunRequest::default() };
+        assert!(load_request(&r, &limits()).unwrap_err().error.contains("300 overrides"));
     }
 
     #[test]
