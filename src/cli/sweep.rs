@@ -2,14 +2,14 @@
 //! `--vary` make a grid), optionally one deterministic shard of the (point × replicate) jobs, and
 //! join shard folders into a result byte-identical to the unsharded run.
 
-use super::files::Output;
+use super::files::{self, Output};
 use super::interrupt::Progress;
 use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs, diagnostics};
 use crate::output::sweep::{RunRow, parse_runs, rows_of, sweep_files, sweep_json};
 use crate::scenario::tree::{self, Document, NodeKind};
-use crate::scenario::{Loaded, Override, Problem, ScenarioError};
+use crate::scenario::{self, Loaded, Override, Problem, ScenarioError, SourceRef};
 use crate::sim;
 use rayon::prelude::*;
 use std::fs;
@@ -90,8 +90,9 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     }
     let sets = sim_overrides(args)?;
     let limits = limits(args.force, threads as u64);
-    // The base scenario (with --set, without --vary), written as scenario.ron for rerunning.
-    let base = load(reference, &sets, &limits)?;
+    // The base scenario (with --set, without --vary), written as scenario.ron for rerunning. It
+    // may be invalid on its own when a --vary completes it; then the folder has no scenario.ron.
+    let base = scenario::load(&SourceRef::from_user(reference), &sets, &files::read, &limits).ok();
     let mut loaded: Vec<Loaded> = Vec::new();
     for point in &points {
         let mut o = sets.clone();
@@ -132,8 +133,9 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     let mut rows: Vec<RunRow> = per_job.into_iter().flatten().collect();
     progress.finish();
 
-    let meta = sweep_json(&base, &axes, replicates, points.len());
-    let files = sweep_files(&meta, &paths, &points, &mut rows, Some(&base.resolved_ron), shard);
+    let meta = sweep_json(base.as_ref().unwrap_or(&loaded[0]), &axes, replicates, points.len());
+    let ron = base.as_ref().map(|b| b.resolved_ron.as_str());
+    let files = sweep_files(&meta, &paths, &points, &mut rows, ron, shard);
     // A shard has no summary to draw; the merged folder gets the report.
     write_results(&out, &files, shard.is_none(), args.png)?;
     progress.check()?;

@@ -400,7 +400,7 @@ pub fn bars(spec: &Bars) -> Outcome<String> {
         }
         let entries: Vec<_> =
             spec.series.iter().enumerate().map(|(j, s)| (s.label.clone(), colour(j), Mark::Swatch)).collect();
-        legend(side, &entries, &["Bars: mean over replicates; whiskers: 95% interval."])
+        legend(side, &entries, &["Bars: mean over replicates; whiskers: 95% interval (within the possible range)."])
     })
 }
 

@@ -107,6 +107,29 @@ fn scaled(v: Option<Interval>, k: f64) -> Option<Interval> {
     v.map(|v| Interval { mean: k * v.mean, lo: k * v.lo, hi: k * v.hi })
 }
 
+/// Cut an interval to the range the quantity can take: with few replicates a t-interval can
+/// reach below 0% or above 100%, which the charts should not suggest.
+fn within(v: Option<Interval>, range: (f64, f64)) -> Option<Interval> {
+    let cut = |x: f64| x.clamp(range.0, range.1);
+    v.map(|v| Interval { mean: cut(v.mean), lo: cut(v.lo), hi: cut(v.hi) })
+}
+
+/// A share as a percentage, within 0–100.
+fn pct(v: Option<Interval>) -> Option<Interval> {
+    within(scaled(v, 100.0), PERCENT)
+}
+
+/// A count per voter, at least zero.
+fn count(v: Option<Interval>) -> Option<Interval> {
+    within(v, COUNT)
+}
+
+/// Ranges of the quantities, in the units shown.
+const PERCENT: (f64, f64) = (0.0, 100.0);
+const COUNT: (f64, f64) = (0.0, f64::INFINITY);
+const UNIT: (f64, f64) = (0.0, 1.0);
+const CORRELATION: (f64, f64) = (-1.0, 1.0);
+
 fn election_label(k: usize, years: &[f64]) -> String {
     match years.get(k).filter(|y| y.is_finite()) {
         Some(y) => format!("election {} ({y:.0})", k + 1),
@@ -182,11 +205,11 @@ fn run_sections(run: &RunData, prefix: &str, suffix: &str, ids: &mut Ids) -> Res
 
     let mut turnout =
         cohort_bars(run, format!("Turnout by cohort{suffix}"), "turnout (% of eligible voters)", |k, c| {
-            scaled(run.metric(k, &["turnout_by_cohort", c]), 100.0)
+            pct(run.metric(k, &["turnout_by_cohort", c]))
         });
     turnout.series.push(Series {
         label: "all voters".into(),
-        values: (0..n).map(|k| scaled(run.metric(k, &["turnout"]), 100.0)).collect(),
+        values: (0..n).map(|k| pct(run.metric(k, &["turnout"]))).collect(),
     });
     let first_time = Bars {
         title: format!("First-time voters' turnout{suffix}"),
@@ -196,12 +219,9 @@ fn run_sections(run: &RunData, prefix: &str, suffix: &str, ids: &mut Ids) -> Res
         series: vec![
             Series {
                 label: "first-time voters".into(),
-                values: (0..n).map(|k| scaled(run.metric(k, &["first_time_turnout"]), 100.0)).collect(),
+                values: (0..n).map(|k| pct(run.metric(k, &["first_time_turnout"]))).collect(),
             },
-            Series {
-                label: "all voters".into(),
-                values: (0..n).map(|k| scaled(run.metric(k, &["turnout"]), 100.0)).collect(),
-            },
+            Series { label: "all voters".into(), values: (0..n).map(|k| pct(run.metric(k, &["turnout"]))).collect() },
         ],
     };
     let opinion = Heatmap {
@@ -215,7 +235,10 @@ fn run_sections(run: &RunData, prefix: &str, suffix: &str, ids: &mut Ids) -> Res
     let affective = Bands {
         title: format!("Affective polarisation over time{suffix}"),
         y_desc: "mean hostility to the other side (0–1)".into(),
-        series: vec![("all voters".into(), run.steps.iter().map(|s| (s.year, s.affective)).collect())],
+        series: vec![(
+            "all voters".into(),
+            run.steps.iter().filter_map(|s| Some((s.year, within(Some(s.affective), UNIT)?))).collect(),
+        )],
         markers: markers(&run.years),
     };
     let echo = Bars {
@@ -225,27 +248,27 @@ fn run_sections(run: &RunData, prefix: &str, suffix: &str, ids: &mut Ids) -> Res
         y_desc: "correlation of ideology with online neighbours' (−1 to 1)".into(),
         series: vec![Series {
             label: "echo-chamber index".into(),
-            values: (0..n).map(|k| run.metric(k, &["polarisation", "echo_chamber"])).collect(),
+            values: (0..n).map(|k| within(run.metric(k, &["polarisation", "echo_chamber"]), CORRELATION)).collect(),
         }],
     };
     let exposure = cohort_bars(
         run,
         format!("Misinformation seen by cohort{suffix}"),
         "misinformation items seen per voter in the campaign",
-        |k, c| run.metric(k, &["misinformation", "exposures_per_capita_by_cohort", c]),
+        |k, c| count(run.metric(k, &["misinformation", "exposures_per_capita_by_cohort", c])),
     );
     let believers = cohort_bars(
         run,
         format!("Misinformation believers by cohort{suffix}"),
         "voters believing misinformation (%)",
-        |k, c| scaled(run.metric(k, &["misinformation", "believers_by_cohort", c]), 100.0),
+        |k, c| pct(run.metric(k, &["misinformation", "believers_by_cohort", c])),
     );
     let believers_time = Bands {
         title: format!("Misinformation believers over time{suffix}"),
         y_desc: "voters believing misinformation (%)".into(),
         series: vec![(
             "all voters".into(),
-            run.steps.iter().map(|s| (s.year, scaled(Some(s.believers), 100.0).unwrap_or(s.believers))).collect(),
+            run.steps.iter().filter_map(|s| Some((s.year, pct(Some(s.believers))?))).collect(),
         )],
         markers: markers(&run.years),
     };
@@ -253,13 +276,13 @@ fn run_sections(run: &RunData, prefix: &str, suffix: &str, ids: &mut Ids) -> Res
         run,
         format!("Ad impressions by cohort{suffix}"),
         "ad impressions per voter in the campaign",
-        |k, c| run.metric(k, &["ads", "impressions_per_capita_by_cohort", c]),
+        |k, c| count(run.metric(k, &["ads", "impressions_per_capita_by_cohort", c])),
     );
     let targeted = cohort_bars(
         run,
         format!("Micro-targeted ads by cohort{suffix}"),
         "micro-targeted impressions per voter in the campaign",
-        |k, c| run.targeted.get(&(k, c.to_string())).copied(),
+        |k, c| count(run.targeted.get(&(k, c.to_string())).copied()),
     );
 
     Ok(vec![
@@ -419,16 +442,19 @@ struct Metric {
     percent: bool,
     /// Unit of a level.
     unit: &'static str,
+    /// The range a level can take, in the units shown.
+    range: (f64, f64),
 }
 
 const METRICS: &[Metric] = &[
-    Metric { id: "turnout", label: "Turnout", path: &["turnout"], percent: true, unit: "%" },
+    Metric { id: "turnout", label: "Turnout", path: &["turnout"], percent: true, unit: "%", range: PERCENT },
     Metric {
         id: "first-time-turnout",
         label: "First-time voters' turnout",
         path: &["first_time_turnout"],
         percent: true,
         unit: "%",
+        range: PERCENT,
     },
     Metric {
         id: "affective-polarisation",
@@ -436,6 +462,7 @@ const METRICS: &[Metric] = &[
         path: &["polarisation", "affective"],
         percent: false,
         unit: "mean hostility, 0–1",
+        range: UNIT,
     },
     Metric {
         id: "echo-chamber",
@@ -443,6 +470,7 @@ const METRICS: &[Metric] = &[
         path: &["polarisation", "echo_chamber"],
         percent: false,
         unit: "correlation",
+        range: CORRELATION,
     },
     Metric {
         id: "misinformation-exposure",
@@ -450,6 +478,7 @@ const METRICS: &[Metric] = &[
         path: &["misinformation", "exposures_per_capita"],
         percent: false,
         unit: "items per voter",
+        range: COUNT,
     },
     Metric {
         id: "misinformation-believers",
@@ -457,6 +486,7 @@ const METRICS: &[Metric] = &[
         path: &["misinformation", "believers"],
         percent: true,
         unit: "%",
+        range: PERCENT,
     },
     Metric {
         id: "ad-impressions",
@@ -464,6 +494,7 @@ const METRICS: &[Metric] = &[
         path: &["ads", "impressions_per_capita"],
         percent: false,
         unit: "impressions per voter",
+        range: COUNT,
     },
     Metric {
         id: "targeted-share",
@@ -471,6 +502,7 @@ const METRICS: &[Metric] = &[
         path: &["ads", "targeted_share"],
         percent: true,
         unit: "%",
+        range: PERCENT,
     },
 ];
 
@@ -685,7 +717,7 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                 .join(", ")
         }
     };
-    let series_of = |metric: &str, k: f64| -> Vec<Series> {
+    let series_of = |metric: &str, k: f64, range: (f64, f64)| -> Vec<Series> {
         combos
             .iter()
             .map(|combo| Series {
@@ -695,40 +727,46 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                     .map(|x| {
                         let point =
                             data.points.iter().position(|p| p.first() == Some(x) && p.get(1..) == Some(&combo[..]))?;
-                        scaled(data.values.get(&(point, election.clone(), metric.to_string())).copied(), k)
+                        within(
+                            scaled(data.values.get(&(point, election.clone(), metric.to_string())).copied(), k),
+                            range,
+                        )
                     })
                     .collect(),
             })
             .collect()
     };
     let at = format!("election {}", elections.max(1));
-    let mut metrics: Vec<(String, String, String, f64)> = Vec::new(); // id, label, metric, scale
+    let mut metrics: Vec<Swept> = Vec::new();
     for m in METRICS {
-        metrics.push((m.id.to_string(), format!("{} ({})", m.label, m.unit), m.path.join("/"), m.scale()));
+        let label = format!("{} ({})", m.label, m.unit);
+        metrics.push(Swept { id: m.id.into(), label, metric: m.path.join("/"), scale: m.scale(), range: m.range });
         if m.id == "turnout" {
             for name in data.metrics() {
                 if let Some(cohort) = name.strip_prefix("turnout_by_cohort/") {
-                    metrics.push((
-                        format!("turnout-{}", slug(cohort)),
-                        format!("Turnout of {cohort} (%)"),
-                        name.to_string(),
-                        100.0,
-                    ));
+                    metrics.push(Swept {
+                        id: format!("turnout-{}", slug(cohort)),
+                        label: format!("Turnout of {cohort} (%)"),
+                        metric: name.to_string(),
+                        scale: 100.0,
+                        range: PERCENT,
+                    });
                 }
             }
         }
     }
     let mut figures = Vec::new();
-    for (id, label, metric, scale) in metrics {
+    for m in metrics {
+        let label = &m.label;
         let spec = Sweep {
-            title: format!("{} against {}", label.split(" (").next().unwrap_or(&label), short(&first)),
+            title: format!("{} against {}", label.split(" (").next().unwrap_or(label), short(&first)),
             x: positions.clone(),
             x_desc: first.clone(),
             y_desc: format!("{label} at {at}"),
-            series: series_of(&metric, scale),
+            series: series_of(&m.metric, m.scale, m.range),
         };
         figures.push(figure(
-            ids.take(format!("sweep-{id}")),
+            ids.take(format!("sweep-{}", m.id)),
             spec.title.clone(),
             &format!("{label} at {at} for each value of {first}; whiskers: 95% interval over replicates."),
             charts::sweep(&spec),
@@ -783,6 +821,20 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
             .map(|r| (format!("Base scenario {} before --vary (scenario.ron)", data.scenario), r.clone()))
             .collect(),
     })
+}
+
+/// A metric drawn against the varied parameter of a sweep.
+struct Swept {
+    /// Id fragment.
+    id: String,
+    /// Label with unit.
+    label: String,
+    /// Metric name in `sweep.csv`.
+    metric: String,
+    /// Factor to the units shown.
+    scale: f64,
+    /// Range of the quantity, in the units shown.
+    range: (f64, f64),
 }
 
 /// The last part of a field path (`regulation.takedown_hours` → `takedown_hours`).

@@ -209,6 +209,7 @@ fn report_on_a_folder_that_is_not_results_exits_2_and_writes_nothing() {
     let broken = dir.path().join("broken");
     copy_dir(&fixtures().join("run"), &broken);
     fs::remove_file(broken.join("report.html")).unwrap();
+    fs::remove_dir_all(broken.join("charts")).unwrap();
     fs::write(broken.join("summary.json"), "{\"elections\": [").unwrap();
     let o = votelab(dir.path(), &["report", "broken", "--png"]);
     assert_eq!(o.status.code(), Some(2));
