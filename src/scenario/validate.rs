@@ -356,7 +356,7 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
     }
 }
 
-/// The range in a problem's `expected` text as [`Checker`] words it ("a number in [lo, hi]" or
+/// The range in a problem's `expected` text as the validator words it ("a number in [lo, hi]" or
 /// "a whole number from lo to hi"), so that the validator stays the one place that knows the
 /// ranges (the workshop's controls read them back from here).
 pub fn expected_range(expected: &str) -> Option<(f64, f64)> {

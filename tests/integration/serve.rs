@@ -384,6 +384,13 @@ fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> Strin
     reader.join().unwrap()
 }
 
+/// Percent-encode a query value.
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// Distinct colours in a PNG (0 if it cannot be decoded).
 fn colours(png_bytes: &[u8]) -> usize {
     let decoder = png::Decoder::new(Cursor::new(png_bytes));
@@ -423,6 +430,14 @@ fn the_page_runs_a_changed_lever_and_shows_the_charts() {
     let job = &jobs["jobs"][0];
     assert_eq!(job["status"], "done", "{jobs}");
     assert_eq!(job["set"][0], "regulation.takedown_hours=Some(1.0)", "{jobs}");
+
+    // A pasted scenario with a typo: the page shows where, like the command line.
+    let ron = "Scenario(\n    name: \"mine\",\n    netwrok: Network(),\n)\n";
+    let url_bad = format!("{}/?ron={}&filename=mine.ron", server.url, percent(ron));
+    let dom = headless(&browser, &url_bad, &["--dump-dom"], Duration::from_secs(120));
+    assert!(dom.contains("data-state=\"invalid\""), "{}", &dom[..dom.len().min(3000)]);
+    assert!(dom.contains("data-line=\"3\"") && dom.contains("data-column=\"5\""), "the problem is not located");
+    assert!(dom.contains("mine.ron:3:5") && dom.contains("did you mean `network`?"), "no location or suggestion");
 
     let dir = tempfile::tempdir().unwrap();
     let shot = dir.path().join("page.png");

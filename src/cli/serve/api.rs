@@ -172,17 +172,22 @@ fn load_builtin(name: &str) -> Result<Loaded, ApiError> {
     })
 }
 
-/// `GET /api/scenarios`: the built-in scenarios with their descriptions, and the server's limits.
-async fn list_scenarios(AxumState(state): AxumState<Shared>) -> Result<Response, ApiError> {
-    let scenarios = blocking(|| {
-        Ok(builtin::names()
+/// The built-in scenarios' names and descriptions (the same for the server's life).
+fn scenario_list() -> &'static Vec<Value> {
+    static LIST: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        builtin::names()
             .map(|name| {
                 let description = load_builtin(name).map(|l| l.scenario.description).unwrap_or_default();
                 json!({"name": name, "description": description})
             })
-            .collect::<Vec<_>>())
+            .collect()
     })
-    .await?;
+}
+
+/// `GET /api/scenarios`: the built-in scenarios with their descriptions, and the server's limits.
+async fn list_scenarios(AxumState(state): AxumState<Shared>) -> Result<Response, ApiError> {
+    let scenarios = blocking(|| Ok(scenario_list())).await?;
     let l = &state.limits;
     let pool = state.pool.config();
     Ok(axum::Json(json!({

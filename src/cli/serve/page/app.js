@@ -5,7 +5,8 @@
 // Test hook (used by the headless-browser test, and handy for links in slides):
 //   ?scenario=netzdg-24h&lever=regulation.takedown_hours=Some(1.0)&set=timeline.elections=1
 //    &population=3000&replicates=1&seed=7&autorun=1
-// sets the controls through the same code paths as a person would and clicks Run.
+// sets the controls through the same code paths as a person would and clicks Run;
+// ?ron=<scenario text>&filename=mine.ron pastes a scenario and clicks "Check and use".
 
 const $ = (id) => document.getElementById(id);
 
@@ -425,7 +426,12 @@ function useScenario(source, detail) {
   $("run").textContent = `Run ${detail.name} against ${page.reference}`;
 }
 
-async function checkOwn() {
+function checkOwn() {
+  page.checking = checkOwnText();
+  return page.checking;
+}
+
+async function checkOwnText() {
   const text = $("own-text").value;
   const filename = page.ownFilename || "scenario.ron";
   showProblems("load-problems", null);
@@ -434,6 +440,7 @@ async function checkOwn() {
     useScenario({ ron: text, filename }, detail);
     markCurrent(null);
   } catch (e) {
+    document.body.dataset.state = "invalid";
     showProblems("load-problems", e);
   }
 }
@@ -760,6 +767,13 @@ function applyText(find, text) {
 async function applyHook() {
   const q = new URLSearchParams(location.search);
   if (q.has("scenario")) await chooseBuiltin(q.get("scenario"));
+  if (q.has("ron")) {
+    $("own").open = true;
+    $("own-text").value = q.get("ron");
+    page.ownFilename = q.get("filename") || "scenario.ron";
+    $("own-check").click();
+    await page.checking;
+  }
   for (const lever of q.getAll("lever")) {
     const at = lever.indexOf("=");
     setLeverFromText(lever.slice(0, at), lever.slice(at + 1));
@@ -799,7 +813,7 @@ async function start() {
       `${l.concurrent_jobs} job(s) at a time.`;
     renderScenarioList();
     const q = new URLSearchParams(location.search);
-    if (q.has("scenario") || q.has("autorun")) await applyHook();
+    if (q.has("scenario") || q.has("ron") || q.has("autorun")) await applyHook();
     else await chooseBuiltin(page.scenarios.length > 1 ? page.scenarios[1].name : page.scenarios[0].name);
     if (document.body.dataset.state === "loading") document.body.dataset.state = "ready";
   } catch (e) {
