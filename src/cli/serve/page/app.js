@@ -441,6 +441,14 @@ async function checkOwnText() {
     markCurrent(null);
   } catch (e) {
     document.body.dataset.state = "invalid";
+    $("scenario-title").textContent = `Your scenario (${filename})`;
+    $("scenario-description").textContent = "It cannot be used yet: fix the problems below and check again.";
+    page.source = null;
+    page.levers = [];
+    $("levers").replaceChildren();
+    $("lever-summary").replaceChildren();
+    $("run").disabled = true;
+    markCurrent(null);
     showProblems("load-problems", e);
   }
 }
