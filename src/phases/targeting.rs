@@ -492,6 +492,16 @@ pub fn fill_inboxes(
         &mut Exposure,
     )>,
 ) {
+    let idle = plan.campaigns.iter().all(|c| {
+        c.attendees.is_empty() && if c.micro { c.per_voter == 0 } else { c.rate_by_cohort.iter().all(|&r| r <= 0.0) }
+    });
+    if idle {
+        // Nobody buys or meets anyone today (e.g. no budgets): skip the per-voter draws.
+        super::for_each_voter!(voters, params.parallel, |(.., mut inbox, _)| {
+            inbox.set_if_neq(AdInbox::default());
+        });
+        return;
+    }
     let s = &*params.scenario;
     let e = &s.effects;
     let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
@@ -601,9 +611,7 @@ pub fn fill_inboxes(
 /// Off season: no campaign messages.
 pub fn clear_inboxes(params: Res<RunParams>, mut voters: Query<&mut AdInbox>) {
     super::for_each_voter!(voters, params.parallel, |mut inbox| {
-        if *inbox != AdInbox::default() {
-            *inbox = AdInbox::default();
-        }
+        inbox.set_if_neq(AdInbox::default());
     });
 }
 
