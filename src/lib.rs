@@ -13,6 +13,7 @@ pub mod cli;
 pub mod metrics;
 pub mod output;
 pub mod phases;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod validation;

@@ -1,14 +1,14 @@
 //! `votelab compare` and the default comparison: run several scenarios with common random numbers
-//! (same seed and replicates), write `comparison.json` and each scenario's files, and print the
-//! headline table of paired differences from the first scenario.
+//! (same seed and replicates), write `comparison.json`, each scenario's files and the report, and
+//! print the headline table of paired differences from the first scenario.
 
 use super::files::Output;
 use super::interrupt::Progress;
+use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs};
 use crate::metrics::MetricsLog;
-use crate::output::compare::{Compared, comparison_json, headline_table};
-use crate::output::{self, RunSummary};
+use crate::output::compare::{Compared, comparison_files, headline_table};
 use crate::scenario::{Loaded, Override, builtin, load::to_ron};
 use crate::sim;
 use rayon::prelude::*;
@@ -92,19 +92,12 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
     }
     let compared: Vec<Compared> =
         loaded.iter().zip(&per_scenario).map(|(l, logs)| Compared { loaded: l, logs }).collect();
-    let json = comparison_json(&compared);
-    out.write("comparison.json", &json)?;
-    for c in &compared {
-        let name = &c.loaded.scenario.name;
-        out.write(&format!("{name}/summary.json"), &output::summary_json(c.loaded, &RunSummary::of(c.logs)))?;
-        out.write(&format!("{name}/timeseries.csv"), &output::timeseries_csv(c.logs))?;
-        out.write(&format!("{name}/elections.csv"), &output::elections_csv(c.logs))?;
-        out.write(&format!("{name}/scenario.ron"), &c.loaded.resolved_ron)?;
-    }
+    let files = comparison_files(&compared);
+    write_results(&out, &files, true, args.png)?;
     progress.check()?;
     let folder = out.commit()?;
     if args.json {
-        print!("{json}");
+        print!("{}", files.get("comparison.json").unwrap_or_default());
         return Ok(());
     }
     let s = &loaded[0].scenario;

@@ -64,8 +64,13 @@ impl Output {
         Ok(Output { target: target.to_path_buf(), temp, force })
     }
 
-    /// Write one file into the folder being prepared.
+    /// Write one text file into the folder being prepared.
     pub fn write(&self, name: &str, contents: &str) -> Result<(), Failure> {
+        self.write_bytes(name, contents.as_bytes())
+    }
+
+    /// Write one file into the folder being prepared (subfolders are created).
+    pub fn write_bytes(&self, name: &str, contents: &[u8]) -> Result<(), Failure> {
         let path = self.temp.join(name);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)

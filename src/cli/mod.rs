@@ -5,6 +5,7 @@ mod compare;
 mod diagnostics;
 mod files;
 mod interrupt;
+mod report;
 mod run;
 mod sweep;
 mod validate;
@@ -87,6 +88,19 @@ enum Command {
         /// Replace an output folder that votelab did not create.
         #[arg(long)]
         force: bool,
+        /// Also write each chart of the report as charts/<id>.png (for slides).
+        #[arg(long)]
+        png: bool,
+    },
+    /// Draw report.html again from the files of a results folder (run, compare or sweep).
+    ///
+    /// Example: votelab report results/baseline --png
+    Report {
+        /// The results folder.
+        dir: PathBuf,
+        /// Also write each chart as charts/<id>.png (for slides).
+        #[arg(long)]
+        png: bool,
     },
     /// Validate scenario files without simulating.
     ///
@@ -153,6 +167,9 @@ pub struct SimArgs {
     /// Print the time spent in each phase of the simulation (replicates run one at a time).
     #[arg(long)]
     profile: bool,
+    /// Also write each chart of report.html as charts/<id>.png (for slides).
+    #[arg(long)]
+    png: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -183,7 +200,8 @@ pub fn main() -> ExitCode {
         Some(Command::Compare { scenarios, sim }) => compare::compare(&scenarios, &sim),
         Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
         Some(Command::Sweep { scenario, vary, shard, sim }) => sweep::sweep(&scenario, &vary, shard.as_deref(), &sim),
-        Some(Command::Merge { dirs, out, force }) => sweep::merge(&dirs, &out, force),
+        Some(Command::Merge { dirs, out, force, png }) => sweep::merge(&dirs, &out, force, png),
+        Some(Command::Report { dir, png }) => report::report(&dir, png),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),
         Some(Command::Validate { quick, json, markdown, threads }) => {
@@ -213,5 +231,6 @@ fn default_sim_args() -> SimArgs {
         quiet: false,
         force: false,
         profile: false,
+        png: false,
     }
 }

@@ -3,6 +3,7 @@
 
 use super::files::{self, Output};
 use super::interrupt::{self, Progress};
+use super::report::write_results;
 use super::{Failure, SimArgs, diagnostics};
 use crate::metrics::MetricsLog;
 use crate::output::{self, RunSummary, table};
@@ -154,19 +155,15 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let logs = logs.map_err(|Cancelled| progress.cancelled())?;
     progress.finish();
 
-    let summary = RunSummary::of(&logs);
-    let json = output::summary_json(&loaded, &summary);
-    out.write("summary.json", &json)?;
-    out.write("timeseries.csv", &output::timeseries_csv(&logs))?;
-    out.write("elections.csv", &output::elections_csv(&logs))?;
-    out.write("scenario.ron", &loaded.resolved_ron)?;
+    let files = output::run_files(&loaded, &logs);
+    write_results(&out, &files, true, args.png)?;
     progress.check()?;
     let folder = out.commit()?;
     if args.json {
-        print!("{json}");
+        print!("{}", files.get("summary.json").unwrap_or_default());
     } else {
         println!("{} — {} voters, {} replicates, seed {}\n", s.name, s.population.size, s.replicates, s.seed);
-        print!("{}", table::run_table(s, &summary));
+        print!("{}", table::run_table(s, &RunSummary::of(&logs)));
         println!("\nResults written to {}", folder.display());
     }
     Ok(())

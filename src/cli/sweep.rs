@@ -2,16 +2,16 @@
 //! `--vary` make a grid), optionally one deterministic shard of the (point × replicate) jobs, and
 //! join shard folders into a result byte-identical to the unsharded run.
 
-use super::files::Output;
+use super::files::{self, Output};
 use super::interrupt::Progress;
+use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs, diagnostics};
-use crate::output::sweep::{RunRow, parse_runs, points_csv, rows_of, runs_csv, sweep_csv};
+use crate::output::sweep::{RunRow, parse_runs, rows_of, sweep_files, sweep_json};
 use crate::scenario::tree::{self, Document, NodeKind};
-use crate::scenario::{Loaded, Override, Problem, ScenarioError};
+use crate::scenario::{self, Loaded, Override, Problem, ScenarioError, SourceRef};
 use crate::sim;
 use rayon::prelude::*;
-use serde_json::json;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,6 +90,9 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     }
     let sets = sim_overrides(args)?;
     let limits = limits(args.force, threads as u64);
+    // The base scenario (with --set, without --vary), written as scenario.ron for rerunning. It
+    // may be invalid on its own when a --vary completes it; then the folder has no scenario.ron.
+    let base = scenario::load(&SourceRef::from_user(reference), &sets, &files::read, &limits).ok();
     let mut loaded: Vec<Loaded> = Vec::new();
     for point in &points {
         let mut o = sets.clone();
@@ -130,15 +133,11 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     let mut rows: Vec<RunRow> = per_job.into_iter().flatten().collect();
     progress.finish();
 
-    let meta = meta_json(&loaded[0], &axes, replicates, points.len());
-    out.write("sweep.json", &meta)?;
-    out.write("points.csv", &points_csv(&paths, &points))?;
-    out.write("runs.csv", &runs_csv(&mut rows))?;
-    if let Some((i, n)) = shard {
-        out.write("shard.txt", &format!("{i}/{n}\n"))?;
-    } else {
-        out.write("sweep.csv", &sweep_csv(&paths, &points, &rows))?;
-    }
+    let meta = sweep_json(base.as_ref().unwrap_or(&loaded[0]), &axes, replicates, points.len());
+    let ron = base.as_ref().map(|b| b.resolved_ron.as_str());
+    let files = sweep_files(&meta, &paths, &points, &mut rows, ron, shard);
+    // A shard has no summary to draw; the merged folder gets the report.
+    write_results(&out, &files, shard.is_none(), args.png)?;
     progress.check()?;
     let folder = out.commit()?;
     println!(
@@ -153,20 +152,6 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
     Ok(())
 }
 
-fn meta_json(loaded: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> String {
-    let doc = json!({
-        "scenario": loaded.scenario.name,
-        "seed": loaded.scenario.seed,
-        "replicates": replicates,
-        "points": points,
-        "vary": axes.iter().map(|(p, v)| json!({"path": p, "values": v})).collect::<Vec<_>>(),
-        "version": crate::output::VERSION,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
 fn read(dir: &Path, name: &str) -> Result<String, Failure> {
     fs::read_to_string(dir.join(name)).map_err(|e| {
         eprintln!("error: {} is not a sweep folder: cannot read {name}: {e}", dir.display());
@@ -174,13 +159,19 @@ fn read(dir: &Path, name: &str) -> Result<String, Failure> {
     })
 }
 
+/// `scenario.ron` of a shard folder, if it has one.
+fn read_scenario(dir: &Path) -> Option<String> {
+    fs::read_to_string(dir.join("scenario.ron")).ok()
+}
+
 /// `votelab merge DIR... --out DIR`.
-pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool) -> Result<(), Failure> {
+pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool, png: bool) -> Result<(), Failure> {
     let meta = read(&dirs[0], "sweep.json")?;
     let points_text = read(&dirs[0], "points.csv")?;
+    let scenario = read_scenario(&dirs[0]);
     let mut rows = Vec::new();
     for d in dirs {
-        if read(d, "sweep.json")? != meta || read(d, "points.csv")? != points_text {
+        if read(d, "sweep.json")? != meta || read(d, "points.csv")? != points_text || read_scenario(d) != scenario {
             eprintln!("error: {} belongs to a different sweep than {}", d.display(), dirs[0].display());
             return Err(Failure::BadInput);
         }
@@ -209,10 +200,10 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool) -> Result<(), Failur
     let points: Vec<Vec<String>> =
         reader.records().filter_map(Result::ok).map(|r| r.iter().skip(1).map(String::from).collect()).collect();
     let out = Output::prepare(out_dir, force)?;
-    out.write("sweep.json", &meta)?;
-    out.write("points.csv", &points_text)?;
-    out.write("runs.csv", &runs_csv(&mut rows))?;
-    out.write("sweep.csv", &sweep_csv(&paths, &points, &rows))?;
+    let mut files = sweep_files(&meta, &paths, &points, &mut rows, scenario.as_deref(), None);
+    // Keep the shards' points.csv byte for byte.
+    files.insert("points.csv", points_text);
+    write_results(&out, &files, true, png)?;
     let folder = out.commit()?;
     println!("Merged {} folders ({} jobs) into {}", dirs.len(), jobs.len(), folder.display());
     Ok(())

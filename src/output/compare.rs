@@ -3,9 +3,10 @@
 //! paired difference that reflects the policy, not the dice. Pure: metrics in, JSON and tables out.
 
 use super::table::columns;
-use super::{RunSummary, VERSION, nest, summary_value};
+use super::{RunSummary, VERSION, add_run_files, nest, summary_value};
 use crate::metrics::stats::Summary;
 use crate::metrics::{MetricsLog, Record};
+use crate::report::ResultsFolder;
 use crate::scenario::Loaded;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -83,6 +84,17 @@ pub fn comparison_json(scenarios: &[Compared]) -> String {
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Every file of a comparison's results folder: `comparison.json` and each scenario's run files
+/// in a subfolder named after it.
+pub fn comparison_files(scenarios: &[Compared]) -> ResultsFolder {
+    let mut folder = ResultsFolder::new();
+    folder.insert("comparison.json", comparison_json(scenarios));
+    for c in scenarios {
+        add_run_files(&mut folder, &format!("{}/", c.loaded.scenario.name), c.loaded, c.logs);
+    }
+    folder
 }
 
 /// A headline metric: label, where to read it, and whether it is a share shown in percent.

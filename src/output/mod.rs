@@ -1,5 +1,6 @@
 //! Result files as strings (DESIGN §6): `summary.json`, `timeseries.csv`, `elections.csv`, and
-//! the tables printed after a run. Pure: data in, text out; the command line writes them.
+//! the tables printed after a run; [`run_files`] gathers a run's files into a [`ResultsFolder`]
+//! (from which the report is drawn). Pure: data in, text out; the command line writes them.
 
 pub mod compare;
 pub mod sweep;
@@ -7,6 +8,7 @@ pub mod table;
 
 use crate::metrics::stats::Summary;
 use crate::metrics::{HISTOGRAM_BINS, MetricsLog, Record};
+use crate::report::ResultsFolder;
 use crate::scenario::Loaded;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -150,6 +152,22 @@ pub fn elections_csv(logs: &[MetricsLog]) -> String {
         let _ = w.serialize(row);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Every file of a run's results folder: `summary.json`, `timeseries.csv`, `elections.csv` and
+/// `scenario.ron`.
+pub fn run_files(loaded: &Loaded, logs: &[MetricsLog]) -> ResultsFolder {
+    let mut folder = ResultsFolder::new();
+    add_run_files(&mut folder, "", loaded, logs);
+    folder
+}
+
+/// Add a run's files to `folder`, each path starting with `prefix` (`""` or `"name/"`).
+pub fn add_run_files(folder: &mut ResultsFolder, prefix: &str, loaded: &Loaded, logs: &[MetricsLog]) {
+    folder.insert(format!("{prefix}summary.json"), summary_json(loaded, &RunSummary::of(logs)));
+    folder.insert(format!("{prefix}timeseries.csv"), timeseries_csv(logs));
+    folder.insert(format!("{prefix}elections.csv"), elections_csv(logs));
+    folder.insert(format!("{prefix}scenario.ron"), loaded.resolved_ron.clone());
 }
 
 /// Shortest round-trip text of a float (deterministic).

@@ -1,11 +1,58 @@
 //! Parameter sweeps (DESIGN §5, §9): the raw per-replicate results of every point (`runs.csv`),
 //! the grid of points (`points.csv`) and the summary per point and metric (`sweep.csv`). Shards
 //! write the raw rows of their slice; merging sorts all rows into the canonical order, so the
-//! merged folder is byte-identical to an unsharded run. Pure: rows in, text out.
+//! merged folder is byte-identical to an unsharded run. [`sweep_files`] gathers them, with
+//! `sweep.json` (what was varied) and `scenario.ron` (the base scenario), into a
+//! [`ResultsFolder`]. Pure: rows in, text out.
 
 use crate::metrics::MetricsLog;
 use crate::metrics::stats::Summary;
+use crate::report::ResultsFolder;
+use crate::scenario::Loaded;
+use serde_json::json;
 use std::collections::BTreeMap;
+
+/// `sweep.json`: the scenario, seed, replicates, population of the base scenario, the number of
+/// points and each varied path with its values (RON text).
+pub fn sweep_json(base: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> String {
+    let doc = json!({
+        "scenario": base.scenario.name,
+        "seed": base.scenario.seed,
+        "replicates": replicates,
+        "population": base.scenario.population.size,
+        "points": points,
+        "vary": axes.iter().map(|(p, v)| json!({"path": p, "values": v})).collect::<Vec<_>>(),
+        "version": super::VERSION,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The files of a sweep folder: `sweep.json` (`meta`), `points.csv`, `runs.csv` (rows sorted into
+/// canonical order), `scenario.ron` when given, and `sweep.csv`, or `shard.txt` for one shard of
+/// a sweep (whose summary needs every shard).
+pub fn sweep_files(
+    meta: &str,
+    paths: &[String],
+    points: &[Vec<String>],
+    rows: &mut [RunRow],
+    scenario_ron: Option<&str>,
+    shard: Option<(usize, usize)>,
+) -> ResultsFolder {
+    let mut folder = ResultsFolder::new();
+    folder.insert("sweep.json", meta);
+    folder.insert("points.csv", points_csv(paths, points));
+    folder.insert("runs.csv", runs_csv(rows));
+    if let Some(ron) = scenario_ron {
+        folder.insert("scenario.ron", ron);
+    }
+    match shard {
+        Some((i, n)) => folder.insert("shard.txt", format!("{i}/{n}\n")),
+        None => folder.insert("sweep.csv", sweep_csv(paths, points, rows)),
+    }
+    folder
+}
 
 /// One raw result: a metric of one replicate at one point.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,4 +12,5 @@ mod fuzz;
 mod interruption;
 mod library;
 mod limits;
+mod report;
 mod scenarios;
