@@ -31,7 +31,7 @@ fn offset(text: &str, line: usize, col: usize) -> usize {
     text.len()
 }
 
-fn render_one(problem: &Problem, error: &ScenarioError) -> String {
+fn render_one(problem: &Problem, error: &ScenarioError, color: bool) -> String {
     let mut message = String::new();
     if let Some(o) = &problem.origin {
         message.push_str(&format!("{}:{}:{}: ", o.source, o.line, o.col));
@@ -61,8 +61,7 @@ fn render_one(problem: &Problem, error: &ScenarioError) -> String {
             None => format!("expected {e}"),
         });
     }
-    let theme =
-        if std::io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let mut out = String::new();
     let diagnostic = Rendered { message, code, span, label, help };
     if GraphicalReportHandler::new_themed(theme).with_width(100).render_report(&mut out, &diagnostic).is_err() {
@@ -74,8 +73,15 @@ fn render_one(problem: &Problem, error: &ScenarioError) -> String {
 /// Print every problem of a scenario error to stderr.
 pub fn print(error: &ScenarioError) {
     let n = error.problems.len();
+    let color = std::io::stderr().is_terminal();
     for p in &error.problems {
-        eprint!("{}", render_one(p, error));
+        eprint!("{}", render_one(p, error, color));
     }
     eprintln!("{n} problem{} found; nothing was simulated or written.", if n == 1 { "" } else { "s" });
+}
+
+/// Every problem of a scenario error as the command line prints it, without colours (for the
+/// workshop server's error answers).
+pub fn render_plain(error: &ScenarioError) -> String {
+    error.problems.iter().map(|p| render_one(p, error, false)).collect()
 }

@@ -7,6 +7,7 @@ mod files;
 mod interrupt;
 mod report;
 mod run;
+mod serve;
 mod sweep;
 mod validate;
 
@@ -118,6 +119,11 @@ enum Command {
     },
     /// List the built-in scenarios.
     Scenarios,
+    /// Workshop mode: a local web page to pick a scenario, move its regulation levers, run it
+    /// against the baseline and see the charts; plus a JSON API for scripts.
+    ///
+    /// Example: votelab serve --port 8080   (then open http://127.0.0.1:8080)
+    Serve(serve::ServeArgs),
     /// Run the validation suite: textbook configurations against published results.
     ///
     /// Example: votelab validate --quick
@@ -204,6 +210,7 @@ pub fn main() -> ExitCode {
         Some(Command::Report { dir, png }) => report::report(&dir, png),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),
+        Some(Command::Serve(args)) => serve::serve(&args),
         Some(Command::Validate { quick, json, markdown, threads }) => {
             validate::validate(quick, json, markdown, threads)
         }

@@ -53,7 +53,7 @@ pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
 }
 
 /// Time one voter-step takes on one core (about 600 ns for the baseline in a release build).
-const SECONDS_PER_VOTER_STEP: f64 = 600e-9;
+pub(crate) const SECONDS_PER_VOTER_STEP: f64 = 600e-9;
 /// Longest run accepted without `--force`.
 const MAX_RUN_SECONDS: f64 = 24.0 * 3600.0;
 

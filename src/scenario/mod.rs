@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod error;
+pub mod levers;
 pub mod load;
 pub mod tree;
 pub mod types;

@@ -3,8 +3,10 @@
 //! Every field except `Scenario::name` has a default, every struct denies unknown fields, and every
 //! parameter documents its meaning, unit, range, default and source. These types only describe what
 //! a file may say; `validate` checks the ranges and cross-references, and the simulation reads the
-//! validated `Scenario`.
+//! validated `Scenario`. The regulation types also derive `JsonSchema`, from which the workshop
+//! page's controls are generated (`levers`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -549,7 +551,7 @@ pub struct Misinformation {
 }
 
 /// The rules in force.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Regulation {
     /// Micro-targeting of political ads.
@@ -582,7 +584,7 @@ pub struct Regulation {
 }
 
 /// Rules on micro-targeting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Microtargeting {
     /// No restriction.
     #[default]
@@ -596,7 +598,7 @@ pub enum Microtargeting {
 }
 
 /// A permission.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Permission {
     /// Allowed.
     #[default]
@@ -606,7 +608,7 @@ pub enum Permission {
 }
 
 /// Rules on data brokers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum DataBrokers {
     /// No rules.
     #[default]
@@ -621,7 +623,7 @@ pub enum DataBrokers {
 }
 
 /// A media-literacy programme.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Programme {
     /// Cohorts reached.
@@ -637,7 +639,7 @@ pub struct Programme {
 }
 
 /// Civic education (the Irish pupils in parliament; Denmark's youth campaign).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CivicEducation {
     /// Cohorts reached.
@@ -651,7 +653,7 @@ pub struct CivicEducation {
 }
 
 /// Offline deliberation (Fishkin et al. 2021).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deliberation {
     /// Share of voters brought into a session each campaign, [0, 1].

@@ -356,6 +356,18 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
     }
 }
 
+/// The range in a problem's `expected` text as [`Checker`] words it ("a number in [lo, hi]" or
+/// "a whole number from lo to hi"), so that the validator stays the one place that knows the
+/// ranges (the workshop's controls read them back from here).
+pub fn expected_range(expected: &str) -> Option<(f64, f64)> {
+    let (lo, hi) = if let Some(rest) = expected.strip_prefix("a number in [") {
+        rest.strip_suffix(']')?.split_once(", ")?
+    } else {
+        expected.strip_prefix("a whole number from ")?.split_once(" to ")?
+    };
+    Some((lo.parse().ok()?, hi.parse().ok()?))
+}
+
 /// Collects problems with uniform wording.
 #[derive(Default)]
 struct Checker {
@@ -455,6 +467,17 @@ mod tests {
 
     fn base() -> Scenario {
         ron::from_str("Scenario(name: \"t\")").unwrap()
+    }
+
+    #[test]
+    fn ranges_are_read_back_from_the_expected_text() {
+        let mut s = base();
+        s.network.homophily = 2.0;
+        s.timeline.elections = 0;
+        let problems = validate(&s, &Limits::default());
+        let ranges: Vec<_> = problems.iter().filter_map(|p| expected_range(p.expected.as_deref()?)).collect();
+        assert_eq!(ranges, [(1.0, 20.0), (0.0, 1.0)]);
+        assert_eq!(expected_range("shares that add up to 1"), None);
     }
 
     #[test]

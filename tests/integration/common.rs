@@ -51,3 +51,17 @@ pub fn small_baseline(extra: &[&str]) -> Arc<votelab::scenario::Scenario> {
 pub fn run_small(extra: &[&str], r: u32) -> votelab::metrics::MetricsLog {
     votelab::sim::run_replicate_to_end(small_baseline(extra), r)
 }
+
+/// A Chromium to test with: `VOTELAB_CHROMIUM`, else the first of the usual names on `PATH`.
+pub fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("VOTELAB_CHROMIUM") {
+        let path = PathBuf::from(path);
+        assert!(path.is_file(), "VOTELAB_CHROMIUM={} is not a file", path.display());
+        return Some(path);
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|p| p.is_file())
+}

@@ -14,3 +14,4 @@ mod library;
 mod limits;
 mod report;
 mod scenarios;
+mod serve;

@@ -222,20 +222,6 @@ fn report_on_a_folder_that_is_not_results_exits_2_and_writes_nothing() {
     assert!(stderr(&o).contains("timeseries.csv is missing"), "{}", stderr(&o));
 }
 
-/// A Chromium to test with: `VOTELAB_CHROMIUM`, else the first of the usual names on `PATH`.
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("VOTELAB_CHROMIUM") {
-        let path = PathBuf::from(path);
-        assert!(path.is_file(), "VOTELAB_CHROMIUM={} is not a file", path.display());
-        return Some(path);
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
 #[test]
 fn headless_chromium_renders_the_report() {
     let Some(browser) = chromium() else {

@@ -1,0 +1,428 @@
+//! The HTTP routes of `votelab serve`: the page, and the JSON API it and scripts use.
+//!
+//! Reads requests (bodies up to the server's limit, parsed by hand so every rejection is a JSON
+//! message) and the job pool; writes JSON, RON, zip and HTML responses. Loading a scenario runs
+//! on tokio's blocking threads and simulation on the pool's workers, never on the async runtime.
+
+use super::archive;
+use super::errors::ApiError;
+use super::experiment::{self, Experiment, JobInfo, RunRequest, ServerLimits};
+use super::jobs::{CancelError, Pool, Refused, State, View};
+use super::page;
+use crate::scenario::levers::{self, Lever};
+use crate::scenario::{self, Limits, Loaded, SourceRef, builtin};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State as AxumState};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything the handlers share.
+pub struct AppState {
+    /// The jobs.
+    pub pool: Pool<Experiment, JobInfo>,
+    /// What a job may ask for.
+    pub limits: ServerLimits,
+    /// Largest request body in bytes.
+    pub max_body: usize,
+    /// Only requests naming a loopback host are answered (the server is bound to loopback).
+    pub loopback_only: bool,
+}
+
+type Shared = Arc<AppState>;
+
+/// Longest a `GET /api/jobs/{id}?wait_ms=` waits for a change.
+const MAX_WAIT: Duration = Duration::from_secs(10);
+
+/// The router with every route, the body limit and the same-origin guard.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/api/scenarios", get(list_scenarios))
+        .route("/api/scenarios/{name}", get(scenario_detail))
+        .route("/api/check", post(check))
+        .route("/api/run", post(run))
+        .route("/api/jobs", get(list_jobs))
+        .route("/api/jobs/{id}", get(job_status).delete(cancel_job))
+        .route("/api/jobs/{id}/scenario.ron", get(scenario_file))
+        .route("/api/jobs/{id}/results.zip", get(results_zip))
+        .route("/api/jobs/{id}/charts", get(charts))
+        .route("/api/jobs/{id}/report.html", get(report_page))
+        .fallback(|| async { ApiError::not_found("no such page or API route; the API is described in the README") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "this route does not take that method")
+        })
+        .layer(DefaultBodyLimit::max(state.max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// Refuse requests from other sites: a page elsewhere must not start jobs here (cross-site POST),
+/// nor reach this server through a DNS name that points at the loopback (DNS rebinding).
+async fn guard(AxumState(state): AxumState<Shared>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if state.loopback_only && !is_loopback_name(host_name(host)) {
+        return ApiError::new(StatusCode::FORBIDDEN, format!("this server answers only to localhost, not to `{host}`"))
+            .into_response();
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD)
+        && let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && origin.split_once("://").map(|(_, rest)| rest) != Some(host)
+    {
+        return ApiError::new(StatusCode::FORBIDDEN, format!("requests from {origin} are not accepted"))
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// The host of a `Host` header, without the port (`[::1]:8080` → `::1`).
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or("");
+    }
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Read a JSON body: 413 when too large, 400 when malformed, 422 when it does not fit the request.
+fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<RunRequest, ApiError> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request is larger than this server accepts (see `limits` in GET /api/scenarios)",
+            )
+        } else {
+            ApiError::new(e.status(), format!("cannot read the request: {}", e.body_text()))
+        }
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "the request body is empty; send JSON such as {\"scenario\": \"netzdg-24h\", \"set\": [\"population.size=5000\"]}",
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        use serde_json::error::Category;
+        let at = format!("line {} column {}", e.line(), e.column());
+        match e.classify() {
+            Category::Data => ApiError::unprocessable(format!("the request does not fit the API ({at}): {e}")),
+            _ => ApiError::bad_request(format!("the request is not valid JSON ({at}): {e}")),
+        }
+    })
+}
+
+/// Run blocking work (scenario loading) off the async runtime; a panic becomes a 500.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(ApiError::internal(format!("internal error: {e}"))))
+}
+
+/// A built-in or checked scenario, with its levers.
+#[derive(Serialize)]
+struct ScenarioDetail {
+    name: String,
+    description: String,
+    seed: u64,
+    replicates: u32,
+    population: u64,
+    elections: u32,
+    cohorts: Vec<String>,
+    ron: String,
+    levers: Vec<Lever>,
+}
+
+impl ScenarioDetail {
+    fn of(loaded: &Loaded) -> ScenarioDetail {
+        let s = &loaded.scenario;
+        ScenarioDetail {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            seed: s.seed,
+            replicates: s.replicates,
+            population: s.population.size,
+            elections: s.timeline.elections,
+            cohorts: s.population.cohorts.iter().map(|c| c.name.clone()).collect(),
+            ron: loaded.resolved_ron.clone(),
+            levers: levers::levers(s),
+        }
+    }
+}
+
+fn load_builtin(name: &str) -> Result<Loaded, ApiError> {
+    let no_files = |_: &std::path::Path| Err(std::io::Error::other("the server reads no files"));
+    scenario::load(&SourceRef::Builtin(name.into()), &[], &no_files, &Limits::default()).map_err(|e| {
+        if builtin::get(name).is_none() {
+            let mut err = ApiError::scenario(&e);
+            err.status = StatusCode::NOT_FOUND;
+            err
+        } else {
+            ApiError::scenario(&e)
+        }
+    })
+}
+
+/// `GET /api/scenarios`: the built-in scenarios with their descriptions, and the server's limits.
+async fn list_scenarios(AxumState(state): AxumState<Shared>) -> Result<Response, ApiError> {
+    let scenarios = blocking(|| {
+        Ok(builtin::names()
+            .map(|name| {
+                let description = load_builtin(name).map(|l| l.scenario.description).unwrap_or_default();
+                json!({"name": name, "description": description})
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    let l = &state.limits;
+    let pool = state.pool.config();
+    Ok(axum::Json(json!({
+        "scenarios": scenarios,
+        "reference": experiment::DEFAULT_REFERENCE,
+        "limits": {
+            "max_population": l.max_population,
+            "max_replicates": l.max_replicates,
+            "max_job_minutes": l.max_seconds / 60.0,
+            "max_body_bytes": state.max_body,
+            "concurrent_jobs": pool.workers,
+            "queue": pool.queue,
+        },
+        "version": crate::output::VERSION,
+    }))
+    .into_response())
+}
+
+/// `GET /api/scenarios/{name}`: a built-in scenario with its levers.
+async fn scenario_detail(Path(name): Path<String>) -> Result<Response, ApiError> {
+    let detail = blocking(move || load_builtin(&name).map(|l| ScenarioDetail::of(&l))).await?;
+    Ok(axum::Json(detail).into_response())
+}
+
+/// `POST /api/check`: load a scenario (built-in or text, with overrides) as a run would, and
+/// return it with its levers, or its problems.
+async fn check(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let request = parse_body(body)?;
+    let limits = state.limits.clone();
+    let detail = blocking(move || experiment::load_request(&request, &limits).map(|l| ScenarioDetail::of(&l))).await?;
+    Ok(axum::Json(detail).into_response())
+}
+
+/// `POST /api/run`: queue a job; 202 with its id.
+async fn run(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let request = parse_body(body)?;
+    let limits = state.limits.clone();
+    let (work, info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    let id = state.pool.submit(work, info).map_err(|refused| match refused {
+        Refused::Full { capacity } => {
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "the server is busy: {capacity} jobs are running or waiting, the most it holds; try again when one has finished"
+                ),
+            );
+            e.retry_after = Some(5);
+            e
+        }
+        Refused::ShuttingDown => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
+    })?;
+    let mut response =
+        (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": "queued", "links": links(id)}))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/jobs/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+fn links(id: u64) -> Value {
+    json!({
+        "status": format!("/api/jobs/{id}"),
+        "scenario": format!("/api/jobs/{id}/scenario.ron"),
+        "results": format!("/api/jobs/{id}/results.zip"),
+        "charts": format!("/api/jobs/{id}/charts"),
+        "report": format!("/api/jobs/{id}/report.html"),
+    })
+}
+
+type JobView = View<experiment::Outcome, JobInfo>;
+
+fn find_job(state: &AppState, id: &str) -> Result<JobView, ApiError> {
+    id.parse::<u64>()
+        .ok()
+        .and_then(|n| state.pool.view(n))
+        .ok_or_else(|| ApiError::not_found(format!("there is no job {id} (finished jobs are kept for a while only)")))
+}
+
+/// A job as JSON; with `results`, the summary and comparison of a finished job.
+fn job_json(view: &JobView, results: bool) -> Value {
+    let info = &view.info;
+    let mut doc = json!({
+        "job": view.id,
+        "status": view.state.name(),
+        "progress": view.progress,
+        "seconds": view.seconds,
+        "scenario": info.scenario,
+        "reference": info.reference,
+        "seed": info.seed,
+        "replicates": info.replicates,
+        "population": info.population,
+        "set": info.set,
+        "links": links(view.id),
+    });
+    match &view.state {
+        State::Queued { position } => doc["position"] = json!(position),
+        State::Failed(message) => doc["error"] = json!(message),
+        State::Done(outcome) if results => {
+            doc["summary"] = outcome.summary.clone();
+            doc["comparison"] = outcome.comparison.clone();
+        }
+        _ => {}
+    }
+    doc
+}
+
+/// `GET /api/jobs`: every job held, newest last, without results.
+async fn list_jobs(AxumState(state): AxumState<Shared>) -> Response {
+    let jobs: Vec<Value> =
+        state.pool.ids().into_iter().filter_map(|id| state.pool.view(id)).map(|v| job_json(&v, false)).collect();
+    axum::Json(json!({"jobs": jobs})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaitQuery {
+    /// Wait up to this many milliseconds for the job to change state or finish.
+    wait_ms: Option<u64>,
+}
+
+/// `GET /api/jobs/{id}[?wait_ms=N]`: status and progress, then the results. With `wait_ms` the
+/// answer waits (up to 10 s) until the job changes state, so a page polls without a busy loop.
+async fn job_status(
+    AxumState(state): AxumState<Shared>,
+    Path(id): Path<String>,
+    query: Result<Query<WaitQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
+    let wait = Duration::from_millis(query.wait_ms.unwrap_or(0)).min(MAX_WAIT);
+    let start = Instant::now();
+    let first = find_job(&state, &id)?;
+    let mut view = first.clone();
+    while !view.state.finished()
+        && view.state.name() == first.state.name()
+        && start.elapsed() < wait
+        && !state.pool.stopping()
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        view = find_job(&state, &id)?;
+    }
+    Ok(axum::Json(job_json(&view, true)).into_response())
+}
+
+/// `DELETE /api/jobs/{id}`: cancel a queued or running job.
+async fn cancel_job(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    match state.pool.cancel(view.id) {
+        Ok(()) | Err(CancelError::Unknown) => {}
+        Err(CancelError::Finished) => return Err(ApiError::conflict(format!("job {id} has already finished"))),
+    }
+    let view = find_job(&state, &id)?;
+    Ok(axum::Json(job_json(&view, false)).into_response())
+}
+
+fn attachment(content_type: &'static str, filename: &str, body: impl IntoResponse) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let safe: String = filename.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    (headers, body).into_response()
+}
+
+/// `GET /api/jobs/{id}/scenario.ron`: the exact scenario the job runs (known once it is queued).
+async fn scenario_file(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    let name = format!("{}.ron", view.info.scenario);
+    Ok(attachment("text/plain; charset=utf-8", &name, view.info.scenario_ron.clone()))
+}
+
+fn outcome(view: &JobView) -> Result<Arc<experiment::Outcome>, ApiError> {
+    match &view.state {
+        State::Done(o) => Ok(o.clone()),
+        other => {
+            Err(ApiError::conflict(format!("job {} is {}; its results exist once it is done", view.id, other.name())))
+        }
+    }
+}
+
+/// `GET /api/jobs/{id}/results.zip`: the results folder, as `votelab compare` writes it.
+async fn results_zip(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    let outcome = outcome(&view)?;
+    let bytes = blocking(move || {
+        archive::zip_folder(&outcome.folder, &outcome.files)
+            .map(|b| (outcome.folder.clone(), b))
+            .map_err(|e| ApiError::internal(format!("cannot build the zip: {e}")))
+    })
+    .await?;
+    Ok(attachment("application/zip", &format!("{}.zip", bytes.0), bytes.1))
+}
+
+/// `GET /api/jobs/{id}/charts`: the report's charts of a finished job, as SVG.
+async fn charts(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    let outcome = outcome(&view)?;
+    Ok(axum::Json(json!({"charts": outcome.charts, "error": outcome.report_error})).into_response())
+}
+
+/// `GET /api/jobs/{id}/report.html`: the job's HTML report, as `votelab compare` writes it.
+async fn report_page(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let view = find_job(&state, &id)?;
+    let outcome = outcome(&view)?;
+    let html = outcome.files.get("report.html").cloned().ok_or_else(|| {
+        ApiError::internal(outcome.report_error.clone().unwrap_or_else(|| "the report was not drawn".into()))
+    })?;
+    let mut response = html.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // The report has no scripts and fetches nothing.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:"),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_drop_the_port() {
+        assert_eq!(host_name("127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(host_name("[::1]:8080"), "::1");
+        assert_eq!(host_name("localhost"), "localhost");
+        assert!(is_loopback_name("localhost") && is_loopback_name("::1") && is_loopback_name("127.0.0.2"));
+        assert!(!is_loopback_name("evil.example") && !is_loopback_name("192.168.1.2"));
+    }
+
+    #[test]
+    fn bodies_are_read_with_clear_errors() {
+        let parse = |s: &str| parse_body(Ok(Bytes::from(s.to_string())));
+        assert_eq!(parse("{\"scenario\": \"baseline\"}").unwrap().scenario.as_deref(), Some("baseline"));
+        assert_eq!(parse("{\"scenario\": ").unwrap_err().status, StatusCode::BAD_REQUEST);
+        assert_eq!(parse("  ").unwrap_err().status, StatusCode::BAD_REQUEST);
+        let e = parse("{\"scenarion\": \"baseline\"}").unwrap_err();
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e.error.contains("unknown field `scenarion`"), "{}", e.error);
+        assert_eq!(parse("{\"population\": -3}").unwrap_err().status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

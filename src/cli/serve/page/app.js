@@ -1,0 +1,811 @@
+"use strict";
+// The workshop page: scenario list, lever controls generated from the server's lever schema,
+// runs with live progress, results (paired differences and the report's charts).
+//
+// Test hook (used by the headless-browser test, and handy for links in slides):
+//   ?scenario=netzdg-24h&lever=regulation.takedown_hours=Some(1.0)&set=timeline.elections=1
+//    &population=3000&replicates=1&seed=7&autorun=1
+// sets the controls through the same code paths as a person would and clicks Run.
+
+const $ = (id) => document.getElementById(id);
+
+const page = {
+  reference: "baseline",
+  scenarios: [],
+  source: null, // {scenario: name} or {ron, filename}
+  detail: null, // the scenario's detail from the server
+  levers: [], // [{lever, model, element}]
+  job: null,
+  result: null,
+};
+
+// ---------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = { error: `the server answered ${response.status} without JSON` };
+  }
+  if (!response.ok) {
+    const err = new Error(data && data.error ? data.error : `HTTP ${response.status}`);
+    err.status = response.status;
+    err.data = data;
+    throw err;
+  }
+  return data;
+}
+
+function clone(x) {
+  return JSON.parse(JSON.stringify(x));
+}
+
+// ---------------------------------------------------------------------------
+// RON rendering of a control (the same rules as `Control::to_ron` in src/scenario/levers.rs)
+// ---------------------------------------------------------------------------
+
+function quote(s) {
+  let out = '"';
+  for (const ch of s) {
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch < " ") out += "\\u{" + ch.charCodeAt(0).toString(16) + "}";
+    else out += ch;
+  }
+  return out + '"';
+}
+
+function float(v) {
+  const s = String(v);
+  return /[.eEN]/.test(s) || s.includes("Infinity") ? s : s + ".0";
+}
+
+function toRon(c) {
+  switch (c.kind) {
+    case "toggle":
+      return c.value ? "true" : "false";
+    case "number":
+      return c.integer ? String(Math.round(c.value)) : float(c.value);
+    case "text":
+      return quote(c.value);
+    case "names":
+      return "[" + c.value.map(quote).join(", ") + "]";
+    case "optional":
+      return c.on ? `Some(${toRon(c.inner)})` : "None";
+    case "choice": {
+      const v = c.options[c.selected];
+      if (!v) return "";
+      if (!v.params) return v.name;
+      if (v.params.kind === "group") return `${v.name}(${fieldsRon(v.params.fields)})`;
+      return `${v.name}(${toRon(v.params)})`;
+    }
+    case "group":
+      return `${c.name || ""}(${fieldsRon(c.fields)})`;
+    case "tuple":
+      return "(" + c.items.map(toRon).join(", ") + ")";
+    case "list":
+      return "[" + c.items.map(toRon).join(", ") + "]";
+    default:
+      return c.value;
+  }
+}
+
+function fieldsRon(fields) {
+  return fields.map((f) => `${f.key}: ${toRon(f.control)}`).join(", ");
+}
+
+// ---------------------------------------------------------------------------
+// Controls
+// ---------------------------------------------------------------------------
+
+function formatNumber(v, integer) {
+  if (!isFinite(v)) return String(v);
+  if (integer) return String(Math.round(v));
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 0.001 || a >= 1e7)) return v.toPrecision(3);
+  return String(Math.round(v * 1e4) / 1e4);
+}
+
+// A slider scale for a number: linear on narrow ranges (shares), logarithmic around the typical
+// value on wide ones (hours, voters, money).
+function scaleOf(c) {
+  const min = c.min ?? -Infinity;
+  const max = c.max ?? Infinity;
+  if (isFinite(min) && isFinite(max) && max - min <= 1) {
+    return { toValue: (p) => min + (max - min) * p, toPos: (v) => (v - min) / (max - min) };
+  }
+  const typical = c.typical > 0 ? c.typical : 1;
+  const lo = Math.max(isFinite(min) && min > 0 ? min : typical / 100, typical / 100);
+  const hi = Math.min(max, typical * 100);
+  if (!(hi > lo) || lo <= 0) return null;
+  const ratio = Math.log(hi / lo);
+  return {
+    toValue: (p) => {
+      const v = lo * Math.exp(ratio * p);
+      const digits = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+      return Math.round(v / digits) * digits;
+    },
+    toPos: (v) => (v <= lo ? 0 : v >= hi ? 1 : Math.log(v / lo) / ratio),
+  };
+}
+
+// Build the DOM for a control model; `changed(structural)` is called after every edit (a
+// structural change — on/off, variant, list items — re-renders the lever).
+function renderControl(c, changed, cohorts) {
+  switch (c.kind) {
+    case "toggle": {
+      const box = el("input", { type: "checkbox", "data-role": "toggle" });
+      box.checked = c.value;
+      box.addEventListener("change", () => {
+        c.value = box.checked;
+        changed(false);
+      });
+      return el("label", { class: "control" }, box, c.value ? "yes" : "no");
+    }
+    case "number": {
+      const number = el("input", { type: "number", "data-role": "number", step: c.integer ? 1 : "any" });
+      if (c.min !== null && c.min !== undefined) number.min = c.min;
+      if (c.max !== null && c.max !== undefined && c.max < 1e15) number.max = c.max;
+      number.value = formatNumber(c.value, c.integer);
+      const scale = scaleOf(c);
+      const slider = scale ? el("input", { type: "range", min: 0, max: 1000, step: 1, "data-role": "slider" }) : null;
+      const sync = () => {
+        if (slider) slider.value = String(Math.round(1000 * scale.toPos(c.value)));
+      };
+      sync();
+      if (slider) {
+        slider.addEventListener("input", () => {
+          let v = scale.toValue(Number(slider.value) / 1000);
+          if (c.integer) v = Math.round(v);
+          c.value = v;
+          number.value = formatNumber(v, c.integer);
+          changed(false);
+        });
+      }
+      const fromBox = () => {
+        const v = Number(number.value);
+        if (number.value === "" || !isFinite(v)) return;
+        c.value = c.integer ? Math.round(v) : v;
+        sync();
+        changed(false);
+      };
+      number.addEventListener("input", fromBox);
+      number.addEventListener("change", fromBox);
+      const range =
+        c.min !== null && c.max !== null && c.max < 1e15 ? el("span", { class: "hint", text: `[${c.min}, ${c.max}]` }) : null;
+      return el("div", { class: "control" }, slider, number, range);
+    }
+    case "text": {
+      const input = el("input", { type: "text", "data-role": "text" });
+      input.value = c.value;
+      input.addEventListener("input", () => {
+        c.value = input.value;
+        changed(false);
+      });
+      return el("div", { class: "control" }, input);
+    }
+    case "names": {
+      const input = el("input", { type: "text", "data-role": "names", placeholder: (cohorts || []).join(", ") });
+      input.value = c.value.join(", ");
+      input.addEventListener("input", () => {
+        c.value = input.value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+        changed(false);
+      });
+      const hint = cohorts && cohorts.length ? el("span", { class: "hint", text: "cohorts: " + cohorts.join(", ") }) : null;
+      return el("div", { class: "control" }, input, hint);
+    }
+    case "optional": {
+      const box = el("input", { type: "checkbox", "data-role": "on" });
+      box.checked = c.on;
+      box.addEventListener("change", () => {
+        c.on = box.checked;
+        changed(true);
+      });
+      const inner = renderControl(c.inner, changed, cohorts);
+      inner.classList.add("inner");
+      if (!c.on) {
+        inner.classList.add("off");
+        for (const i of inner.querySelectorAll("input, select, textarea, button")) i.disabled = true;
+      }
+      return el("div", { class: "control block" }, el("label", {}, box, c.on ? " on" : " off"), inner);
+    }
+    case "choice": {
+      const select = el("select", { "data-role": "choice" });
+      c.options.forEach((o, i) => {
+        const option = el("option", { value: o.name, title: o.doc, text: o.name });
+        if (i === c.selected) option.selected = true;
+        select.append(option);
+      });
+      select.addEventListener("change", () => {
+        c.selected = Math.max(0, c.options.findIndex((o) => o.name === select.value));
+        changed(true);
+      });
+      const current = c.options[c.selected];
+      const doc = current && current.doc ? el("span", { class: "hint", text: current.doc }) : null;
+      const params = current && current.params ? renderControl(current.params, changed, cohorts) : null;
+      if (params) params.classList.add("params");
+      return el("div", { class: "control block" }, el("div", { class: "control" }, select, doc), params);
+    }
+    case "group": {
+      const box = el("div", { class: "control block group" });
+      for (const f of c.fields) {
+        box.append(
+          el(
+            "div",
+            { class: "field", "data-key": f.key },
+            el("div", { class: "field-label", text: f.label }),
+            f.doc ? el("p", { class: "doc", text: f.doc }) : null,
+            renderControl(f.control, changed, cohorts),
+          ),
+        );
+      }
+      return box;
+    }
+    case "tuple": {
+      const box = el("div", { class: "control" });
+      c.items.forEach((item) => box.append(renderControl(item, changed, cohorts)));
+      return box;
+    }
+    case "list": {
+      const box = el("div", { class: "control block list" });
+      c.items.forEach((item, i) => {
+        const remove = el("button", {
+          type: "button",
+          "data-role": "remove",
+          text: "remove",
+          onclick: () => {
+            c.items.splice(i, 1);
+            changed(true);
+          },
+        });
+        box.append(el("div", { class: "list-item" }, renderControl(item, changed, cohorts), remove));
+      });
+      box.append(
+        el("button", {
+          type: "button",
+          "data-role": "add",
+          text: c.items.length ? "add another" : "add",
+          onclick: () => {
+            c.items.push(clone(c.template));
+            changed(true);
+          },
+        }),
+      );
+      return box;
+    }
+    default: {
+      const area = el("textarea", { rows: 2, spellcheck: "false", "data-role": "ron" });
+      area.value = c.value;
+      area.addEventListener("input", () => {
+        c.value = area.value;
+        changed(false);
+      });
+      return el("div", { class: "control block" }, area);
+    }
+  }
+}
+
+function renderLevers() {
+  const box = $("levers");
+  box.replaceChildren();
+  page.levers = page.detail.levers.map((lever) => {
+    const entry = { lever, model: clone(lever.control), element: null };
+    entry.element = el("div", { class: "lever", "data-path": lever.path });
+    drawLever(entry);
+    box.append(entry.element);
+    return entry;
+  });
+  updateLeverSummary();
+}
+
+function drawLever(entry) {
+  const { lever, model, element } = entry;
+  const changed = toRon(model) !== lever.ron;
+  element.classList.toggle("changed", changed);
+  const reset = changed
+    ? el("button", {
+        type: "button",
+        text: "reset",
+        onclick: () => {
+          entry.model = clone(lever.control);
+          drawLever(entry);
+          updateLeverSummary();
+        },
+      })
+    : null;
+  element.replaceChildren(
+    el(
+      "div",
+      { class: "lever-head" },
+      el("span", { class: "label", text: lever.label }),
+      changed ? el("span", { class: "tag", text: "changed" }) : null,
+      reset,
+    ),
+    el("p", { class: "doc", text: lever.doc }),
+    renderControl(
+      entry.model,
+      (structural) => {
+        if (structural) drawLever(entry);
+        else {
+          const now = toRon(entry.model) !== lever.ron;
+          if (now !== element.classList.contains("changed")) drawLever(entry);
+        }
+        updateLeverSummary();
+      },
+      page.detail.cohorts,
+    ),
+  );
+}
+
+function leverOverrides() {
+  return page.levers
+    .map((e) => ({ path: e.lever.path, ron: toRon(e.model), before: e.lever.ron }))
+    .filter((o) => o.ron !== o.before)
+    .map((o) => `${o.path}=${o.ron}`);
+}
+
+function updateLeverSummary() {
+  const sets = leverOverrides();
+  const summary = $("lever-summary");
+  summary.replaceChildren();
+  if (!sets.length) {
+    summary.append("No lever changed: the scenario runs as written.");
+    return;
+  }
+  summary.append("Changed, as on the command line: ");
+  for (const s of sets) summary.append(el("code", { text: `--set ${s}` }), " ");
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------
+
+function renderScenarioList() {
+  const list = $("scenario-list");
+  list.replaceChildren();
+  for (const s of page.scenarios) {
+    const button = el(
+      "button",
+      { type: "button", "data-name": s.name, onclick: () => chooseBuiltin(s.name) },
+      el("span", { class: "name", text: s.name }),
+      el("span", { class: "desc", text: s.description }),
+    );
+    list.append(el("li", {}, button));
+  }
+}
+
+function markCurrent(name) {
+  for (const b of document.querySelectorAll("#scenario-list button")) {
+    b.setAttribute("aria-current", b.dataset.name === name ? "true" : "false");
+  }
+}
+
+async function chooseBuiltin(name) {
+  showProblems("load-problems", null);
+  const detail = await api("GET", `/api/scenarios/${encodeURIComponent(name)}`);
+  useScenario({ scenario: name }, detail);
+  markCurrent(name);
+}
+
+function useScenario(source, detail) {
+  page.source = source;
+  page.detail = detail;
+  $("scenario-title").textContent = `Levers of ${detail.name}`;
+  $("scenario-description").textContent = detail.description || "";
+  $("seed").value = detail.seed;
+  renderLevers();
+  $("run").disabled = false;
+  $("run").textContent = `Run ${detail.name} against ${page.reference}`;
+}
+
+async function checkOwn() {
+  const text = $("own-text").value;
+  const filename = page.ownFilename || "scenario.ron";
+  showProblems("load-problems", null);
+  try {
+    const detail = await api("POST", "/api/check", { ron: text, filename });
+    useScenario({ ron: text, filename }, detail);
+    markCurrent(null);
+  } catch (e) {
+    showProblems("load-problems", e);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Problems
+// ---------------------------------------------------------------------------
+
+function showProblems(id, error) {
+  const box = $(id);
+  box.replaceChildren();
+  if (!error) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const data = error.data || {};
+  const problems = data.problems || [];
+  box.append(el("h3", { text: problems.length > 1 ? `${problems.length} problems` : "Problem" }));
+  if (!problems.length) box.append(el("p", { text: error.message }));
+  for (const p of problems) {
+    const where = [p.source, p.line, p.column].filter((x) => x !== null && x !== undefined).join(":");
+    const item = el("div", { class: "problem", "data-line": p.line, "data-column": p.column, "data-path": p.path });
+    item.append(
+      el("div", { class: "where", text: [where, p.path ? `\`${p.path}\`` : ""].filter(Boolean).join(" ") }),
+      el("div", { text: p.message }),
+    );
+    if (p.snippet !== null && p.snippet !== undefined) {
+      const caret = p.column ? " ".repeat(Math.max(0, p.column - 1)) + "^" : "";
+      item.append(el("pre", { text: p.snippet + "\n" + caret }));
+    }
+    if (p.expected) item.append(el("div", { class: "hint", text: `expected ${p.expected}` }));
+    if (p.help) item.append(el("div", { class: "hint", text: p.help }));
+    box.append(item);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Running
+// ---------------------------------------------------------------------------
+
+function runRequest() {
+  const extra = $("extra-sets")
+    .value.split("\n")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const request = Object.assign({}, page.source, {
+    set: leverOverrides().concat(extra),
+    population: Number($("population").value),
+    replicates: Number($("replicates").value),
+    seed: Number($("seed").value),
+  });
+  return request;
+}
+
+async function run() {
+  if (!page.source) return;
+  showProblems("run-problems", null);
+  $("results").hidden = true;
+  document.body.dataset.state = "submitting";
+  $("run").disabled = true;
+  try {
+    const accepted = await api("POST", "/api/run", runRequest());
+    page.job = accepted.job;
+    $("cancel").hidden = false;
+    $("progress").hidden = false;
+    await follow(accepted.job);
+  } catch (e) {
+    document.body.dataset.state = "error";
+    showProblems("run-problems", e);
+  } finally {
+    $("run").disabled = false;
+    $("cancel").hidden = true;
+  }
+}
+
+function showProgress(status) {
+  const pct = Math.round(100 * (status.progress || 0));
+  $("progress-fill").style.width = `${pct}%`;
+  let text;
+  if (status.status === "queued") text = `waiting for a free slot (${status.position} job(s) ahead)`;
+  else if (status.status === "running") text = `running — ${pct}% (${Math.round(status.seconds)} s)`;
+  else if (status.status === "done") text = `done in ${status.seconds.toFixed(1)} s`;
+  else if (status.status === "cancelled") text = "cancelled";
+  else text = status.error || status.status;
+  $("progress-text").textContent = text;
+}
+
+async function follow(id) {
+  document.body.dataset.state = "running";
+  for (;;) {
+    const status = await api("GET", `/api/jobs/${id}?wait_ms=1500`);
+    showProgress(status);
+    if (status.status === "done") {
+      await showResults(status);
+      return;
+    }
+    if (status.status === "failed" || status.status === "cancelled") {
+      document.body.dataset.state = status.status;
+      if (status.error) showProblems("run-problems", { message: status.error });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function cancel() {
+  if (page.job === null) return;
+  try {
+    await api("DELETE", `/api/jobs/${page.job}`);
+  } catch (e) {
+    // It may have finished meanwhile.
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------
+
+// Headline metrics first; the rest under "All metrics".
+const HEADLINES = [
+  "turnout",
+  "first_time_turnout",
+  "turnout_by_cohort",
+  "polarisation.affective",
+  "polarisation.echo_chamber",
+  "polarisation.variance",
+  "misinformation.exposures_per_capita",
+  "misinformation.believers",
+  "trust",
+  "ads.targeted_share",
+  "vote_share",
+];
+
+const SHARES = /^(turnout|first_time_turnout|turnout_by_cohort|vote_share|misinformation\.believers|ads\.targeted_share|feed\.like_minded_share)/;
+
+function leaves(node, prefix, out) {
+  if (node && typeof node === "object" && "mean" in node && "n" in node) {
+    out.push({ path: prefix, value: node });
+    return out;
+  }
+  for (const [k, v] of Object.entries(node || {})) leaves(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+function fmt(path, v, signed) {
+  if (v === null || v === undefined || !isFinite(v)) return "—";
+  const share = SHARES.test(path);
+  const x = share ? 100 * v : v;
+  const abs = Math.abs(x);
+  let s;
+  if (abs === 0) s = "0";
+  else if (abs >= 1000) s = x.toFixed(0);
+  else if (abs >= 10) s = x.toFixed(1);
+  else if (abs >= 1) s = x.toFixed(2);
+  else s = x.toPrecision(2);
+  if (signed && x > 0) s = "+" + s;
+  return s + (share ? (signed ? " pp" : " %") : "");
+}
+
+function differenceRows(k) {
+  const c = page.result.comparison;
+  const pick = (s) => (k === "final" ? s.final : s.elections[k]);
+  const base = leaves(pick(c.scenarios[0]), "", []);
+  const mine = new Map(leaves(pick(c.scenarios[1]), "", []).map((x) => [x.path, x.value]));
+  return base
+    .filter((b) => mine.has(b.path))
+    .map((b) => {
+      const m = mine.get(b.path);
+      const d = m.diff_vs_reference || { mean: NaN, ci95: [NaN, NaN] };
+      // One replicate has no interval: nothing can be called a difference.
+      const sig = m.n >= 2 && (d.ci95[0] > 0 || d.ci95[1] < 0);
+      return { path: b.path, reference: b.value.mean, value: m.mean, diff: d, sig };
+    });
+}
+
+function tableOf(rows) {
+  const names = page.result.comparison.scenarios.map((s) => s.name);
+  const table = document.createDocumentFragment();
+  table.append(
+    el(
+      "tr",
+      {},
+      el("th", { text: "metric" }),
+      el("th", { text: names[0] }),
+      el("th", { text: names[1] }),
+      el("th", { text: "difference" }),
+      el("th", { text: "95% interval" }),
+    ),
+  );
+  for (const r of rows) {
+    table.append(
+      el(
+        "tr",
+        { class: r.sig ? "sig" : null, "data-metric": r.path },
+        el("td", { text: r.path.replace(/_/g, " ") }),
+        el("td", { text: fmt(r.path, r.reference, false) }),
+        el("td", { text: fmt(r.path, r.value, false) }),
+        el("td", { class: r.sig ? "sig" : null, text: fmt(r.path, r.diff.mean, true) + (r.sig ? " *" : "") }),
+        el("td", { text: `${fmt(r.path, r.diff.ci95[0], true)} … ${fmt(r.path, r.diff.ci95[1], true)}` }),
+      ),
+    );
+  }
+  return table;
+}
+
+function renderDifferences() {
+  const k = $("election").value === "final" ? "final" : Number($("election").value);
+  const rows = differenceRows(k);
+  const rank = (r) => HEADLINES.findIndex((h) => r.path === h || r.path.startsWith(h + "."));
+  const headline = rows.filter((r) => rank(r) >= 0).sort((a, b) => rank(a) - rank(b));
+  $("differences").replaceChildren(tableOf(headline));
+  $("all-differences").replaceChildren(tableOf(rows));
+}
+
+async function showResults(status) {
+  page.result = status;
+  const c = status.comparison;
+  $("results").hidden = false;
+  $("results-title").textContent = `${status.scenario} against ${status.reference}`;
+  $("results-meta").textContent =
+    `${status.population.toLocaleString("en")} voters × ${status.replicates} replicate(s), seed ${status.seed}` +
+    (status.set.length ? ` — with ${status.set.join(", ")}` : "");
+  $("download-ron").href = status.links.scenario;
+  $("download-ron").textContent = `${status.scenario}.ron`;
+  $("download-zip").href = status.links.results;
+  $("open-report").href = status.links.report;
+  const select = $("election");
+  select.replaceChildren();
+  const elections = c.scenarios[0].elections.length;
+  for (let k = 0; k < elections; k++) select.append(el("option", { value: k, text: `election ${k + 1}` }));
+  select.append(el("option", { value: "final", text: "the end of the run" }));
+  select.value = String(Math.max(0, elections - 1));
+  renderDifferences();
+  const charts = $("charts");
+  charts.replaceChildren(el("p", { class: "hint", text: "drawing the charts…" }));
+  const data = await api("GET", status.links.charts);
+  renderCharts(charts, data, c.scenarios.map((x) => x.name));
+  document.body.dataset.state = "done";
+  document.body.dataset.charts = String(data.charts.length);
+}
+
+function figure(chart) {
+  const f = el("figure", { class: "chart", id: `chart-${chart.id}`, "data-chart-id": chart.id });
+  const holder = el("div", {});
+  // The SVG comes from this server's report renderer (the same charts as report.html), not
+  // from the user; it carries its own title.
+  holder.innerHTML = chart.svg;
+  f.append(el("figcaption", { class: "visually-hidden", text: chart.title }), holder);
+  return f;
+}
+
+// The report's charts: the paired differences first, then each chart of the reference beside
+// the same chart of the scenario.
+function renderCharts(box, data, names) {
+  box.replaceChildren();
+  if (!data.charts.length) {
+    box.append(el("p", { class: "hint", text: data.error || "no charts for this run" }));
+    return;
+  }
+  const [reference, mine] = names;
+  // Whose chart is it? The longer name first: "baseline-modified-…" is not the baseline's.
+  const owners = [reference, mine].sort((a, b) => b.length - a.length);
+  const owner = (c) => owners.find((n) => c.id.startsWith(n + "-")) || null;
+  const kind = (c) => c.id.slice(owner(c).length);
+  box.append(el("div", { class: "chart-grid" }, data.charts.filter((c) => owner(c) === null).map(figure)));
+  const theirs = data.charts.filter((c) => owner(c) === reference);
+  const ours = data.charts.filter((c) => owner(c) === mine);
+  if (theirs.length || ours.length) box.append(el("h3", { text: `${reference} and ${mine}, chart by chart` }));
+  for (const c of theirs) {
+    const twin = ours.find((d) => kind(d) === kind(c));
+    box.append(el("div", { class: "chart-pair" }, figure(c), twin ? figure(twin) : el("div", {})));
+  }
+  for (const c of ours.filter((d) => !theirs.some((t) => kind(t) === kind(d)))) {
+    box.append(el("div", { class: "chart-pair" }, el("div", {}), figure(c)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Test hook: set controls from the URL and click Run
+// ---------------------------------------------------------------------------
+
+// Set a lever's controls to a simple RON value (true/false, a number, None, Some(x), Variant,
+// Variant(x)) through its DOM inputs, as a person would.
+function setLeverFromText(path, text) {
+  const entry = page.levers.find((e) => e.lever.path === path);
+  if (!entry) throw new Error(`no lever ${path}`);
+  applyText(() => entry.element.querySelector(":scope > .control"), text.trim());
+}
+
+function applyText(find, text) {
+  let node = find();
+  const some = /^Some\((.*)\)$/.exec(text);
+  const variant = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/.exec(text);
+  const on = node.querySelector(':scope > label > input[data-role="on"]');
+  if (on) {
+    const want = text !== "None";
+    if (on.checked !== want) on.click();
+    if (!want) return;
+    applyText(() => find().querySelector(":scope > .inner"), some ? some[1] : text);
+    return;
+  }
+  const toggle = node.querySelector('input[data-role="toggle"]');
+  if (toggle) {
+    if (toggle.checked !== (text === "true")) toggle.click();
+    return;
+  }
+  const select = node.querySelector(':scope > .control > select[data-role="choice"]');
+  if (select && variant) {
+    select.value = variant[1];
+    select.dispatchEvent(new Event("change"));
+    if (variant[2] !== undefined) applyText(() => find().querySelector(":scope > .params"), variant[2]);
+    return;
+  }
+  const number = node.querySelector('input[data-role="number"]');
+  if (number) {
+    number.value = text;
+    number.dispatchEvent(new Event("change"));
+    return;
+  }
+  throw new Error(`cannot set ${text} here`);
+}
+
+async function applyHook() {
+  const q = new URLSearchParams(location.search);
+  if (q.has("scenario")) await chooseBuiltin(q.get("scenario"));
+  for (const lever of q.getAll("lever")) {
+    const at = lever.indexOf("=");
+    setLeverFromText(lever.slice(0, at), lever.slice(at + 1));
+  }
+  if (q.getAll("set").length) $("extra-sets").value = q.getAll("set").join("\n");
+  for (const k of ["population", "replicates", "seed"]) if (q.has(k)) $(k).value = q.get(k);
+  if (q.get("autorun") === "1") $("run").click();
+}
+
+// ---------------------------------------------------------------------------
+// Start
+// ---------------------------------------------------------------------------
+
+async function start() {
+  $("run").addEventListener("click", run);
+  $("cancel").addEventListener("click", cancel);
+  $("election").addEventListener("change", renderDifferences);
+  $("own-check").addEventListener("click", checkOwn);
+  $("own-file").addEventListener("change", async () => {
+    const file = $("own-file").files[0];
+    if (!file) return;
+    page.ownFilename = file.name;
+    $("own-text").value = await file.text();
+    await checkOwn();
+  });
+  try {
+    const list = await api("GET", "/api/scenarios");
+    page.scenarios = list.scenarios;
+    page.reference = list.reference;
+    $("reference-name").textContent = list.reference;
+    $("version").textContent = `votelab ${list.version}`;
+    const l = list.limits;
+    $("population").max = l.max_population;
+    $("replicates").max = l.max_replicates;
+    $("limits").textContent =
+      `This server runs up to ${l.max_population.toLocaleString("en")} voters and ${l.max_replicates} replicates per job, ` +
+      `${l.concurrent_jobs} job(s) at a time.`;
+    renderScenarioList();
+    const q = new URLSearchParams(location.search);
+    if (q.has("scenario") || q.has("autorun")) await applyHook();
+    else await chooseBuiltin(page.scenarios.length > 1 ? page.scenarios[1].name : page.scenarios[0].name);
+    if (document.body.dataset.state === "loading") document.body.dataset.state = "ready";
+  } catch (e) {
+    document.body.dataset.state = "error";
+    showProblems("load-problems", e);
+  }
+}
+
+start();
