@@ -80,7 +80,10 @@ impl Progress {
         if received().is_some() {
             return Err(Cancelled);
         }
-        let log = sim::run_replicate(scenario, replicate, || self.step())?;
+        // With at least one job per thread, each job keeps its own thread busy: splitting its
+        // per-voter loops too would only add overhead.
+        let parallel_voters = self.jobs < rayon::current_num_threads();
+        let log = sim::run_replicate(scenario, replicate, parallel_voters, || self.step())?;
         self.job_done();
         Ok(log)
     }

@@ -4,7 +4,7 @@
 
 use super::Phase;
 use crate::agents::*;
-use crate::sim::resources::{Clock, RunParams, Snapshot, Timetable};
+use crate::sim::resources::{Clock, RunParams, Seen, Snapshot, Timetable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
 
@@ -25,9 +25,9 @@ pub fn advance_clock(mut clock: ResMut<Clock>, timetable: Res<Timetable>, params
 }
 
 /// On the first day of a campaign, reset the campaign's exposure counters.
-pub fn start_campaign(clock: Res<Clock>, mut voters: Query<&mut Exposure>) {
+pub fn start_campaign(params: Res<RunParams>, clock: Res<Clock>, mut voters: Query<&mut Exposure>) {
     if clock.plan.is_some_and(|p| p.campaign.is_some() && p.campaign_day == 0) {
-        voters.par_iter_mut().for_each(|mut e| {
+        super::for_each_voter!(voters, params.parallel, |mut e| {
             let total = e.misinformation_total;
             *e = Exposure { misinformation_total: total, ..Exposure::default() };
         });
@@ -43,14 +43,11 @@ pub fn take_snapshot(
     let s = &mut *snapshot;
     for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
         let i = id.0 as usize;
-        s.ideology[i] = ideology.x;
-        s.arousal[i] = affect.arousal;
-        s.hostility[i] = affect.hostility;
+        s.seen[i] = Seen::new(ideology.x, affect.arousal, belief.0);
         s.contact[i] = ads.contact;
         s.habit[i] = habit.0;
         s.trust[i] = trust.value;
         s.footprint[i] = footprint.0;
-        s.belief[i] = belief.0;
     }
 }
 
@@ -69,7 +66,7 @@ mod tests {
         let ideology: Vec<Ideology> = column(&mut sim);
         // The snapshot was taken before this step's opinion phase: it holds the starting anchors.
         let snapshot = sim.world.resource::<Snapshot>();
-        assert!(ideology.iter().zip(&snapshot.ideology).all(|(i, &s)| i.anchor == s));
+        assert!(ideology.iter().zip(&snapshot.seen).all(|(i, s)| i.anchor == s.ideology));
     }
 
     #[test]

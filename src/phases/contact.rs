@@ -70,35 +70,42 @@ pub fn apply_campaign_contact(
     let offline = &graph.0.offline;
     let contact = &snapshot.contact;
     let any_contact = contact.iter().any(|&c| c > 0.0);
-    voters.par_iter_mut().for_each(
-        |(id, traits, literacy, inbox, exposure, mut persuasion, mut mobilisation, mut affect, mut trust)| {
-            let spread = if any_contact { contagion(offline, contact, id.0, e.contagion as f32) } else { 0.0 };
-            if inbox.impressions == 0.0 && inbox.contact == 0.0 && spread == 0.0 {
-                return;
-            }
-            let cred = credibility(e, literacy.value());
-            let s = e.saturation as f32;
-            let before = exposure.ads - inbox.impressions;
-            // Effective share of today's impressions once earlier ones have used up attention.
-            let fresh = if inbox.impressions > 0.0 {
-                (saturated(exposure.ads, s) - saturated(before, s)) / inbox.impressions
-            } else {
-                0.0
-            };
-            let p = persuasion.bypass_change_detection();
-            p.0 = (p.0 + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
-            let m = mobilisation.bypass_change_detection();
-            m.0 = (m.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
-                .clamp(-1.0, 1.0);
-            let reactive = traits.reactivity * cred;
-            let a = affect.bypass_change_detection();
-            a.arousal =
-                (a.arousal + e.arousal_per_emotional_item as f32 * reactive * (inbox.fear + inbox.hate)).min(1.0);
-            a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
-            let t = trust.bypass_change_detection();
-            t.value = (t.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
-        },
-    );
+    super::for_each_voter!(voters, params.parallel, |(
+        id,
+        traits,
+        literacy,
+        inbox,
+        exposure,
+        mut persuasion,
+        mut mobilisation,
+        mut affect,
+        mut trust,
+    )| {
+        let spread = if any_contact { contagion(offline, contact, id.0, e.contagion as f32) } else { 0.0 };
+        if inbox.impressions == 0.0 && inbox.contact == 0.0 && spread == 0.0 {
+            return;
+        }
+        let cred = credibility(e, literacy.value());
+        let s = e.saturation as f32;
+        let before = exposure.ads - inbox.impressions;
+        // Effective share of today's impressions once earlier ones have used up attention.
+        let fresh = if inbox.impressions > 0.0 {
+            (saturated(exposure.ads, s) - saturated(before, s)) / inbox.impressions
+        } else {
+            0.0
+        };
+        let p = persuasion.bypass_change_detection();
+        p.0 = (p.0 + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
+        let m = mobilisation.bypass_change_detection();
+        m.0 = (m.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
+            .clamp(-1.0, 1.0);
+        let reactive = traits.reactivity * cred;
+        let a = affect.bypass_change_detection();
+        a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * (inbox.fear + inbox.hate)).min(1.0);
+        a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
+        let t = trust.bypass_change_detection();
+        t.value = (t.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
+    },);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 use super::{Phase, decay_factor};
 use crate::agents::*;
 use crate::scenario::{DataBrokers, Permission, Scenario};
-use crate::sim::resources::Clock;
+use crate::sim::resources::{Clock, RunParams};
 use bevy_ecs::prelude::*;
 
 /// Add this phase's systems.
@@ -84,14 +84,19 @@ impl BrokerMarket {
 }
 
 /// Accumulate footprints for every voter.
-pub fn collect_data(market: Res<BrokerMarket>, clock: Res<Clock>, mut voters: Query<(&Traits, &mut DataFootprint)>) {
+pub fn collect_data(
+    params: Res<RunParams>,
+    market: Res<BrokerMarket>,
+    clock: Res<Clock>,
+    mut voters: Query<(&Traits, &mut DataFootprint)>,
+) {
     if market.broker.is_none() {
         return;
     }
     let dt = clock.dt();
     let keep = decay_factor(dt, market.half_life_days);
     let market = &*market;
-    voters.par_iter_mut().for_each(|(traits, mut footprint)| {
+    super::for_each_voter!(voters, params.parallel, |(traits, mut footprint)| {
         let f = footprint.bypass_change_detection();
         let gathered = if market.collects(traits.consent) { traits.media_diet * dt as f32 } else { 0.0 };
         f.0 = f.0 * keep + gathered;

@@ -39,6 +39,9 @@ pub fn delivered_share(regulation: &Regulation, half_life_hours: f64) -> f64 {
 /// Poisson draw by inversion from one uniform, so that the count is monotone in the rate: with
 /// common random numbers, a lower rate never gives more items.
 pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
+    if rate <= 0.0 {
+        return 0;
+    }
     poisson_with(rate, (-rate).exp(), u)
 }
 
@@ -170,22 +173,23 @@ pub fn build_feeds(
     let online = &graph.0.online;
     let snap = &*snapshot;
     let m = &s.misinformation;
-    voters.par_iter_mut().for_each(|(id, traits, mut feed, mut exposure)| {
+    super::for_each_voter!(voters, params.parallel, |(id, traits, mut feed, mut exposure)| {
         let i = id.0 as usize;
         let items = f64::from(traits.media_diet) * s.platform.political_share * dt;
         if items <= 0.0 {
             *feed = FeedInbox::default();
             return;
         }
-        let x = snap.ideology[i];
+        let x = snap.seen[i].ideology;
         let ties = online.neighbours(id.0);
-        let (mut alike, mut arousal, mut believers) = (0u32, 0.0f64, 0u32);
+        let (mut alike, mut arousal, mut believers) = (0u32, 0.0f32, 0u32);
         for &j in ties {
-            let j = j as usize;
-            alike += u32::from((snap.ideology[j] >= 0.0) == (x >= 0.0));
-            arousal += f64::from(snap.arousal[j]);
-            believers += u32::from(snap.belief[j] > 0.5);
+            let seen = &snap.seen[j as usize];
+            alike += u32::from((seen.ideology >= 0.0) == (x >= 0.0));
+            arousal += seen.arousal();
+            believers += u32::from(seen.believer());
         }
+        let arousal = f64::from(arousal);
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
         let mut rng = rng::stream(seed, replicate, tag::FEED, u64::from(id.0), step);
@@ -246,44 +250,51 @@ pub fn apply_feed(
         | crate::scenario::Rule::HegselmannKrause { epsilon } => (epsilon as f32, s.influence.emotion_narrowing as f32),
         crate::scenario::Rule::Voter => (2.0, 0.0),
     };
-    voters.par_iter_mut().for_each(
-        |(traits, literacy, civics, feed, mut belief, mut trust, mut affect, mut ideology)| {
-            let b = belief.bypass_change_detection();
-            if feed.items == 0.0 {
-                b.0 *= forget;
-                return;
+    super::for_each_voter!(voters, params.parallel, |(
+        traits,
+        literacy,
+        civics,
+        feed,
+        mut belief,
+        mut trust,
+        mut affect,
+        mut ideology,
+    )| {
+        let b = belief.bypass_change_detection();
+        if feed.items == 0.0 {
+            b.0 *= forget;
+            return;
+        }
+        let lit = literacy.value();
+        let cred = 1.0 - e.literacy_resistance as f32 * lit;
+        // Discernment: a literate voter recognises a false item with probability = literacy.
+        let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
+        let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
+        // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
+        // it), so coarse off-season steps give the same beliefs as daily ones.
+        let r = hazard_per_item * undiscerned / dt.max(1e-6);
+        let equilibrium = r / (r + forgetting_rate);
+        b.0 = equilibrium + (b.0 - equilibrium) * (-(r + forgetting_rate) * dt).exp();
+        if undiscerned > 0.0 {
+            let t = trust.bypass_change_detection();
+            t.value = (t.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
+        }
+        let reactive = traits.reactivity * cred;
+        let a = affect.bypass_change_detection();
+        a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
+        a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
+        if let Some(bot) = bots
+            && feed.bot_weight > 0.0
+        {
+            let x = ideology.x;
+            let d = bot.stance as f32 - x;
+            let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
+            if d.abs() < eps {
+                let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
+                ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
             }
-            let lit = literacy.value();
-            let cred = 1.0 - e.literacy_resistance as f32 * lit;
-            // Discernment: a literate voter recognises a false item with probability = literacy.
-            let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
-            let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
-            // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
-            // it), so coarse off-season steps give the same beliefs as daily ones.
-            let r = hazard_per_item * undiscerned / dt.max(1e-6);
-            let equilibrium = r / (r + forgetting_rate);
-            b.0 = equilibrium + (b.0 - equilibrium) * (-(r + forgetting_rate) * dt).exp();
-            if undiscerned > 0.0 {
-                let t = trust.bypass_change_detection();
-                t.value = (t.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
-            }
-            let reactive = traits.reactivity * cred;
-            let a = affect.bypass_change_detection();
-            a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
-            a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
-            if let Some(bot) = bots
-                && feed.bot_weight > 0.0
-            {
-                let x = ideology.x;
-                let d = bot.stance as f32 - x;
-                let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
-                if d.abs() < eps {
-                    let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
-                    ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
-                }
-            }
-        },
-    );
+        }
+    },);
 }
 
 #[cfg(test)]

@@ -113,6 +113,23 @@ pub fn campaign_day(clock: Res<crate::sim::resources::Clock>) -> bool {
     clock.in_campaign()
 }
 
+/// Run a closure on every item of a per-voter query: across threads when `parallel`, in order
+/// otherwise. Each item touches only its own voter (and reads the snapshot), so both give
+/// bit-identical results; sequential is faster when replicates already occupy every thread.
+macro_rules! for_each_voter {
+    // The closure is expanded twice so that each copy infers its item type from its own loop.
+    ($query:expr, $parallel:expr, $f:expr $(,)?) => {
+        if $parallel { $query.par_iter_mut().for_each($f) } else { $query.iter_mut().for_each($f) }
+    };
+}
+pub(crate) use for_each_voter;
+
+/// `(0..n).map(f).collect()`, across threads when `parallel` (the same result either way).
+pub fn map_voters<T: Send>(n: usize, parallel: bool, f: impl Fn(usize) -> T + Send + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    if parallel { (0..n).into_par_iter().map(f).collect() } else { (0..n).map(f).collect() }
+}
+
 /// `2^(−dt/half_life)`: the share of something left after `dt` days.
 #[inline]
 pub fn decay_factor(dt: f64, half_life_days: f64) -> f32 {

@@ -51,7 +51,7 @@ pub fn run_programmes(
     }
     let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
     let calm = decay_factor(dt, e.hostility_half_life_days);
-    voters.par_iter_mut().for_each(|(id, demo, record, mut literacy, mut civics, mut affect)| {
+    super::for_each_voter!(voters, params.parallel, |(id, demo, record, mut literacy, mut civics, mut affect)| {
         // Media literacy: the strongest programme running for the cohort, fading after it stops.
         let mut active = 0.0f32;
         let mut half_life = f64::INFINITY;

@@ -11,7 +11,7 @@
 use super::data_collection::BrokerMarket;
 use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
-use super::{Phase, campaign_day, stochastic_round};
+use super::{Phase, campaign_day, map_voters, stochastic_round};
 use crate::agents::*;
 use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
 use crate::sim::resources::{Clock, RunParams, Snapshot, TurnoutModel, VoterTable};
@@ -19,7 +19,8 @@ use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
-use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
@@ -69,6 +70,9 @@ pub struct CampaignPlan {
 pub struct TargetingPlan {
     /// One per party, in scenario order.
     pub campaigns: Vec<CampaignPlan>,
+    /// Standard-normal error of each voter's profile this campaign (indexed by `VoterId`; empty
+    /// until a micro campaign needs it). Scaled by `profile_noise · (1 − accuracy)` when scored.
+    pub profile_error: Vec<f32>,
 }
 
 /// Money and reach of one party's current campaign, in real-world units.
@@ -225,6 +229,9 @@ pub fn plan_targeting(
     plan.campaigns.resize_with(s.parties.len(), CampaignPlan::default);
     let e = &s.effects;
     let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
+    if day == 0 {
+        plan.profile_error.clear();
+    }
     // Accuracy and turnout uncertainty of every voter, computed once for all micro campaigns.
     let mut daily: Vec<(f32, f32)> = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
@@ -268,40 +275,32 @@ pub fn plan_targeting(
         }
         if micro {
             if daily.is_empty() {
-                daily = voter_day(s, &eligible, &table, &snapshot, &model, &market, &positions, year);
+                daily = voter_day(s, &eligible, &table, &snapshot, &model, &market, &positions, year, params.parallel);
             }
-            let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+            if plan.profile_error.len() != n {
+                let campaign = day_plan.campaign.unwrap_or(0) as u64;
+                plan.profile_error = profile_errors(&params, campaign, n);
+            }
             let noise = e.profile_noise;
+            let errors = &plan.profile_error;
             let focus_by_cohort: Vec<f64> = s.population.cohorts.iter().map(|c| focus(party, &c.name)).collect();
-            let scored: Vec<(f32, u8, u8)> = (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    if !eligible[i] {
-                        return (-1.0, 0, 0);
-                    }
-                    let (accuracy, undecided) = (f64::from(daily[i].0), f64::from(daily[i].1));
-                    let mut rng = rng::stream(seed, replicate, tag::TARGETING, i as u64, step * 64 + p as u64);
-                    let sd = noise * (1.0 - accuracy);
-                    let error = if sd > 0.0 {
-                        {
-                            let z: f64 = StandardNormal.sample(&mut rng);
-                            sd * z
-                        }
-                    } else {
-                        0.0
-                    };
-                    let profile = Profile {
-                        ideology: (f64::from(snapshot.ideology[i]) + error).clamp(-1.0, 1.0),
-                        accuracy,
-                        undecided,
-                        reactivity: f64::from(table.reactivity[i]),
-                        arousal: f64::from(snapshot.arousal[i]),
-                    };
-                    let (sc, m) = score(s, p, &profile, &market);
-                    let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
-                    (sc.max(0.0), m as u8, bin)
-                })
-                .collect();
+            let scored: Vec<(f32, u8, u8)> = map_voters(n, params.parallel, |i| {
+                if !eligible[i] {
+                    return (-1.0, 0, 0);
+                }
+                let (accuracy, undecided) = (f64::from(daily[i].0), f64::from(daily[i].1));
+                let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
+                let profile = Profile {
+                    ideology: (f64::from(snapshot.seen[i].ideology) + error).clamp(-1.0, 1.0),
+                    accuracy,
+                    undecided,
+                    reactivity: f64::from(table.reactivity[i]),
+                    arousal: f64::from(snapshot.seen[i].arousal()),
+                };
+                let (sc, m) = score(s, p, &profile, &market);
+                let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
+                (sc.max(0.0), m as u8, bin)
+            });
             let mut scores: Vec<f32> = scored.iter().map(|t| t.0).collect();
             cp.message = scored.iter().map(|t| t.1).collect();
             if let Microtargeting::MinAudience(min) = s.regulation.microtargeting {
@@ -340,6 +339,16 @@ pub fn plan_targeting(
     }
 }
 
+/// Standard-normal profile errors of `n` voters for one campaign: the broker's file is wrong about
+/// the same voters, in the same direction, all campaign long.
+fn profile_errors(params: &RunParams, campaign: u64, n: usize) -> Vec<f32> {
+    let (seed, replicate) = (params.seed(), params.replicate);
+    map_voters(n, params.parallel, |i| {
+        let z: f64 = StandardNormal.sample(&mut rng::stream(seed, replicate, tag::PROFILES, i as u64, campaign));
+        z as f32
+    })
+}
+
 /// Per eligible voter: profile accuracy and `4p(1 − p)` of the turnout propensity the voter file
 /// predicts (habit and trust, no campaign effects).
 #[allow(clippy::too_many_arguments)]
@@ -352,47 +361,64 @@ fn voter_day(
     market: &BrokerMarket,
     positions: &[f64],
     year: f64,
+    parallel: bool,
 ) -> Vec<(f32, f32)> {
-    (0..eligible.len())
-        .into_par_iter()
-        .map(|i| {
-            if !eligible[i] {
-                return (0.0, 0.0);
-            }
-            let c = table.cohort[i] as usize;
-            let inputs = TurnoutInputs {
-                habit: f64::from(snapshot.habit[i]),
-                mobilisation: 0.0,
-                trust: f64::from(snapshot.trust[i]),
-                trust_mean: model.trust_mean[c],
-                arousal: 0.0,
-                distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
-                age: year - f64::from(table.born[i]),
-            };
-            let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
-            (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
-        })
-        .collect()
+    map_voters(eligible.len(), parallel, |i| {
+        if !eligible[i] {
+            return (0.0, 0.0);
+        }
+        let c = table.cohort[i] as usize;
+        let inputs = TurnoutInputs {
+            habit: f64::from(snapshot.habit[i]),
+            mobilisation: 0.0,
+            trust: f64::from(snapshot.trust[i]),
+            trust_mean: model.trust_mean[c],
+            arousal: 0.0,
+            distance: turnout::distance_to_nearest(f64::from(snapshot.seen[i].ideology), positions),
+            age: year - f64::from(table.born[i]),
+        };
+        let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
+        (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
+    })
 }
 
 /// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time, and how many
 /// were selected (fewer than `k` when fewer voters score above zero).
 pub fn select_top(scores: &[f32], k: usize) -> (Vec<bool>, usize) {
     let mut selected = vec![false; scores.len()];
-    let mut order: Vec<(f32, u32)> =
-        scores.iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| (s, i as u32)).collect();
-    let k = k.min(order.len());
-    if k == 0 {
-        return (selected, 0);
+    // Rank key: a larger key is a better voter. Positive floats order like their bit patterns, and
+    // the low half breaks ties in favour of the lower id.
+    let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
+    let positive = || scores.iter().enumerate().filter(|&(_, &s)| s > 0.0);
+    let mut best: Vec<u64> = if k <= scores.len() / 16 {
+        // Campaigns usually buy far fewer impressions than there are voters: keep the best k in a
+        // min-heap, which most voters pass with one comparison against its top.
+        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(k + 1);
+        for (i, &s) in positive() {
+            let candidate = key(i, s);
+            if heap.len() < k {
+                heap.push(Reverse(candidate));
+            } else if let Some(mut worst) = heap.peek_mut()
+                && candidate > worst.0
+            {
+                *worst = Reverse(candidate);
+            }
+        }
+        heap.into_iter().map(|r| r.0).collect()
+    } else {
+        let mut all: Vec<u64> = positive().map(|(i, &s)| key(i, s)).collect();
+        let k = k.min(all.len());
+        if k > 0 && k < all.len() {
+            all.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+        }
+        all.truncate(k);
+        all
+    };
+    best.truncate(k);
+    for &b in &best {
+        selected[(u32::MAX - b as u32) as usize] = true;
     }
-    let by_rank = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if k < order.len() {
-        order.select_nth_unstable_by(k - 1, by_rank);
-    }
-    for &(_, i) in &order[..k] {
-        selected[i as usize] = true;
-    }
-    (selected, k)
+    (selected, best.len())
 }
 
 /// Attendees of the party's events held today: eligible voters of the event's place (and the
@@ -466,19 +492,37 @@ pub fn fill_inboxes(
         &mut Exposure,
     )>,
 ) {
+    let idle = plan.campaigns.iter().all(|c| {
+        c.attendees.is_empty() && if c.micro { c.per_voter == 0 } else { c.rate_by_cohort.iter().all(|&r| r <= 0.0) }
+    });
+    if idle {
+        // Nobody buys or meets anyone today (e.g. no budgets): skip the per-voter draws.
+        super::for_each_voter!(voters, params.parallel, |(.., mut inbox, _)| {
+            inbox.set_if_neq(AdInbox::default());
+        });
+        return;
+    }
     let s = &*params.scenario;
     let e = &s.effects;
     let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
     let year = clock.year;
     let plan = &*plan;
     let market = &*market;
-    voters.par_iter_mut().for_each(|(id, demo, traits, ideology, persuasion, footprint, mut inbox, mut exposure)| {
+    super::for_each_voter!(voters, params.parallel, |(
+        id,
+        demo,
+        traits,
+        ideology,
+        persuasion,
+        footprint,
+        mut inbox,
+        mut exposure,
+    )| {
         let i = id.0 as usize;
         let mut new = AdInbox::default();
         if turnout::eligible(s, demo.born, year) {
             let mut rng = rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63);
             let x = ideology.x + persuasion.0;
-            let accuracy = if plan.campaigns.iter().any(|c| c.micro) { market.accuracy(footprint.0) } else { 0.0 };
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {
                     if cp.selected.get(i).copied().unwrap_or(false) {
@@ -503,6 +547,7 @@ pub fn fill_inboxes(
                     continue;
                 }
                 let matched = if targeted {
+                    let accuracy = market.accuracy(footprint.0);
                     1.0 + e.targeting_premium as f32 * accuracy
                         + if market.psychometric {
                             e.psychometric_premium as f32 * accuracy * traits.reactivity
@@ -564,11 +609,9 @@ pub fn fill_inboxes(
 }
 
 /// Off season: no campaign messages.
-pub fn clear_inboxes(mut voters: Query<&mut AdInbox>) {
-    voters.par_iter_mut().for_each(|mut inbox| {
-        if *inbox != AdInbox::default() {
-            *inbox = AdInbox::default();
-        }
+pub fn clear_inboxes(params: Res<RunParams>, mut voters: Query<&mut AdInbox>) {
+    super::for_each_voter!(voters, params.parallel, |mut inbox| {
+        inbox.set_if_neq(AdInbox::default());
     });
 }
 
@@ -582,6 +625,18 @@ mod tests {
         assert_eq!((selected, k), (vec![false, true, false, true, false], 2));
         let (selected, _) = select_top(&[0.5, 0.5, 0.5], 2);
         assert_eq!(selected, vec![true, true, false]);
+    }
+
+    #[test]
+    fn select_top_agrees_with_a_full_sort_for_small_and_large_k() {
+        let scores: Vec<f32> = (0..500u32).map(|i| ((i * 7919) % 97) as f32 / 10.0).collect();
+        let mut order: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        for k in [1, 5, 31, 32, 200, 495, 600] {
+            let mut expected = vec![false; scores.len()];
+            order.iter().take(k).for_each(|&i| expected[i] = true);
+            assert_eq!(select_top(&scores, k), (expected, k.min(order.len())), "k = {k}");
+        }
     }
 
     #[test]

@@ -124,44 +124,53 @@ pub fn hold_election(
     let year = timeline::election_year(&s.timeline, k);
     let positions: Vec<f64> = s.parties.iter().map(|p| p.position).collect();
     let (seed, replicate) = (params.seed(), params.replicate);
-    voters.par_iter_mut().for_each(
-        |(id, demo, ideology, persuasion, affect, trust, mobilisation, civics, mut habit, mut record)| {
-            if !eligible(s, demo.born, year) {
-                return;
-            }
-            if record.eligible_elections == 0 {
-                // Civic education reached them at school: they start with that much habit.
-                habit.0 += civics.habit_boost;
-            }
-            let c = demo.cohort as usize;
-            let x = (f64::from(ideology.x) + f64::from(persuasion.0)).clamp(-1.0, 1.0);
-            let inputs = TurnoutInputs {
-                habit: f64::from(habit.0),
-                mobilisation: f64::from(mobilisation.0),
-                trust: f64::from(trust.value),
-                trust_mean: model.trust_mean[c],
-                arousal: f64::from(affect.arousal),
-                distance: distance_to_nearest(x, &positions),
-                age: year - f64::from(demo.born),
-            };
-            let p = sigmoid(model.intercept[c] + logit_without_intercept(&s.turnout, &inputs));
-            let mut rng = rng::stream(seed, replicate, tag::TURNOUT, u64::from(id.0), k as u64);
-            let voted = rng.random::<f64>() < p;
-            let h = &s.turnout.habit;
-            let first = u32::from(record.eligible_elections) < h.first_elections;
-            let gain = if first { h.first_elections_gain } else { h.gain };
-            habit.0 = (h.decay * f64::from(habit.0) + if voted { gain } else { 0.0 }) as f32;
-            let choice = choose_party(x, f64::from(affect.hostility), &s.parties, s.turnout.hostility_push);
-            *record = VotingRecord {
-                eligible_elections: record.eligible_elections.saturating_add(1),
-                votes: record.votes.saturating_add(u8::from(voted)),
-                last_election: k as i8,
-                voted,
-                first_time: record.eligible_elections == 0,
-                choice: choice as u8,
-            };
-        },
-    );
+    super::for_each_voter!(voters, params.parallel, |(
+        id,
+        demo,
+        ideology,
+        persuasion,
+        affect,
+        trust,
+        mobilisation,
+        civics,
+        mut habit,
+        mut record,
+    )| {
+        if !eligible(s, demo.born, year) {
+            return;
+        }
+        if record.eligible_elections == 0 {
+            // Civic education reached them at school: they start with that much habit.
+            habit.0 += civics.habit_boost;
+        }
+        let c = demo.cohort as usize;
+        let x = (f64::from(ideology.x) + f64::from(persuasion.0)).clamp(-1.0, 1.0);
+        let inputs = TurnoutInputs {
+            habit: f64::from(habit.0),
+            mobilisation: f64::from(mobilisation.0),
+            trust: f64::from(trust.value),
+            trust_mean: model.trust_mean[c],
+            arousal: f64::from(affect.arousal),
+            distance: distance_to_nearest(x, &positions),
+            age: year - f64::from(demo.born),
+        };
+        let p = sigmoid(model.intercept[c] + logit_without_intercept(&s.turnout, &inputs));
+        let mut rng = rng::stream(seed, replicate, tag::TURNOUT, u64::from(id.0), k as u64);
+        let voted = rng.random::<f64>() < p;
+        let h = &s.turnout.habit;
+        let first = u32::from(record.eligible_elections) < h.first_elections;
+        let gain = if first { h.first_elections_gain } else { h.gain };
+        habit.0 = (h.decay * f64::from(habit.0) + if voted { gain } else { 0.0 }) as f32;
+        let choice = choose_party(x, f64::from(affect.hostility), &s.parties, s.turnout.hostility_push);
+        *record = VotingRecord {
+            eligible_elections: record.eligible_elections.saturating_add(1),
+            votes: record.votes.saturating_add(u8::from(voted)),
+            last_election: k as i8,
+            voted,
+            first_time: record.eligible_elections == 0,
+            choice: choice as u8,
+        };
+    },);
 }
 
 #[cfg(test)]

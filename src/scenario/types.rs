@@ -428,7 +428,8 @@ pub struct Effects {
     /// Trust lost per demobilising or hate item, [0, 0.1]. Default 0.002.
     pub trust_loss_per_negative_item: f64,
     /// Standard deviation of a campaign's estimate of a voter's ideology without any data; it
-    /// shrinks as `(1 − accuracy)`. Range 0–2. Default 0.5.
+    /// shrinks as `(1 − accuracy)`. The error of each voter's profile is drawn once per campaign
+    /// (a bought file is wrong about the same people all campaign long). Range 0–2. Default 0.5.
     pub profile_noise: f64,
     /// Mobilisation added per mobilising impression, [0, 1]; digital ads alone ≈ 0 (Green &
     /// Gerber). Default 0.01.

@@ -77,7 +77,7 @@ impl Simulation {
         let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
         let timetable = timeline::plan(&s.timeline);
         let steps = timetable.len();
-        world.insert_resource(RunParams { scenario: scenario.clone(), replicate, scale });
+        world.insert_resource(RunParams { scenario: scenario.clone(), replicate, scale, parallel: true });
         world.insert_resource(Clock::default());
         world.insert_resource(Timetable(timetable));
         world.insert_resource(Graph(graph));
@@ -90,6 +90,13 @@ impl Simulation {
         world.insert_resource(MetricsLog::default());
         world.insert_resource(phases::PhaseTimes::default());
         Simulation { world, schedule: phases::build_schedule(), steps }
+    }
+
+    /// Whether per-voter loops spread over the thread pool (on by default). Turn it off when
+    /// other replicates already keep every thread busy: the results are bit-identical either way,
+    /// and one thread per replicate avoids the cost of splitting every loop.
+    pub fn set_parallel_voters(&mut self, on: bool) {
+        self.world.resource_mut::<RunParams>().parallel = on;
     }
 
     /// Number of steps in the run.
@@ -138,12 +145,16 @@ pub struct Cancelled;
 
 /// Run one replicate to the end, calling `keep_going` after each step (see [`Simulation::run`]);
 /// pass `|| true` to run to the end unconditionally.
+/// `parallel_voters` as in [`Simulation::set_parallel_voters`].
 pub fn run_replicate(
     scenario: Arc<Scenario>,
     replicate: u32,
+    parallel_voters: bool,
     keep_going: impl FnMut() -> bool,
 ) -> Result<MetricsLog, Cancelled> {
-    Simulation::new(scenario, replicate).run(keep_going)
+    let mut sim = Simulation::new(scenario, replicate);
+    sim.set_parallel_voters(parallel_voters);
+    sim.run(keep_going)
 }
 
 /// Run one replicate to the end, with no way to stop early.
@@ -226,5 +237,17 @@ mod tests {
         });
         assert_eq!(calls, steps);
         assert_eq!(log.ok(), Some(tiny_world("").run_to_end()));
+    }
+
+    #[test]
+    fn sequential_and_parallel_voter_loops_give_the_same_run() {
+        // Every mechanism on, so that every phase's loop is exercised.
+        let extra = "parties: [Party(name: \"A\", position: -0.3, budget: 50.0, campaign: Campaign(targeting: Micro)), \
+                     Party(name: \"B\", position: 0.3, budget: 50.0)], brokers: [Broker(name: \"D\")], \
+                     bots: Some(Bots(share: 0.05, stance: 0.5, posts_per_day: 20.0, misinformation: 0.3, hate: 0.2))";
+        let parallel = tiny_world(extra).run_to_end();
+        let mut sim = tiny_world(extra);
+        sim.set_parallel_voters(false);
+        assert_eq!(sim.run_to_end(), parallel);
     }
 }

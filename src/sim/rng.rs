@@ -42,6 +42,8 @@ pub mod tag {
     pub const EVENTS: u64 = 0x09;
     /// Calibration of turnout intercepts.
     pub const CALIBRATION: u64 = 0x0a;
+    /// Errors of the brokers' voter profiles, drawn once per campaign.
+    pub const PROFILES: u64 = 0x0b;
 }
 
 /// Hash a stream key from its coordinates.

@@ -52,6 +52,21 @@ pub fn run_small(extra: &[&str], r: u32) -> votelab::metrics::MetricsLog {
     votelab::sim::run_replicate_to_end(small_baseline(extra), r)
 }
 
+/// Flags for a headless Chromium on a machine with a closed network (no background fetches, no
+/// GPU, no sandbox for root in CI).
+pub const HEADLESS_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+];
+
 /// A Chromium to test with: `VOTELAB_CHROMIUM`, else the first of the usual names on `PATH`.
 pub fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("VOTELAB_CHROMIUM") {

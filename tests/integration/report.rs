@@ -234,17 +234,7 @@ fn headless_chromium_renders_the_report() {
     let work = tempfile::tempdir().unwrap();
     let shot = work.path().join("shot.png");
     let mut child = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
+        .args(HEADLESS_FLAGS)
         .arg(format!("--user-data-dir={}", work.path().join("profile").display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg("--window-size=1280,2000")

@@ -3,7 +3,7 @@
 //! oversized requests (4xx with a message, never a crash), the bounded pool (429), a clean stop on
 //! SIGTERM, and the page in headless Chromium (a lever changed, a run, the charts drawn).
 
-use super::common::chromium;
+use super::common::{HEADLESS_FLAGS, chromium};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -344,17 +344,8 @@ fn sigterm_stops_the_server_and_its_running_job_cleanly() {
 fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
+        .args(HEADLESS_FLAGS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
             // Virtual time runs while the page waits on timers, not while it waits on the server
             // (the job status is long-polled), so this is plenty.
             "--virtual-time-budget=120000",

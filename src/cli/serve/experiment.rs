@@ -329,9 +329,11 @@ impl Work for Experiment {
         let replicates = self.loaded[0].scenario.replicates;
         let shared: Vec<Arc<Scenario>> = self.loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
         let jobs: Vec<(usize, u32)> = (0..shared.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
+        // One replicate per thread when there are enough of them (bit-identical either way).
+        let parallel_voters = jobs.len() < rayon::current_num_threads();
         let mut logs: Vec<MetricsLog> = jobs
             .par_iter()
-            .map(|&(s, r)| sim::run_replicate(shared[s].clone(), r, || ticket.step()))
+            .map(|&(s, r)| sim::run_replicate(shared[s].clone(), r, parallel_voters, || ticket.step()))
             .collect::<Result<_, _>>()
             .map_err(|_| Stopped)?;
         let mut per_scenario: Vec<Vec<MetricsLog>> = Vec::new();
