@@ -103,6 +103,27 @@ fn inverse_normal(p: f64) -> f64 {
     }
 }
 
+/// A Poisson rate shared by a whole cohort in a step, with its `exp(−rate)` computed once: draws
+/// at that rate skip the exponential, and any other rate falls back to [`poisson_inverse`] (the
+/// same numbers either way).
+#[derive(Clone, Copy, Debug)]
+struct SharedRate {
+    rate: f64,
+    exp_neg_rate: f64,
+}
+
+impl SharedRate {
+    fn new(rate: f64) -> SharedRate {
+        SharedRate { rate, exp_neg_rate: (-rate).exp() }
+    }
+
+    /// [`poisson_inverse`]`(rate, u)`.
+    #[inline]
+    fn draw(&self, rate: f64, u: f64) -> u32 {
+        if rate == self.rate { poisson_with(rate, self.exp_neg_rate, u) } else { poisson_inverse(rate, u) }
+    }
+}
+
 /// Feed constants for a scenario, computed once per step.
 struct FeedParams {
     like_minded: f64,
@@ -163,7 +184,7 @@ pub fn build_feeds(
     clock: Res<Clock>,
     snapshot: Res<Snapshot>,
     graph: Res<Graph>,
-    mut voters: Query<(&VoterId, &Traits, &mut FeedInbox, &mut Exposure)>,
+    mut voters: Query<(&VoterId, &Demography, &Traits, &mut FeedInbox, &mut Exposure)>,
 ) {
     let s = &*params.scenario;
     let f = FeedParams::new(s);
@@ -173,9 +194,23 @@ pub fn build_feeds(
     let online = &graph.0.online;
     let snap = &*snapshot;
     let m = &s.misinformation;
-    super::for_each_voter!(voters, params.parallel, |(id, traits, mut feed, mut exposure)| {
+    let items_of = |diet: f32| f64::from(diet) * s.platform.political_share * dt;
+    let story_rate_of =
+        |diet: f32| m.stories_per_day * m.reach * f.false_boost * dt * f64::from(diet) / f.mean_diet;
+    // Each cohort shares a media diet, hence its bot rate and, for voters with no believing
+    // neighbour, its story rate: their exponentials are computed here once.
+    let (bot_rates, story_rates): (Vec<SharedRate>, Vec<SharedRate>) = s
+        .population
+        .cohorts
+        .iter()
+        .map(|c| {
+            let diet = c.media_diet as f32;
+            (SharedRate::new(items_of(diet) * f.bot_share_of_items), SharedRate::new(story_rate_of(diet) * f.delivered))
+        })
+        .unzip();
+    super::for_each_voter!(voters, params.parallel, |(id, demo, traits, mut feed, mut exposure)| {
         let i = id.0 as usize;
-        let items = f64::from(traits.media_diet) * s.platform.political_share * dt;
+        let items = items_of(traits.media_diet);
         if items <= 0.0 {
             *feed = FeedInbox::default();
             return;
@@ -193,10 +228,11 @@ pub fn build_feeds(
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
         let mut rng = rng::stream(seed, replicate, tag::FEED, u64::from(id.0), step);
-        let bots = poisson_inverse(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
-        let story_rate = m.stories_per_day * m.reach * f.false_boost * dt * f64::from(traits.media_diet) / f.mean_diet;
+        let c = demo.cohort as usize;
+        let bots = bot_rates[c].draw(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
+        let story_rate = story_rate_of(traits.media_diet);
         let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
-        let stories = poisson_inverse((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
+        let stories = story_rates[c].draw((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
         let (mut bot_false, mut bot_hate, mut bot_pull) = (0.0f32, 0.0f32, 0.0f32);
         if let Some(b) = &s.bots {
             bot_false = bots * (b.misinformation * f.delivered) as f32;
@@ -244,6 +280,8 @@ pub fn apply_feed(
     // Each undiscerned item removes a share belief_per_item of the doubt: a hazard of
     // −ln(1 − belief_per_item) per item.
     let hazard_per_item = -(-(m.belief_per_item as f32)).ln_1p();
+    // Most feeds carry no undiscerned misinformation on a given day: their belief only fades.
+    let quiet_decay = (-forgetting_rate * dt).exp();
     let bots = s.bots.as_ref();
     let (epsilon, narrowing) = match s.influence.rule {
         crate::scenario::Rule::BoundedConfidence { epsilon, .. }
@@ -273,8 +311,9 @@ pub fn apply_feed(
         // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
         // it), so coarse off-season steps give the same beliefs as daily ones.
         let r = hazard_per_item * undiscerned / dt.max(1e-6);
+        let decay = if r == 0.0 { quiet_decay } else { (-(r + forgetting_rate) * dt).exp() };
         let equilibrium = r / (r + forgetting_rate);
-        b.0 = equilibrium + (b.0 - equilibrium) * (-(r + forgetting_rate) * dt).exp();
+        b.0 = equilibrium + (b.0 - equilibrium) * decay;
         if undiscerned > 0.0 {
             let t = trust.bypass_change_detection();
             t.value = (t.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);

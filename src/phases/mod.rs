@@ -130,6 +130,25 @@ pub fn map_voters<T: Send>(n: usize, parallel: bool, f: impl Fn(usize) -> T + Se
     if parallel { (0..n).into_par_iter().map(f).collect() } else { (0..n).map(f).collect() }
 }
 
+/// Fill `out`, `width` entries per voter, by `f(voter, row)`: across threads when `parallel` (the
+/// same result either way, as each call writes only its own row).
+pub fn fill_rows<T: Send>(out: &mut [T], width: usize, parallel: bool, f: impl Fn(usize, &mut [T]) + Send + Sync) {
+    use rayon::prelude::*;
+    /// Voters per parallel task: large enough that splitting costs little.
+    const CHUNK: usize = 4096;
+    let width = width.max(1);
+    let chunk = |(c, rows): (usize, &mut [T])| {
+        for (k, row) in rows.chunks_mut(width).enumerate() {
+            f(c * CHUNK + k, row);
+        }
+    };
+    if parallel {
+        out.par_chunks_mut(CHUNK * width).enumerate().for_each(chunk);
+    } else {
+        out.chunks_mut(CHUNK * width).enumerate().for_each(chunk);
+    }
+}
+
 /// `2^(−dt/half_life)`: the share of something left after `dt` days.
 #[inline]
 pub fn decay_factor(dt: f64, half_life_days: f64) -> f32 {

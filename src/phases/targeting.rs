@@ -114,8 +114,36 @@ struct Profile {
     arousal: f64,
 }
 
+/// `exp(−margin / PERSUADABLE_MARGIN)` of the last margin asked for: with two parties both see
+/// the same margin, so one exponential serves both.
+struct Persuadability {
+    margin: f64,
+    value: f64,
+}
+
+impl Persuadability {
+    fn new() -> Self {
+        Persuadability { margin: f64::NAN, value: 0.0 }
+    }
+
+    #[inline]
+    fn of(&mut self, margin: f64) -> f64 {
+        if margin != self.margin {
+            self.margin = margin;
+            self.value = (-margin / PERSUADABLE_MARGIN).exp();
+        }
+        self.value
+    }
+}
+
 /// How attractive a voter is to party `p` (before cohort focus), and which message it would get.
-fn score(s: &Scenario, p: usize, v: &Profile, market: &BrokerMarket) -> (f32, Message) {
+fn score(
+    s: &Scenario,
+    p: usize,
+    v: &Profile,
+    persuadability: &mut Persuadability,
+    market: &BrokerMarket,
+) -> (f32, Message) {
     let party = &s.parties[p];
     let own = (v.ideology - party.position).abs();
     let nearest_other = s
@@ -129,7 +157,7 @@ fn score(s: &Scenario, p: usize, v: &Profile, market: &BrokerMarket) -> (f32, Me
     let margin = if nearest_other.is_finite() { (nearest_other - own).abs() } else { 1.0 };
     let g = &party.campaign.goal;
     let parts = [
-        g.persuade * (-margin / PERSUADABLE_MARGIN).exp(),
+        g.persuade * persuadability.of(margin),
         if supporter { g.mobilise * v.undecided } else { 0.0 },
         if supporter { 0.0 } else { g.demobilise * v.undecided },
     ];
@@ -202,6 +230,13 @@ fn segment_scores(scores: &mut [f32], table: &VoterTable, est_bin: &[u8], min_si
     scores.copy_from_slice(&result);
 }
 
+/// A micro campaign's purchase for today, waiting for the voters' scores.
+struct MicroBuy {
+    party: usize,
+    impressions: f64,
+    cpm: f64,
+}
+
 /// Plan today's purchases and grassroots events for every party; pay for them.
 #[allow(clippy::too_many_arguments)]
 pub fn plan_targeting(
@@ -225,15 +260,11 @@ pub fn plan_targeting(
     let eligible_count = eligible.iter().filter(|&&e| e).count();
     if day == 0 {
         *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
+        plan.profile_error.clear();
     }
     plan.campaigns.resize_with(s.parties.len(), CampaignPlan::default);
     let e = &s.effects;
-    let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
-    if day == 0 {
-        plan.profile_error.clear();
-    }
-    // Accuracy and turnout uncertainty of every voter, computed once for all micro campaigns.
-    let mut daily: Vec<(f32, f32)> = Vec::new();
+    let mut micro_buys = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let wants_micro = micro_allowed(party, s) && market.broker.is_some();
         let mut cp = CampaignPlan::default();
@@ -270,54 +301,8 @@ pub fn plan_targeting(
         let impressions = budget_today / cpm * 1000.0 * scale;
         if eligible_count == 0 || impressions < 1.0 {
             cp.rate_by_cohort = vec![0.0; s.population.cohorts.len()];
-            plan.campaigns[p] = cp;
-            continue;
-        }
-        if micro {
-            if daily.is_empty() {
-                daily = voter_day(s, &eligible, &table, &snapshot, &model, &market, &positions, year, params.parallel);
-            }
-            if plan.profile_error.len() != n {
-                let campaign = day_plan.campaign.unwrap_or(0) as u64;
-                plan.profile_error = profile_errors(&params, campaign, n);
-            }
-            let noise = e.profile_noise;
-            let errors = &plan.profile_error;
-            let focus_by_cohort: Vec<f64> = s.population.cohorts.iter().map(|c| focus(party, &c.name)).collect();
-            let scored: Vec<(f32, u8, u8)> = map_voters(n, params.parallel, |i| {
-                if !eligible[i] {
-                    return (-1.0, 0, 0);
-                }
-                let (accuracy, undecided) = (f64::from(daily[i].0), f64::from(daily[i].1));
-                let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
-                let profile = Profile {
-                    ideology: (f64::from(snapshot.seen[i].ideology) + error).clamp(-1.0, 1.0),
-                    accuracy,
-                    undecided,
-                    reactivity: f64::from(table.reactivity[i]),
-                    arousal: f64::from(snapshot.seen[i].arousal()),
-                };
-                let (sc, m) = score(s, p, &profile, &market);
-                let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
-                (sc.max(0.0), m as u8, bin)
-            });
-            let mut scores: Vec<f32> = scored.iter().map(|t| t.0).collect();
-            cp.message = scored.iter().map(|t| t.1).collect();
-            if let Microtargeting::MinAudience(min) = s.regulation.microtargeting {
-                let bins: Vec<u8> = scored.iter().map(|t| t.2).collect();
-                segment_scores(&mut scores, &table, &bins, min as f64 * scale);
-            }
-            // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
-            for (score, &c) in scores.iter_mut().zip(&table.cohort) {
-                *score *= focus_by_cohort[c as usize] as f32;
-            }
-            // Buy whole impressions for the best voters; pay only for what is delivered.
-            let wanted = impressions.floor() as usize;
-            let (selected, reachable) = select_top(&scores, wanted);
-            cp.selected = selected;
-            cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
-            let delivered = reachable as f64 * f64::from(cp.per_voter);
-            ledger.parties[p].spent += delivered / (1000.0 * scale) * cpm;
+        } else if micro {
+            micro_buys.push(MicroBuy { party: p, impressions, cpm });
         } else {
             let cohorts = s.population.cohorts.len();
             let mut eligible_by_cohort = vec![0.0f64; cohorts];
@@ -337,6 +322,91 @@ pub fn plan_targeting(
         }
         plan.campaigns[p] = cp;
     }
+    if micro_buys.is_empty() {
+        return;
+    }
+    if plan.profile_error.len() != n {
+        let campaign = day_plan.campaign.unwrap_or(0) as u64;
+        plan.profile_error = profile_errors(&params, campaign, n);
+    }
+    let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
+    let voters = Electorate { s, eligible: &eligible, table: &table, snapshot: &snapshot, model: &model, year };
+    let scored = score_voters(&voters, &market, &plan.profile_error, &buyers, params.parallel);
+    let min_audience = match s.regulation.microtargeting {
+        Microtargeting::MinAudience(min) => Some(min as f64 * scale),
+        _ => None,
+    };
+    for (b, buy) in micro_buys.iter().enumerate() {
+        let (p, party) = (buy.party, &s.parties[buy.party]);
+        let column = || scored.iter().skip(b).step_by(buyers.len());
+        let cp = &mut plan.campaigns[p];
+        let mut scores: Vec<f32> = column().map(|t| t.0).collect();
+        cp.message = column().map(|t| t.1).collect();
+        if let Some(min) = min_audience {
+            let bins: Vec<u8> = column().map(|t| t.2).collect();
+            segment_scores(&mut scores, &table, &bins, min);
+        }
+        // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
+        let focus_by_cohort: Vec<f64> = s.population.cohorts.iter().map(|c| focus(party, &c.name)).collect();
+        for (score, &c) in scores.iter_mut().zip(&table.cohort) {
+            *score *= focus_by_cohort[c as usize] as f32;
+        }
+        // Buy whole impressions for the best voters; pay only for what is delivered.
+        let wanted = buy.impressions.floor() as usize;
+        let (selected, reachable) = select_top(&scores, wanted);
+        cp.selected = selected;
+        cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
+        let delivered = reachable as f64 * f64::from(cp.per_voter);
+        ledger.parties[p].spent += delivered / (1000.0 * scale) * buy.cpm;
+    }
+}
+
+/// What targeting reads of the electorate today.
+struct Electorate<'a> {
+    s: &'a Scenario,
+    eligible: &'a [bool],
+    table: &'a VoterTable,
+    snapshot: &'a Snapshot,
+    model: &'a TurnoutModel,
+    year: f64,
+}
+
+/// Score every voter for each party in `buyers`: `(score, message, ideology bin)` per voter and
+/// buyer, voter-major (`buyers.len()` entries per voter). A voter's profile is estimated once for
+/// all buyers; ineligible voters score −1.
+fn score_voters(
+    v: &Electorate,
+    market: &BrokerMarket,
+    errors: &[f32],
+    buyers: &[usize],
+    parallel: bool,
+) -> Vec<(f32, u8, u8)> {
+    let s = v.s;
+    let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
+    let noise = s.effects.profile_noise;
+    let mut scored = vec![(-1.0f32, 0u8, 0u8); v.eligible.len() * buyers.len()];
+    super::fill_rows(&mut scored, buyers.len(), parallel, |i, row| {
+        if !v.eligible[i] {
+            return;
+        }
+        let (accuracy, undecided) = voter_day(v, market, &positions, i);
+        let (accuracy, undecided) = (f64::from(accuracy), f64::from(undecided));
+        let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
+        let profile = Profile {
+            ideology: (f64::from(v.snapshot.seen[i].ideology) + error).clamp(-1.0, 1.0),
+            accuracy,
+            undecided,
+            reactivity: f64::from(v.table.reactivity[i]),
+            arousal: f64::from(v.snapshot.seen[i].arousal()),
+        };
+        let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
+        let mut persuadability = Persuadability::new();
+        for (out, &p) in row.iter_mut().zip(buyers) {
+            let (sc, m) = score(s, p, &profile, &mut persuadability, market);
+            *out = (sc.max(0.0), m as u8, bin);
+        }
+    });
+    scored
 }
 
 /// Standard-normal profile errors of `n` voters for one campaign: the broker's file is wrong about
@@ -349,37 +419,22 @@ fn profile_errors(params: &RunParams, campaign: u64, n: usize) -> Vec<f32> {
     })
 }
 
-/// Per eligible voter: profile accuracy and `4p(1 − p)` of the turnout propensity the voter file
+/// An eligible voter's profile accuracy and `4p(1 − p)` of the turnout propensity the voter file
 /// predicts (habit and trust, no campaign effects).
-#[allow(clippy::too_many_arguments)]
-fn voter_day(
-    s: &Scenario,
-    eligible: &[bool],
-    table: &VoterTable,
-    snapshot: &Snapshot,
-    model: &TurnoutModel,
-    market: &BrokerMarket,
-    positions: &[f64],
-    year: f64,
-    parallel: bool,
-) -> Vec<(f32, f32)> {
-    map_voters(eligible.len(), parallel, |i| {
-        if !eligible[i] {
-            return (0.0, 0.0);
-        }
-        let c = table.cohort[i] as usize;
-        let inputs = TurnoutInputs {
-            habit: f64::from(snapshot.habit[i]),
-            mobilisation: 0.0,
-            trust: f64::from(snapshot.trust[i]),
-            trust_mean: model.trust_mean[c],
-            arousal: 0.0,
-            distance: turnout::distance_to_nearest(f64::from(snapshot.seen[i].ideology), positions),
-            age: year - f64::from(table.born[i]),
-        };
-        let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&s.turnout, &inputs));
-        (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
-    })
+fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize) -> (f32, f32) {
+    let (table, snapshot, model) = (v.table, v.snapshot, v.model);
+    let c = table.cohort[i] as usize;
+    let inputs = TurnoutInputs {
+        habit: f64::from(snapshot.habit[i]),
+        mobilisation: 0.0,
+        trust: f64::from(snapshot.trust[i]),
+        trust_mean: model.trust_mean[c],
+        arousal: 0.0,
+        distance: turnout::distance_to_nearest(f64::from(snapshot.seen[i].ideology), positions),
+        age: v.year - f64::from(table.born[i]),
+    };
+    let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&v.s.turnout, &inputs));
+    (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
 }
 
 /// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time, and how many
