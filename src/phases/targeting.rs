@@ -576,7 +576,10 @@ pub fn fill_inboxes(
         let i = id.0 as usize;
         let mut new = AdInbox::default();
         if turnout::eligible(s, demo.born, year) {
-            let mut rng = rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63);
+            // Opened at the first draw: micro-targeted impressions with fixed messages need none.
+            let mut stream = None;
+            let mut uniform =
+                || stream.get_or_insert_with(|| rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63)).random::<f64>();
             let x = ideology.x + persuasion.0;
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {
@@ -588,11 +591,7 @@ pub fn fill_inboxes(
                 } else {
                     let c = demo.cohort as usize;
                     let rate = cp.rate_by_cohort.get(c).copied().unwrap_or(0.0);
-                    let n = poisson_with(
-                        rate,
-                        cp.exp_neg_rate_by_cohort.get(c).copied().unwrap_or(1.0),
-                        rng.random::<f64>(),
-                    );
+                    let n = poisson_with(rate, cp.exp_neg_rate_by_cohort.get(c).copied().unwrap_or(1.0), uniform());
                     (n, false, None)
                 };
                 if cp.attendees.binary_search(&id.0).is_ok() {
@@ -619,7 +618,7 @@ pub fn fill_inboxes(
                     let message = match fixed_message {
                         Some(m) => m,
                         None => {
-                            let u = rng.random::<f64>() * total_goal;
+                            let u = uniform() * total_goal;
                             if u < g.persuade {
                                 0
                             } else if u < g.persuade + g.mobilise {
@@ -629,7 +628,7 @@ pub fn fill_inboxes(
                             }
                         }
                     };
-                    let u = rng.random::<f64>();
+                    let u = uniform();
                     let (fear, hate) = (
                         u < party.campaign.tone.fear,
                         u >= party.campaign.tone.fear && u < party.campaign.tone.fear + party.campaign.tone.hate,
