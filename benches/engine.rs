@@ -205,7 +205,7 @@ fn bench_bounded_confidence(c: &mut Criterion, size: u64, with_plain_loop: bool)
     stepper.done += 1;
     let sim = stepper.sim.as_ref().expect("built");
     let graph = sim.world.resource::<Graph>().0.online.clone();
-    let start = sim.world.resource::<Snapshot>().seen.iter().map(|s| s.ideology).collect::<Vec<f32>>();
+    let start = sim.world.resource::<Snapshot>().ideology.clone();
     drop(stepper);
     let (epsilon, mu) = (epsilon as f32, mu as f32);
 

@@ -4,7 +4,7 @@
 
 use super::Phase;
 use crate::agents::*;
-use crate::sim::resources::{Clock, RunParams, Seen, Snapshot, Timetable};
+use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
 
@@ -43,7 +43,8 @@ pub fn take_snapshot(
     let s = &mut *snapshot;
     for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
         let i = id.0 as usize;
-        s.seen[i] = Seen::new(ideology.x, affect.arousal, belief.0);
+        s.ideology[i] = ideology.x;
+        s.posts[i] = Post::new(ideology.x, affect.arousal, belief.0);
         s.contact[i] = ads.contact;
         s.habit[i] = habit.0;
         s.trust[i] = trust.value;
@@ -66,7 +67,7 @@ mod tests {
         let ideology: Vec<Ideology> = column(&mut sim);
         // The snapshot was taken before this step's opinion phase: it holds the starting anchors.
         let snapshot = sim.world.resource::<Snapshot>();
-        assert!(ideology.iter().zip(&snapshot.seen).all(|(i, s)| i.anchor == s.ideology));
+        assert!(ideology.iter().zip(&snapshot.ideology).all(|(i, &x)| i.anchor == x));
     }
 
     #[test]

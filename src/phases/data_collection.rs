@@ -69,7 +69,9 @@ impl BrokerMarket {
     /// Profile accuracy for a footprint, [0, 1).
     #[inline]
     pub fn accuracy(&self, footprint: f32) -> f32 {
-        if self.broker.is_none() { 0.0 } else { -(-self.accuracy_rate * f64::from(footprint)).exp_m1() as f32 }
+        // `1 − exp` rather than `exp_m1`: the result is rounded to f32, where the two agree, and
+        // `exp` costs a fraction of `exp_m1` in the targeting loop.
+        if self.broker.is_none() { 0.0 } else { (1.0 - (-self.accuracy_rate * f64::from(footprint)).exp()) as f32 }
     }
 
     /// The steady-state footprint of a voter with a given feed diet, used at the start of the run

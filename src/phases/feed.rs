@@ -11,7 +11,7 @@
 use super::{Phase, decay_factor};
 use crate::agents::*;
 use crate::scenario::{Ranking, Regulation, Scenario};
-use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
+use crate::sim::resources::{Clock, Graph, Post, RunParams, Snapshot};
 use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -215,16 +215,17 @@ pub fn build_feeds(
             *feed = FeedInbox::default();
             return;
         }
-        let x = snap.seen[i].ideology;
+        let x = snap.ideology[i];
+        let right = x >= 0.0;
         let ties = online.neighbours(id.0);
-        let (mut alike, mut arousal, mut believers) = (0u32, 0.0f32, 0u32);
+        let (mut alike, mut arousal, mut believers) = (0u32, 0u32, 0u32);
         for &j in ties {
-            let seen = &snap.seen[j as usize];
-            alike += u32::from((seen.ideology >= 0.0) == (x >= 0.0));
-            arousal += seen.arousal();
-            believers += u32::from(seen.believer());
+            let post = snap.posts[j as usize];
+            alike += u32::from(post.right() == right);
+            arousal += u32::from(post.arousal_level());
+            believers += u32::from(post.believer());
         }
-        let arousal = f64::from(arousal);
+        let arousal = f64::from(arousal) / f64::from(Post::AROUSAL_LEVELS);
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
         let mut rng = rng::stream(seed, replicate, tag::FEED, u64::from(id.0), step);

@@ -9,7 +9,7 @@ use super::{Phase, decay_factor, stochastic_round};
 use crate::agents::*;
 use crate::scenario::{Influence, Rule};
 use crate::sim::network::SocialGraph;
-use crate::sim::resources::{Clock, Graph, RunParams, Seen, Snapshot};
+use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
 use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -31,8 +31,8 @@ pub fn talk_days(influence: &Influence, clock: &Clock) -> f64 {
 pub struct InfluenceContext<'a> {
     /// The influence parameters.
     pub influence: &'a Influence,
-    /// What every voter's neighbours saw of it last step.
-    pub seen: &'a [Seen],
+    /// Every voter's ideology last step.
+    pub ideology: &'a [f32],
     /// The network.
     pub graph: &'a SocialGraph,
     /// Days of political talk this step.
@@ -45,14 +45,14 @@ pub struct InfluenceContext<'a> {
 
 impl<'a> InfluenceContext<'a> {
     /// The context for a scenario at a step.
-    pub fn new(s: &'a crate::scenario::Scenario, seen: &'a [Seen], graph: &'a SocialGraph, talk_days: f64) -> Self {
+    pub fn new(s: &'a crate::scenario::Scenario, ideology: &'a [f32], graph: &'a SocialGraph, talk_days: f64) -> Self {
         let like_minded = match s.platform.ranking {
             crate::scenario::Ranking::Engagement { like_minded, .. } => like_minded,
             crate::scenario::Ranking::Chronological => 0.0,
         };
         InfluenceContext {
             influence: &s.influence,
-            seen,
+            ideology,
             graph,
             talk_days,
             like_minded,
@@ -86,7 +86,7 @@ pub fn influenced_position(
                 let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
                 let (mut sum, mut count) = (f64::from(x), 1.0f64);
                 for &j in offline.iter().chain(online) {
-                    let xj = ctx.seen[j as usize].ideology;
+                    let xj = ctx.ideology[j as usize];
                     if (xj - x).abs() <= eps {
                         sum += f64::from(xj);
                         count += 1.0;
@@ -96,13 +96,13 @@ pub fn influenced_position(
             }
             Rule::Voter => {
                 let j = pick_neighbour(ctx, offline, online, x, rng);
-                x = ctx.seen[j as usize].ideology;
+                x = ctx.ideology[j as usize];
             }
             Rule::BoundedConfidence { epsilon, mu } => {
                 let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
                 for _ in 0..interactions {
                     let j = pick_neighbour(ctx, offline, online, x, rng);
-                    let d = ctx.seen[j as usize].ideology - x;
+                    let d = ctx.ideology[j as usize] - x;
                     if d.abs() < eps {
                         x += mu as f32 * d;
                     } else if let Some(r) = &inf.repulsion
@@ -147,7 +147,7 @@ fn pick_neighbour(ctx: &InfluenceContext, offline: &[u32], online: &[u32], x: f3
     if use_offline {
         return offline[rng.random_range(0..offline.len())];
     }
-    let alike = |j: u32| (ctx.seen[j as usize].ideology >= 0.0) == (x >= 0.0);
+    let alike = |j: u32| (ctx.ideology[j as usize] >= 0.0) == (x >= 0.0);
     let want_cross = ctx.diverse.is_some_and(|d| rng.random::<f64>() < d);
     let mut j = online[rng.random_range(0..online.len())];
     for _ in 1..PARTNER_TRIES {
@@ -170,7 +170,7 @@ pub fn social_influence(
     mut voters: Query<(&VoterId, &Demography, &Affect, &Civics, &mut Ideology)>,
 ) {
     let s = &*params.scenario;
-    let ctx = InfluenceContext::new(s, &snapshot.seen, &graph.0, talk_days(&s.influence, &clock));
+    let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock));
     // Friedkin–Johnsen pull per cohort for this step: 1 − (1 − s)^(days of talk).
     let anchor_pull: Vec<f32> = s
         .population
@@ -232,9 +232,7 @@ mod tests {
     }
 
     fn step(inf: &Influence, graph: &SocialGraph, ideology: &[f32], id: u32, arousal: f32) -> f32 {
-        let seen: Vec<Seen> = ideology.iter().map(|&x| Seen::new(x, 0.0, 0.0)).collect();
-        let ctx =
-            InfluenceContext { influence: inf, seen: &seen, graph, talk_days: 1.0, like_minded: 0.0, diverse: None };
+        let ctx = InfluenceContext { influence: inf, ideology, graph, talk_days: 1.0, like_minded: 0.0, diverse: None };
         let own = Ideology { x: ideology[id as usize], anchor: ideology[id as usize] };
         influenced_position(
             &ctx,
@@ -289,7 +287,7 @@ mod tests {
         let inf = influence(Rule::Voter);
         let ctx = InfluenceContext {
             influence: &inf,
-            seen: &[Seen::new(0.5, 0.0, 0.0), Seen::default()],
+            ideology: &[0.5, 0.0],
             graph: &g,
             talk_days: 1.0,
             like_minded: 0.0,

@@ -393,11 +393,11 @@ fn score_voters(
         let (accuracy, undecided) = (f64::from(accuracy), f64::from(undecided));
         let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
         let profile = Profile {
-            ideology: (f64::from(v.snapshot.seen[i].ideology) + error).clamp(-1.0, 1.0),
+            ideology: (f64::from(v.snapshot.ideology[i]) + error).clamp(-1.0, 1.0),
             accuracy,
             undecided,
             reactivity: f64::from(v.table.reactivity[i]),
-            arousal: f64::from(v.snapshot.seen[i].arousal()),
+            arousal: f64::from(v.snapshot.posts[i].arousal()),
         };
         let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
         let mut persuadability = Persuadability::new();
@@ -430,7 +430,7 @@ fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize)
         trust: f64::from(snapshot.trust[i]),
         trust_mean: model.trust_mean[c],
         arousal: 0.0,
-        distance: turnout::distance_to_nearest(f64::from(snapshot.seen[i].ideology), positions),
+        distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
         age: v.year - f64::from(table.born[i]),
     };
     let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&v.s.turnout, &inputs));

@@ -70,40 +70,47 @@ pub struct Timetable(pub Vec<StepPlan>);
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Graph(pub SocialGraph);
 
-/// What a voter's neighbours read of it from last step, packed into 8 bytes so that a neighbour
-/// scan (the feed, social influence) touches one small array that stays in cache at 100k voters.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Seen {
-    /// Ideology x.
-    pub ideology: f32,
-    /// Arousal in [0, 1] as a fraction of `u16::MAX` (quantised to 1.5e-5; neighbours only read
-    /// it averaged).
-    arousal: u16,
-    /// Whether the voter believes misinformation (belief above one half): what it passes on.
-    believer: bool,
-}
+/// What a voter's feed shows of one online neighbour from last step, packed into 16 bits so that
+/// the feed's scan of every online tie reads one small array (2 bytes a voter: it stays in cache
+/// up to millions of voters). Bit 15: the neighbour leans right (ideology ≥ 0); bit 14: it believes
+/// misinformation (belief above one half) and passes it on; bits 0–13: its arousal in [0, 1] as a
+/// multiple of 1/16383 (neighbours only read it summed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Post(u16);
 
-impl Seen {
+impl Post {
+    /// Largest arousal level: arousal 1.
+    pub const AROUSAL_LEVELS: u16 = 0x3fff;
+
     /// What neighbours see of a voter with this ideology, arousal and belief.
     #[inline]
-    pub fn new(ideology: f32, arousal: f32, belief: f32) -> Seen {
-        Seen {
-            ideology,
-            arousal: (arousal.clamp(0.0, 1.0) * f32::from(u16::MAX)).round() as u16,
-            believer: belief > 0.5,
-        }
+    pub fn new(ideology: f32, arousal: f32, belief: f32) -> Post {
+        let level = (arousal.clamp(0.0, 1.0) * f32::from(Self::AROUSAL_LEVELS)).round() as u16;
+        Post(u16::from(ideology >= 0.0) << 15 | u16::from(belief > 0.5) << 14 | level)
+    }
+
+    /// Whether the poster leans right (ideology ≥ 0).
+    #[inline]
+    pub fn right(self) -> bool {
+        self.0 >> 15 != 0
+    }
+
+    /// Whether the poster believes misinformation and passes it on.
+    #[inline]
+    pub fn believer(self) -> bool {
+        self.0 >> 14 & 1 != 0
+    }
+
+    /// Arousal as a level in `0..=AROUSAL_LEVELS` (sum levels, then divide once).
+    #[inline]
+    pub fn arousal_level(self) -> u16 {
+        self.0 & Self::AROUSAL_LEVELS
     }
 
     /// Arousal, [0, 1].
     #[inline]
-    pub fn arousal(&self) -> f32 {
-        f32::from(self.arousal) / f32::from(u16::MAX)
-    }
-
-    /// Whether the voter believes misinformation and passes it on.
-    #[inline]
-    pub fn believer(&self) -> bool {
-        self.believer
+    pub fn arousal(self) -> f32 {
+        f32::from(self.arousal_level()) / f32::from(Self::AROUSAL_LEVELS)
     }
 }
 
@@ -111,8 +118,10 @@ impl Seen {
 /// `VoterId` (double buffering: systems read this and write only their own voter's components).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Snapshot {
-    /// What neighbours see.
-    pub seen: Vec<Seen>,
+    /// Ideology x: what social influence reads of a partner.
+    pub ideology: Vec<f32>,
+    /// What the feed shows neighbours.
+    pub posts: Vec<Post>,
     /// Mobilisation received directly from face-to-face contact last step (for contagion).
     pub contact: Vec<f32>,
     /// Turnout habit stock.
@@ -127,12 +136,29 @@ impl Snapshot {
     /// A snapshot for `n` voters, all zeros.
     pub fn new(n: usize) -> Snapshot {
         Snapshot {
-            seen: vec![Seen::default(); n],
+            ideology: vec![0.0; n],
+            posts: vec![Post::default(); n],
             contact: vec![0.0; n],
             habit: vec![0.0; n],
             trust: vec![0.0; n],
             footprint: vec![0.0; n],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Post;
+
+    #[test]
+    fn a_post_keeps_side_belief_and_arousal() {
+        let p = Post::new(-0.3, 0.25, 0.9);
+        assert!(!p.right() && p.believer());
+        assert!((p.arousal() - 0.25).abs() < 1.0 / 16383.0);
+        let q = Post::new(0.0, 1.7, 0.5);
+        assert!(q.right() && !q.believer());
+        assert_eq!(q.arousal_level(), Post::AROUSAL_LEVELS);
+        assert_eq!(Post::new(0.4, 0.0, 0.0).arousal(), 0.0);
     }
 }
 
