@@ -190,7 +190,7 @@ pub fn build_feeds(
     let f = FeedParams::new(s);
     let dt = clock.dt();
     let campaign = clock.in_campaign();
-    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::FEED), clock.step as u64);
     let online = &graph.0.online;
     let snap = &*snapshot;
     let m = &s.misinformation;
@@ -228,7 +228,7 @@ pub fn build_feeds(
         let arousal = f64::from(arousal) / f64::from(Post::AROUSAL_LEVELS);
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
-        let mut rng = rng::stream(seed, replicate, tag::FEED, u64::from(id.0), step);
+        let mut rng = streams.open(u64::from(id.0), step);
         let c = demo.cohort as usize;
         let bots = bot_rates[c].draw(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
         let story_rate = story_rate_of(traits.media_diet);

@@ -184,9 +184,9 @@ pub fn social_influence(
     if ctx.talk_days <= 0.0 {
         return;
     }
-    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::OPINION), clock.step as u64);
     super::for_each_voter!(voters, params.parallel, |(id, demo, affect, civics, mut ideology)| {
-        let mut rng = rng::stream(seed, replicate, tag::OPINION, u64::from(id.0), step);
+        let mut rng = streams.open(u64::from(id.0), step);
         let (arousal, hostility, pull) = (affect.arousal, affect.hostility, anchor_pull[demo.cohort as usize]);
         let x = influenced_position(&ctx, id.0, *ideology, arousal, hostility, pull, civics.openness, &mut rng);
         ideology.bypass_change_detection().x = x;

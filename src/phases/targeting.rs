@@ -412,9 +412,9 @@ fn score_voters(
 /// Standard-normal profile errors of `n` voters for one campaign: the broker's file is wrong about
 /// the same voters, in the same direction, all campaign long.
 fn profile_errors(params: &RunParams, campaign: u64, n: usize) -> Vec<f32> {
-    let (seed, replicate) = (params.seed(), params.replicate);
+    let streams = rng::Streams::new(params.seed(), params.replicate, tag::PROFILES);
     map_voters(n, params.parallel, |i| {
-        let z: f64 = StandardNormal.sample(&mut rng::stream(seed, replicate, tag::PROFILES, i as u64, campaign));
+        let z: f64 = StandardNormal.sample(&mut streams.open(i as u64, campaign));
         z as f32
     })
 }
@@ -559,7 +559,7 @@ pub fn fill_inboxes(
     }
     let s = &*params.scenario;
     let e = &s.effects;
-    let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::TARGETING), clock.step as u64);
     let year = clock.year;
     let plan = &*plan;
     let market = &*market;
@@ -579,7 +579,7 @@ pub fn fill_inboxes(
             // Opened at the first draw: micro-targeted impressions with fixed messages need none.
             let mut stream = None;
             let mut uniform =
-                || stream.get_or_insert_with(|| rng::stream(seed, replicate, tag::TARGETING, u64::from(id.0), step * 64 + 63)).random::<f64>();
+                || stream.get_or_insert_with(|| streams.open(u64::from(id.0), step * 64 + 63)).random::<f64>();
             let x = ideology.x + persuasion.0;
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {

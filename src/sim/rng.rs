@@ -46,20 +46,46 @@ pub mod tag {
     pub const PROFILES: u64 = 0x0b;
 }
 
+/// The streams of one mechanism in one replicate, with the `(seed, replicate, tag)` part of their
+/// keys hashed once: hot loops open a stream per voter with two mixes instead of four.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Streams {
+    prefix: u64,
+    tag: u64,
+}
+
+impl Streams {
+    /// The streams of mechanism `tag` in replicate `replicate` of seed `seed`.
+    #[inline(always)]
+    pub fn new(seed: u64, replicate: u32, tag: u64) -> Streams {
+        let h = mix64(seed.wrapping_add(0x9E37_79B9_7F4A_7C15));
+        Streams { prefix: mix64(h ^ (u64::from(replicate) << 32 | tag).wrapping_mul(0xA24B_AED4_963E_E407)), tag }
+    }
+
+    /// The key of stream `(id, step)`.
+    #[inline(always)]
+    pub fn key(&self, id: u64, step: u64) -> u64 {
+        let h = mix64(self.prefix ^ id.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        mix64(h ^ step.wrapping_mul(0xABC9_8388_FB8F_AC03))
+    }
+
+    /// Open stream `(id, step)`.
+    #[inline(always)]
+    pub fn open(&self, id: u64, step: u64) -> StreamRng {
+        Pcg32::new(self.key(id, step), self.tag)
+    }
+}
+
 /// Hash a stream key from its coordinates.
 #[inline(always)]
 pub fn stream_key(seed: u64, replicate: u32, tag: u64, id: u64, step: u64) -> u64 {
-    let mut h = mix64(seed.wrapping_add(0x9E37_79B9_7F4A_7C15));
-    h = mix64(h ^ (u64::from(replicate) << 32 | tag).wrapping_mul(0xA24B_AED4_963E_E407));
-    h = mix64(h ^ id.wrapping_mul(0xD1B5_4A32_D192_ED03));
-    mix64(h ^ step.wrapping_mul(0xABC9_8388_FB8F_AC03))
+    Streams::new(seed, replicate, tag).key(id, step)
 }
 
 /// Open the stream for `(seed, replicate, tag, id, step)`.
 #[inline(always)]
 pub fn stream(seed: u64, replicate: u32, tag: u64, id: u64, step: u64) -> StreamRng {
-    let key = stream_key(seed, replicate, tag, id, step);
-    Pcg32::new(key, tag)
+    Streams::new(seed, replicate, tag).open(id, step)
 }
 
 /// A uniform float in [0, 1) straight from a key, for hot loops that need one draw and no stream.
@@ -80,6 +106,13 @@ mod tests {
         let b: Vec<u32> =
             (0..8).map(|_| 0).scan(stream(7, 1, tag::FEED, 42, 3), |r, _: u32| Some(r.random())).collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_mechanism_s_streams_are_the_keyed_streams() {
+        let streams = Streams::new(7, 1, tag::FEED);
+        assert_eq!(streams.key(42, 3), stream_key(7, 1, tag::FEED, 42, 3));
+        assert_eq!(streams.open(42, 3), stream(7, 1, tag::FEED, 42, 3));
     }
 
     #[test]
