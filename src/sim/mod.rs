@@ -7,6 +7,7 @@ pub mod resources;
 pub mod rng;
 pub mod timeline;
 
+use crate::agents::VoterBundle;
 use crate::metrics::MetricsLog;
 use crate::phases;
 use crate::phases::data_collection::BrokerMarket;
@@ -73,7 +74,7 @@ impl Simulation {
         );
         let n = electorate.voters.len();
         let mut world = World::new();
-        world.spawn_batch(electorate.voters);
+        spawn_releasing(&mut world, electorate.voters, SPAWN_BATCH);
         let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
         let timetable = timeline::plan(&s.timeline);
         let steps = timetable.len();
@@ -135,6 +136,46 @@ impl Simulation {
 
     fn into_log(mut self) -> MetricsLog {
         self.world.remove_resource::<MetricsLog>().unwrap_or_default()
+    }
+}
+
+/// Voters spawned per batch while the sampled electorate is released.
+const SPAWN_BATCH: usize = 1 << 16;
+
+/// Spawn every voter, in order, releasing the sampled electorate batch by batch as the world's
+/// tables fill: the peak holds the world plus one batch, not the world plus the whole electorate.
+fn spawn_releasing(world: &mut World, mut voters: Vec<VoterBundle>, batch: usize) {
+    let n = voters.len();
+    // Cut batches off the end; shrinking a large allocation unmaps its tail without copying.
+    let mut batches = Vec::with_capacity(n.div_ceil(batch));
+    while !voters.is_empty() {
+        batches.push(voters.split_off(voters.len().saturating_sub(batch)));
+        voters.shrink_to_fit();
+    }
+    batches.reverse();
+    // One spawn of exactly `n` voters, so the tables are sized once; each batch is freed as soon as
+    // it has been spawned.
+    world.spawn_batch(Counted { inner: batches.into_iter().flatten(), remaining: n });
+}
+
+/// An iterator with a known length (`Flatten` cannot know it), so that `spawn_batch` reserves
+/// the tables once.
+struct Counted<I> {
+    inner: I,
+    remaining: usize,
+}
+
+impl<I: Iterator> Iterator for Counted<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let item = self.inner.next()?;
+        self.remaining -= 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
     }
 }
 
@@ -237,6 +278,17 @@ mod tests {
         });
         assert_eq!(calls, steps);
         assert_eq!(log.ok(), Some(tiny_world("").run_to_end()));
+    }
+
+    #[test]
+    fn voters_spawned_in_batches_keep_their_order_in_the_tables() {
+        let scenario = super::testing::tiny_scenario("");
+        let voters = population::sample(&scenario, 0).voters;
+        let n = voters.len();
+        let mut world = World::new();
+        spawn_releasing(&mut world, voters, 7);
+        let ids: Vec<u32> = world.query::<&crate::agents::VoterId>().iter(&world).map(|id| id.0).collect();
+        assert_eq!(ids, (0..n as u32).collect::<Vec<_>>());
     }
 
     #[test]

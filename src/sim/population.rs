@@ -124,7 +124,9 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
     // Number voters place by place, in ideology order within a place: neighbours (mostly local
     // and like-minded) then sit close together in memory, which speeds up every neighbour scan.
     // Traits were drawn with the draw order's index, so the order change costs no randomness.
-    voters.sort_by(|a, b| {
+    // The key ends with the unique draw index, so an unstable sort gives the one order without
+    // a stable sort's buffer of half the electorate.
+    voters.sort_unstable_by(|a, b| {
         a.demography.place.cmp(&b.demography.place).then(a.ideology.x.total_cmp(&b.ideology.x)).then(a.id.cmp(&b.id))
     });
     for (i, v) in voters.iter_mut().enumerate() {
