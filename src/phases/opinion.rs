@@ -10,7 +10,7 @@ use crate::agents::*;
 use crate::scenario::{Influence, Rule};
 use crate::sim::network::SocialGraph;
 use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
-use crate::sim::rng::{self, tag};
+use crate::sim::rng::{self, Chance, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
@@ -37,10 +37,19 @@ pub struct InfluenceContext<'a> {
     pub graph: &'a SocialGraph,
     /// Days of political talk this step.
     pub talk_days: f64,
-    /// Engagement ranking's extra weight on like-minded online partners (0: chronological).
-    pub like_minded: f64,
-    /// Guaranteed share of cross-cutting online partners (diverse-exposure mandate).
-    pub diverse: Option<f64>,
+    /// How online partners are drawn.
+    coins: PartnerCoins,
+}
+
+/// The coins [`pick_neighbour`] tosses.
+#[derive(Clone, Copy, Debug)]
+struct PartnerCoins {
+    /// An offline partner rather than an online one (`offline_weight`).
+    offline: Chance,
+    /// A cross-cutting online partner is required (diverse-exposure mandate).
+    cross: Option<Chance>,
+    /// A drawn cross-cutting online partner is kept: `1 / (1 + like_minded)`.
+    keep_unlike: Chance,
 }
 
 impl<'a> InfluenceContext<'a> {
@@ -50,14 +59,26 @@ impl<'a> InfluenceContext<'a> {
             crate::scenario::Ranking::Engagement { like_minded, .. } => like_minded,
             crate::scenario::Ranking::Chronological => 0.0,
         };
-        InfluenceContext {
-            influence: &s.influence,
-            ideology,
-            graph,
-            talk_days,
-            like_minded,
-            diverse: s.regulation.diverse_exposure,
-        }
+        Self::with_feed(&s.influence, ideology, graph, talk_days, like_minded, s.regulation.diverse_exposure)
+    }
+
+    /// The context for given influence parameters and feed: `like_minded` is the engagement
+    /// ranking's extra weight on like-minded online partners (0: chronological), `diverse` the
+    /// guaranteed share of cross-cutting ones (a diverse-exposure mandate).
+    pub fn with_feed(
+        influence: &'a Influence,
+        ideology: &'a [f32],
+        graph: &'a SocialGraph,
+        talk_days: f64,
+        like_minded: f64,
+        diverse: Option<f64>,
+    ) -> Self {
+        let coins = PartnerCoins {
+            offline: Chance::new(influence.offline_weight),
+            cross: diverse.map(Chance::new),
+            keep_unlike: Chance::new(1.0 / (1.0 + like_minded)),
+        };
+        InfluenceContext { influence, ideology, graph, talk_days, coins }
     }
 }
 
@@ -137,22 +158,23 @@ const PARTNER_TRIES: usize = 4;
 /// online partners cross-cutting.
 #[inline]
 fn pick_neighbour(ctx: &InfluenceContext, offline: &[u32], online: &[u32], x: f32, rng: &mut rng::StreamRng) -> u32 {
+    let coins = &ctx.coins;
     let use_offline = if offline.is_empty() {
         false
     } else if online.is_empty() {
         true
     } else {
-        rng.random::<f64>() < ctx.influence.offline_weight
+        coins.offline.toss(rng)
     };
     if use_offline {
         return offline[rng.random_range(0..offline.len())];
     }
     let alike = |j: u32| (ctx.ideology[j as usize] >= 0.0) == (x >= 0.0);
-    let want_cross = ctx.diverse.is_some_and(|d| rng.random::<f64>() < d);
+    let want_cross = coins.cross.is_some_and(|c| c.toss(rng));
     let mut j = online[rng.random_range(0..online.len())];
     for _ in 1..PARTNER_TRIES {
         let accept =
-            if want_cross { !alike(j) } else { alike(j) || rng.random::<f64>() * (1.0 + ctx.like_minded) < 1.0 };
+            if want_cross { !alike(j) } else { alike(j) || coins.keep_unlike.toss(rng) };
         if accept {
             break;
         }
@@ -232,7 +254,7 @@ mod tests {
     }
 
     fn step(inf: &Influence, graph: &SocialGraph, ideology: &[f32], id: u32, arousal: f32) -> f32 {
-        let ctx = InfluenceContext { influence: inf, ideology, graph, talk_days: 1.0, like_minded: 0.0, diverse: None };
+        let ctx = InfluenceContext::with_feed(inf, ideology, graph, 1.0, 0.0, None);
         let own = Ideology { x: ideology[id as usize], anchor: ideology[id as usize] };
         influenced_position(
             &ctx,
@@ -285,14 +307,7 @@ mod tests {
     fn stubbornness_pulls_back_to_the_anchor() {
         let g = graph(2, &[]);
         let inf = influence(Rule::Voter);
-        let ctx = InfluenceContext {
-            influence: &inf,
-            ideology: &[0.5, 0.0],
-            graph: &g,
-            talk_days: 1.0,
-            like_minded: 0.0,
-            diverse: None,
-        };
+        let ctx = InfluenceContext::with_feed(&inf, &[0.5, 0.0], &g, 1.0, 0.0, None);
         let own = Ideology { x: 0.5, anchor: 0.0 };
         let x = influenced_position(&ctx, 0, own, 0.0, 0.0, 0.5, 1.0, &mut rng::stream(1, 0, tag::OPINION, 0, 0));
         assert!((x - 0.25).abs() < 1e-6);

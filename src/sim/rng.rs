@@ -88,6 +88,24 @@ pub fn stream(seed: u64, replicate: u32, tag: u64, id: u64, step: u64) -> Stream
     Streams::new(seed, replicate, tag).open(id, step)
 }
 
+/// A probability as a 32-bit threshold, for coins tossed in hot loops: one `u32` draw against an
+/// integer instead of a 64-bit float draw (resolution 2⁻³²).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chance(u64);
+
+impl Chance {
+    /// A coin that comes up with probability `p` (clamped to [0, 1]).
+    pub fn new(p: f64) -> Chance {
+        Chance((p.clamp(0.0, 1.0) * 4_294_967_296.0) as u64)
+    }
+
+    /// Toss the coin.
+    #[inline(always)]
+    pub fn toss(self, rng: &mut StreamRng) -> bool {
+        u64::from(rand::Rng::next_u32(rng)) < self.0
+    }
+}
+
 /// A uniform float in [0, 1) straight from a key, for hot loops that need one draw and no stream.
 #[inline(always)]
 pub fn unit_f64(key: u64) -> f64 {
@@ -123,6 +141,14 @@ mod tests {
         assert_ne!(base, stream_key(7, 1, tag::OPINION, 42, 3));
         assert_ne!(base, stream_key(7, 1, tag::FEED, 43, 3));
         assert_ne!(base, stream_key(7, 1, tag::FEED, 42, 4));
+    }
+
+    #[test]
+    fn chances_come_up_at_their_probability() {
+        let mut rng = stream(3, 0, tag::OPINION, 1, 0);
+        assert!((0..1000).all(|_| Chance::new(1.0).toss(&mut rng) && !Chance::new(0.0).toss(&mut rng)));
+        let hits = (0..100_000).filter(|_| Chance::new(0.3).toss(&mut rng)).count();
+        assert!((hits as f64 / 100_000.0 - 0.3).abs() < 0.01, "{hits}");
     }
 
     #[test]
