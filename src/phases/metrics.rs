@@ -73,7 +73,8 @@ pub fn record(
     let cohorts = s.population.cohorts.len();
     let mut sums = vec![CohortSums::default(); cohorts];
     let n = s.population.size as usize;
-    let mut all_x = vec![0.0f32; n];
+    // Every voter's position, for the echo-chamber index: only on election day.
+    let mut all_x = if election.is_some() { vec![0.0f32; n] } else { Vec::new() };
     let mut electorate_x = Vec::with_capacity(n);
     let mut histogram = [0.0f64; HISTOGRAM_BINS];
     let mut arousal = 0.0f64;
@@ -81,7 +82,9 @@ pub fn record(
     let mut accuracy = 0.0f64;
     // Serial pass in table order: sums in f64 of f32 values, identical for any thread count.
     for (id, demo, ideology, affect, trust, belief, rec, exposure, footprint) in &voters {
-        all_x[id.0 as usize] = ideology.x;
+        if let Some(x) = all_x.get_mut(id.0 as usize) {
+            *x = ideology.x;
+        }
         if !eligible(s, demo.born, year) {
             continue;
         }

@@ -256,7 +256,8 @@ pub fn plan_targeting(
     let scale = params.scale;
     let year = clock.year;
     let n = table.len();
-    let eligible: Vec<bool> = (0..n).map(|i| turnout::eligible(s, table.born[i], year)).collect();
+    let parallel = params.parallel;
+    let eligible: Vec<bool> = map_voters(n, parallel, |i| turnout::eligible(s, table.born[i], year));
     let eligible_count = eligible.iter().filter(|&&e| e).count();
     if day == 0 {
         *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
@@ -338,22 +339,24 @@ pub fn plan_targeting(
     };
     for (b, buy) in micro_buys.iter().enumerate() {
         let (p, party) = (buy.party, &s.parties[buy.party]);
-        let column = || scored.iter().skip(b).step_by(buyers.len());
+        let entry = |i: usize| scored[i * buyers.len() + b];
         let cp = &mut plan.campaigns[p];
-        let mut scores: Vec<f32> = column().map(|t| t.0).collect();
-        cp.message = column().map(|t| t.1).collect();
-        if let Some(min) = min_audience {
-            let bins: Vec<u8> = column().map(|t| t.2).collect();
-            segment_scores(&mut scores, &table, &bins, min);
-        }
+        cp.message = map_voters(n, parallel, |i| entry(i).1);
         // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
-        let focus_by_cohort: Vec<f64> = s.population.cohorts.iter().map(|c| focus(party, &c.name)).collect();
-        for (score, &c) in scores.iter_mut().zip(&table.cohort) {
-            *score *= focus_by_cohort[c as usize] as f32;
-        }
+        let focus_by_cohort: Vec<f32> = s.population.cohorts.iter().map(|c| focus(party, &c.name) as f32).collect();
+        let focused = |i: usize, score: f32| score * focus_by_cohort[table.cohort[i] as usize];
+        let scores = match min_audience {
+            None => map_voters(n, parallel, |i| focused(i, entry(i).0)),
+            Some(min) => {
+                let mut raw = map_voters(n, parallel, |i| entry(i).0);
+                let bins = map_voters(n, parallel, |i| entry(i).2);
+                segment_scores(&mut raw, &table, &bins, min);
+                map_voters(n, parallel, |i| focused(i, raw[i]))
+            }
+        };
         // Buy whole impressions for the best voters; pay only for what is delivered.
         let wanted = buy.impressions.floor() as usize;
-        let (selected, reachable) = select_top(&scores, wanted);
+        let (selected, reachable) = select_top(&scores, wanted, parallel);
         cp.selected = selected;
         cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
         let delivered = reachable as f64 * f64::from(cp.per_voter);
@@ -438,8 +441,9 @@ fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize)
 }
 
 /// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time, and how many
-/// were selected (fewer than `k` when fewer voters score above zero).
-pub fn select_top(scores: &[f32], k: usize) -> (Vec<bool>, usize) {
+/// were selected (fewer than `k` when fewer voters score above zero). `parallel` gathers the
+/// candidates across threads (the same selection either way).
+pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize) {
     let mut selected = vec![false; scores.len()];
     // Rank key: a larger key is a better voter. Positive floats order like their bit patterns, and
     // the low half breaks ties in favour of the lower id.
@@ -461,7 +465,12 @@ pub fn select_top(scores: &[f32], k: usize) -> (Vec<bool>, usize) {
         }
         heap.into_iter().map(|r| r.0).collect()
     } else {
-        let mut all: Vec<u64> = positive().map(|(i, &s)| key(i, s)).collect();
+        let mut all: Vec<u64> = if parallel {
+            use rayon::prelude::*;
+            scores.par_iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| key(i, s)).collect()
+        } else {
+            positive().map(|(i, &s)| key(i, s)).collect()
+        };
         let k = k.min(all.len());
         if k > 0 && k < all.len() {
             all.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
@@ -675,9 +684,9 @@ mod tests {
 
     #[test]
     fn select_top_picks_the_highest_scores_and_breaks_ties_by_id() {
-        let (selected, k) = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2);
+        let (selected, k) = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2, false);
         assert_eq!((selected, k), (vec![false, true, false, true, false], 2));
-        let (selected, _) = select_top(&[0.5, 0.5, 0.5], 2);
+        let (selected, _) = select_top(&[0.5, 0.5, 0.5], 2, true);
         assert_eq!(selected, vec![true, true, false]);
     }
 
@@ -689,13 +698,15 @@ mod tests {
         for k in [1, 5, 31, 32, 200, 495, 600] {
             let mut expected = vec![false; scores.len()];
             order.iter().take(k).for_each(|&i| expected[i] = true);
-            assert_eq!(select_top(&scores, k), (expected, k.min(order.len())), "k = {k}");
+            for parallel in [false, true] {
+                assert_eq!(select_top(&scores, k, parallel), (expected.clone(), k.min(order.len())), "k = {k}");
+            }
         }
     }
 
     #[test]
     fn select_top_never_picks_zero_scores() {
-        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3), (vec![false, false, true], 1));
+        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3, false), (vec![false, false, true], 1));
     }
 
     #[test]
