@@ -62,6 +62,7 @@ pub fn record(
     graph: Res<Graph>,
     mut log: ResMut<MetricsLog>,
     voters: Query<VoterView>,
+    mut electorate_x: Local<Vec<f32>>,
 ) {
     let s = &*params.scenario;
     let Some(plan) = clock.plan else { return };
@@ -75,7 +76,8 @@ pub fn record(
     let n = s.population.size as usize;
     // Every voter's position, for the echo-chamber index: only on election day.
     let mut all_x = if election.is_some() { vec![0.0f32; n] } else { Vec::new() };
-    let mut electorate_x = Vec::with_capacity(n);
+    // Eligible voters' positions; the buffer is kept from step to step.
+    electorate_x.clear();
     let mut histogram = [0.0f64; HISTOGRAM_BINS];
     let mut arousal = 0.0f64;
     let mut votes = vec![0u64; s.parties.len()];

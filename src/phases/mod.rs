@@ -126,8 +126,21 @@ pub(crate) use for_each_voter;
 
 /// `(0..n).map(f).collect()`, across threads when `parallel` (the same result either way).
 pub fn map_voters<T: Send>(n: usize, parallel: bool, f: impl Fn(usize) -> T + Send + Sync) -> Vec<T> {
+    let mut out = Vec::new();
+    map_voters_into(&mut out, n, parallel, f);
+    out
+}
+
+/// [`map_voters`] into `out`, reusing its allocation: buffers kept from one day to the next
+/// spare the page faults of a fresh allocation (large ones are mapped anew every time).
+pub fn map_voters_into<T: Send>(out: &mut Vec<T>, n: usize, parallel: bool, f: impl Fn(usize) -> T + Send + Sync) {
     use rayon::prelude::*;
-    if parallel { (0..n).into_par_iter().map(f).collect() } else { (0..n).map(f).collect() }
+    out.clear();
+    if parallel {
+        out.par_extend((0..n).into_par_iter().map(f));
+    } else {
+        out.extend((0..n).map(f));
+    }
 }
 
 /// Fill `out`, `width` entries per voter, by `f(voter, row)`: across threads when `parallel` (the

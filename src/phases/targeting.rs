@@ -11,7 +11,7 @@
 use super::data_collection::BrokerMarket;
 use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
-use super::{Phase, campaign_day, map_voters, stochastic_round};
+use super::{Phase, campaign_day, map_voters, map_voters_into, stochastic_round};
 use crate::agents::*;
 use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
 use crate::sim::resources::{Clock, RunParams, Snapshot, TurnoutModel, VoterTable};
@@ -73,6 +73,19 @@ pub struct TargetingPlan {
     /// Standard-normal error of each voter's profile this campaign (indexed by `VoterId`; empty
     /// until a micro campaign needs it). Scaled by `profile_noise · (1 − accuracy)` when scored.
     pub profile_error: Vec<f32>,
+    /// Per-voter working buffers, kept from day to day.
+    scratch: Scratch,
+}
+
+/// Per-voter working buffers of the targeting phase (contents meaningless between days).
+#[derive(Clone, Debug, Default)]
+struct Scratch {
+    eligible: Vec<bool>,
+    scored: Vec<(f32, u8, u8)>,
+    scores: Vec<f32>,
+    raw: Vec<f32>,
+    bins: Vec<u8>,
+    candidates: Vec<u64>,
 }
 
 /// Money and reach of one party's current campaign, in real-world units.
@@ -257,7 +270,10 @@ pub fn plan_targeting(
     let year = clock.year;
     let n = table.len();
     let parallel = params.parallel;
-    let eligible: Vec<bool> = map_voters(n, parallel, |i| turnout::eligible(s, table.born[i], year));
+    let plan = &mut *plan;
+    let mut scratch = std::mem::take(&mut plan.scratch);
+    map_voters_into(&mut scratch.eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
+    let eligible = &scratch.eligible;
     let eligible_count = eligible.iter().filter(|&&e| e).count();
     if day == 0 {
         *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
@@ -268,11 +284,15 @@ pub fn plan_targeting(
     let mut micro_buys = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let wants_micro = micro_allowed(party, s) && market.broker.is_some();
-        let mut cp = CampaignPlan::default();
+        // Yesterday's per-voter buffers are refilled rather than reallocated.
+        let CampaignPlan { mut message, mut selected, .. } = std::mem::take(&mut plan.campaigns[p]);
+        message.clear();
+        selected.clear();
+        let mut cp = CampaignPlan { message, selected, ..CampaignPlan::default() };
         // Grassroots events today: attendees, tickets and mobilisation.
         if let Some(g) = &party.campaign.grassroots {
             cp.attendees =
-                grassroots_attendees(s, p, g, &table, &eligible, params.replicate, clock.step as u64, day, scale);
+                grassroots_attendees(s, p, g, &table, eligible, params.replicate, clock.step as u64, day, scale);
             let real = cp.attendees.len() as f64 / scale;
             ledger.parties[p].attendees += real;
             ledger.parties[p].funds_raised += real * g.ticket;
@@ -324,6 +344,7 @@ pub fn plan_targeting(
         plan.campaigns[p] = cp;
     }
     if micro_buys.is_empty() {
+        plan.scratch = scratch;
         return;
     }
     if plan.profile_error.len() != n {
@@ -331,8 +352,9 @@ pub fn plan_targeting(
         plan.profile_error = profile_errors(&params, campaign, n);
     }
     let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
-    let voters = Electorate { s, eligible: &eligible, table: &table, snapshot: &snapshot, model: &model, year };
-    let scored = score_voters(&voters, &market, &plan.profile_error, &buyers, params.parallel);
+    let voters = Electorate { s, eligible, table: &table, snapshot: &snapshot, model: &model, year };
+    score_voters(&mut scratch.scored, &voters, &market, &plan.profile_error, &buyers, parallel);
+    let Scratch { scored, scores, raw, bins, candidates, .. } = &mut scratch;
     let min_audience = match s.regulation.microtargeting {
         Microtargeting::MinAudience(min) => Some(min as f64 * scale),
         _ => None,
@@ -341,27 +363,27 @@ pub fn plan_targeting(
         let (p, party) = (buy.party, &s.parties[buy.party]);
         let entry = |i: usize| scored[i * buyers.len() + b];
         let cp = &mut plan.campaigns[p];
-        cp.message = map_voters(n, parallel, |i| entry(i).1);
+        map_voters_into(&mut cp.message, n, parallel, |i| entry(i).1);
         // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
         let focus_by_cohort: Vec<f32> = s.population.cohorts.iter().map(|c| focus(party, &c.name) as f32).collect();
         let focused = |i: usize, score: f32| score * focus_by_cohort[table.cohort[i] as usize];
-        let scores = match min_audience {
-            None => map_voters(n, parallel, |i| focused(i, entry(i).0)),
+        match min_audience {
+            None => map_voters_into(scores, n, parallel, |i| focused(i, entry(i).0)),
             Some(min) => {
-                let mut raw = map_voters(n, parallel, |i| entry(i).0);
-                let bins = map_voters(n, parallel, |i| entry(i).2);
-                segment_scores(&mut raw, &table, &bins, min);
-                map_voters(n, parallel, |i| focused(i, raw[i]))
+                map_voters_into(raw, n, parallel, |i| entry(i).0);
+                map_voters_into(bins, n, parallel, |i| entry(i).2);
+                segment_scores(raw, &table, bins, min);
+                map_voters_into(scores, n, parallel, |i| focused(i, raw[i]));
             }
-        };
+        }
         // Buy whole impressions for the best voters; pay only for what is delivered.
         let wanted = buy.impressions.floor() as usize;
-        let (selected, reachable) = select_top(&scores, wanted, parallel);
-        cp.selected = selected;
+        let reachable = select_top_into(scores, wanted, parallel, &mut cp.selected, candidates);
         cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
         let delivered = reachable as f64 * f64::from(cp.per_voter);
         ledger.parties[p].spent += delivered / (1000.0 * scale) * buy.cpm;
     }
+    plan.scratch = scratch;
 }
 
 /// What targeting reads of the electorate today.
@@ -374,21 +396,23 @@ struct Electorate<'a> {
     year: f64,
 }
 
-/// Score every voter for each party in `buyers`: `(score, message, ideology bin)` per voter and
-/// buyer, voter-major (`buyers.len()` entries per voter). A voter's profile is estimated once for
-/// all buyers; ineligible voters score −1.
+/// Score every voter for each party in `buyers` into `scored`: `(score, message, ideology bin)`
+/// per voter and buyer, voter-major (`buyers.len()` entries per voter). A voter's profile is
+/// estimated once for all buyers; ineligible voters score −1.
 fn score_voters(
+    scored: &mut Vec<(f32, u8, u8)>,
     v: &Electorate,
     market: &BrokerMarket,
     errors: &[f32],
     buyers: &[usize],
     parallel: bool,
-) -> Vec<(f32, u8, u8)> {
+) {
     let s = v.s;
     let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
     let noise = s.effects.profile_noise;
-    let mut scored = vec![(-1.0f32, 0u8, 0u8); v.eligible.len() * buyers.len()];
-    super::fill_rows(&mut scored, buyers.len(), parallel, |i, row| {
+    scored.clear();
+    scored.resize(v.eligible.len() * buyers.len(), (-1.0f32, 0u8, 0u8));
+    super::fill_rows(scored, buyers.len(), parallel, |i, row| {
         if !v.eligible[i] {
             return;
         }
@@ -409,7 +433,6 @@ fn score_voters(
             *out = (sc.max(0.0), m as u8, bin);
         }
     });
-    scored
 }
 
 /// Standard-normal profile errors of `n` voters for one campaign: the broker's file is wrong about
@@ -444,12 +467,29 @@ fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize)
 /// were selected (fewer than `k` when fewer voters score above zero). `parallel` gathers the
 /// candidates across threads (the same selection either way).
 pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize) {
-    let mut selected = vec![false; scores.len()];
+    let mut selected = Vec::new();
+    let count = select_top_into(scores, k, parallel, &mut selected, &mut Vec::new());
+    (selected, count)
+}
+
+/// [`select_top`] into `selected`, with `candidates` as working space (both reused from day to
+/// day); returns how many were selected.
+fn select_top_into(
+    scores: &[f32],
+    k: usize,
+    parallel: bool,
+    selected: &mut Vec<bool>,
+    candidates: &mut Vec<u64>,
+) -> usize {
+    selected.clear();
+    selected.resize(scores.len(), false);
     // Rank key: a larger key is a better voter. Positive floats order like their bit patterns, and
     // the low half breaks ties in favour of the lower id.
     let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
     let positive = || scores.iter().enumerate().filter(|&(_, &s)| s > 0.0);
-    let mut best: Vec<u64> = if k <= scores.len() / 16 {
+    let best: &mut Vec<u64> = candidates;
+    best.clear();
+    if k <= scores.len() / 16 {
         // Campaigns usually buy far fewer impressions than there are voters: keep the best k in a
         // min-heap, which most voters pass with one comparison against its top.
         let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(k + 1);
@@ -463,26 +503,24 @@ pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize
                 *worst = Reverse(candidate);
             }
         }
-        heap.into_iter().map(|r| r.0).collect()
+        best.extend(heap.into_iter().map(|r| r.0));
     } else {
-        let mut all: Vec<u64> = if parallel {
+        if parallel {
             use rayon::prelude::*;
-            scores.par_iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| key(i, s)).collect()
+            best.par_extend(scores.par_iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| key(i, s)));
         } else {
-            positive().map(|(i, &s)| key(i, s)).collect()
-        };
-        let k = k.min(all.len());
-        if k > 0 && k < all.len() {
-            all.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+            best.extend(positive().map(|(i, &s)| key(i, s)));
         }
-        all.truncate(k);
-        all
-    };
+        let k = k.min(best.len());
+        if k > 0 && k < best.len() {
+            best.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+        }
+    }
     best.truncate(k);
-    for &b in &best {
+    for &b in best.iter() {
         selected[(u32::MAX - b as u32) as usize] = true;
     }
-    (selected, best.len())
+    best.len()
 }
 
 /// Attendees of the party's events held today: eligible voters of the event's place (and the
