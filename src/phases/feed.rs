@@ -195,8 +195,7 @@ pub fn build_feeds(
     let snap = &*snapshot;
     let m = &s.misinformation;
     let items_of = |diet: f32| f64::from(diet) * s.platform.political_share * dt;
-    let story_rate_of =
-        |diet: f32| m.stories_per_day * m.reach * f.false_boost * dt * f64::from(diet) / f.mean_diet;
+    let story_rate_of = |diet: f32| m.stories_per_day * m.reach * f.false_boost * dt * f64::from(diet) / f.mean_diet;
     // Each cohort shares a media diet, hence its bot rate and, for voters with no believing
     // neighbour, its story rate: their exponentials are computed here once.
     let (bot_rates, story_rates): (Vec<SharedRate>, Vec<SharedRate>) = s

@@ -173,8 +173,7 @@ fn pick_neighbour(ctx: &InfluenceContext, offline: &[u32], online: &[u32], x: f3
     let want_cross = coins.cross.is_some_and(|c| c.toss(rng));
     let mut j = online[rng.random_range(0..online.len())];
     for _ in 1..PARTNER_TRIES {
-        let accept =
-            if want_cross { !alike(j) } else { alike(j) || coins.keep_unlike.toss(rng) };
+        let accept = if want_cross { !alike(j) } else { alike(j) || coins.keep_unlike.toss(rng) };
         if accept {
             break;
         }
