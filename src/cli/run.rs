@@ -112,7 +112,9 @@ fn simulate_profiled(loaded: &Loaded, progress: &Progress) -> Result<Vec<Metrics
         if interrupt::received().is_some() {
             return Err(Cancelled);
         }
-        let (log, b, times) = sim::run_replicate_profiled(scenario.clone(), r, || progress.step())?;
+        // One replicate at a time: its per-voter loops use every thread there is.
+        let parallel_voters = rayon::current_num_threads() > 1;
+        let (log, b, times) = sim::run_replicate_profiled(scenario.clone(), r, parallel_voters, || progress.step())?;
         progress.job_done();
         logs.push(log);
         build += b;

@@ -209,15 +209,17 @@ pub fn run_replicate_to_end(scenario: Arc<Scenario>, replicate: u32) -> MetricsL
 }
 
 /// Run one replicate and measure the wall-clock time of each phase (see
-/// [`phases::PHASE_NAMES`]), plus the time to build the world. `keep_going` as in
-/// [`Simulation::run`].
+/// [`phases::PHASE_NAMES`]), plus the time to build the world. `parallel_voters` as in
+/// [`Simulation::set_parallel_voters`], `keep_going` as in [`Simulation::run`].
 pub fn run_replicate_profiled(
     scenario: Arc<Scenario>,
     replicate: u32,
+    parallel_voters: bool,
     keep_going: impl FnMut() -> bool,
 ) -> Result<(MetricsLog, f64, [f64; 7]), Cancelled> {
     let start = std::time::Instant::now();
     let mut sim = Simulation::new(scenario, replicate);
+    sim.set_parallel_voters(parallel_voters);
     let build = start.elapsed().as_secs_f64();
     sim.world.resource_mut::<phases::PhaseTimes>().enabled = true;
     if !sim.run_steps(keep_going) {
