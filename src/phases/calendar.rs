@@ -4,7 +4,7 @@
 
 use super::Phase;
 use crate::agents::*;
-use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable, VoterEntities};
+use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
 
@@ -34,60 +34,22 @@ pub fn start_campaign(params: Res<RunParams>, clock: Res<Clock>, mut voters: Que
     }
 }
 
-/// Voters per chunk of the snapshot copy.
-const SNAPSHOT_CHUNK: usize = 1 << 14;
-
-/// Copy last step's state into flat arrays indexed by `VoterId`: across threads when `parallel`,
-/// in chunks of consecutive ids of which each writes only its own slices.
+/// Copy last step's state into flat arrays indexed by `VoterId`.
 #[allow(clippy::type_complexity)]
 pub fn take_snapshot(
-    params: Res<RunParams>,
-    entities: Res<VoterEntities>,
     mut snapshot: ResMut<Snapshot>,
     voters: Query<(&VoterId, &Ideology, &Affect, &AdInbox, &Habit, &Trust, &DataFootprint, &Belief)>,
 ) {
-    use rayon::prelude::*;
     let s = &mut *snapshot;
-    if !params.parallel {
-        // One thread: a plain pass in table order, without looking entities up.
-        for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
-            let i = id.0 as usize;
-            s.ideology[i] = ideology.x;
-            s.posts[i] = Post::new(ideology.x, affect.arousal, belief.0);
-            s.contact[i] = ads.contact;
-            s.habit[i] = habit.0;
-            s.trust[i] = trust.value;
-            s.footprint[i] = footprint.0;
-        }
-        return;
+    for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
+        let i = id.0 as usize;
+        s.ideology[i] = ideology.x;
+        s.posts[i] = Post::new(ideology.x, affect.arousal, belief.0);
+        s.contact[i] = ads.contact;
+        s.habit[i] = habit.0;
+        s.trust[i] = trust.value;
+        s.footprint[i] = footprint.0;
     }
-    let c = SNAPSHOT_CHUNK;
-    let chunks: Vec<_> = entities
-        .0
-        .chunks(c)
-        .zip(s.ideology.chunks_mut(c))
-        .zip(s.posts.chunks_mut(c))
-        .zip(s.contact.chunks_mut(c))
-        .zip(s.habit.chunks_mut(c))
-        .zip(s.trust.chunks_mut(c))
-        .zip(s.footprint.chunks_mut(c))
-        .collect();
-    let copy = |((((((ids, x), posts), contact), habit), trust), footprint): (
-        (((((&[Entity], &mut [f32]), &mut [Post]), &mut [f32]), &mut [f32]), &mut [f32]),
-        &mut [f32],
-    )| {
-        for (k, voter) in voters.iter_many(ids).enumerate() {
-            // Every entity in the list is a voter with all these components.
-            let Ok((_, ideology, affect, ads, h, t, f, belief)) = voter else { continue };
-            x[k] = ideology.x;
-            posts[k] = Post::new(ideology.x, affect.arousal, belief.0);
-            contact[k] = ads.contact;
-            habit[k] = h.0;
-            trust[k] = t.value;
-            footprint[k] = f.0;
-        }
-    };
-    chunks.into_par_iter().for_each(copy);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::targeting::CampaignLedger;
 use super::turnout::eligible;
 use crate::agents::*;
 use crate::metrics::{CohortRow, HISTOGRAM_BINS, MetricsLog, Record, StepRow, polarisation};
-use crate::sim::resources::{Clock, Graph, RunParams, Timetable, VoterEntities};
+use crate::sim::resources::{Clock, Graph, RunParams, Timetable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
 
@@ -39,56 +39,6 @@ struct CohortSums {
     bots: f64,
 }
 
-impl CohortSums {
-    /// Add another chunk's sums.
-    fn add(&mut self, o: &CohortSums) {
-        self.eligible += o.eligible;
-        self.voters += o.voters;
-        self.first_eligible += o.first_eligible;
-        self.first_voters += o.first_voters;
-        self.ideology += o.ideology;
-        self.hostility += o.hostility;
-        self.trust += o.trust;
-        self.believers += o.believers;
-        self.misinformation += o.misinformation;
-        self.ads += o.ads;
-        self.targeted += o.targeted;
-        self.like_minded += o.like_minded;
-        self.cross_cutting += o.cross_cutting;
-        self.bots += o.bots;
-    }
-}
-
-/// Voters per chunk of the metrics pass.
-const METRICS_CHUNK: usize = 1 << 14;
-
-/// One chunk's share of the metrics pass.
-struct Partial {
-    sums: Vec<CohortSums>,
-    histogram: [f64; HISTOGRAM_BINS],
-    arousal: f64,
-    accuracy: f64,
-    votes: Vec<u64>,
-    /// Eligible voters' positions, in id order.
-    electorate_x: Vec<f32>,
-    /// Every voter's position, in id order (election day only).
-    all_x: Vec<f32>,
-}
-
-impl Partial {
-    fn new(cohorts: usize, parties: usize) -> Partial {
-        Partial {
-            sums: vec![CohortSums::default(); cohorts],
-            histogram: [0.0; HISTOGRAM_BINS],
-            arousal: 0.0,
-            accuracy: 0.0,
-            votes: vec![0; parties],
-            electorate_x: Vec::with_capacity(METRICS_CHUNK),
-            all_x: Vec::new(),
-        }
-    }
-}
-
 type VoterView<'a> = (
     &'a VoterId,
     &'a Demography,
@@ -111,7 +61,6 @@ pub fn record(
     timetable: Res<Timetable>,
     graph: Res<Graph>,
     mut log: ResMut<MetricsLog>,
-    entities: Res<VoterEntities>,
     voters: Query<VoterView>,
     mut electorate_x: Local<Vec<f32>>,
 ) {
@@ -123,19 +72,25 @@ pub fn record(
         None => clock.year,
     };
     let cohorts = s.population.cohorts.len();
+    let mut sums = vec![CohortSums::default(); cohorts];
     let n = s.population.size as usize;
     // Every voter's position, for the echo-chamber index: only on election day.
     let mut all_x = if election.is_some() { vec![0.0f32; n] } else { Vec::new() };
-    // Partial sums per chunk of consecutive ids, combined in chunk order: the chunks do not depend
-    // on the thread count, so neither do the sums.
-    let add = |part: &mut Partial, (_, demo, ideology, affect, trust, belief, rec, exposure, footprint): VoterView| {
-        if election.is_some() {
-            part.all_x.push(ideology.x);
+    // Eligible voters' positions; the buffer is kept from step to step.
+    electorate_x.clear();
+    let mut histogram = [0.0f64; HISTOGRAM_BINS];
+    let mut arousal = 0.0f64;
+    let mut votes = vec![0u64; s.parties.len()];
+    let mut accuracy = 0.0f64;
+    // Serial pass in table order: sums in f64 of f32 values, identical for any thread count.
+    for (id, demo, ideology, affect, trust, belief, rec, exposure, footprint) in &voters {
+        if let Some(x) = all_x.get_mut(id.0 as usize) {
+            *x = ideology.x;
         }
         if !eligible(s, demo.born, year) {
-            return;
+            continue;
         }
-        let c = &mut part.sums[demo.cohort as usize];
+        let c = &mut sums[demo.cohort as usize];
         c.eligible += 1;
         c.ideology += f64::from(ideology.x);
         c.hostility += f64::from(affect.hostility);
@@ -147,66 +102,22 @@ pub fn record(
         c.like_minded += f64::from(exposure.like_minded);
         c.cross_cutting += f64::from(exposure.cross_cutting);
         c.bots += f64::from(exposure.bot);
-        part.arousal += f64::from(affect.arousal);
+        arousal += f64::from(affect.arousal);
         if election.is_some() {
-            part.accuracy += f64::from(market.accuracy(footprint.0));
+            accuracy += f64::from(market.accuracy(footprint.0));
         }
-        part.electorate_x.push(ideology.x);
+        electorate_x.push(ideology.x);
         let bin = (((ideology.x + 1.0) * 0.5 * HISTOGRAM_BINS as f32) as usize).min(HISTOGRAM_BINS - 1);
-        part.histogram[bin] += 1.0;
-        if let Some(e) = election
-            && rec.last_election == e as i8
+        histogram[bin] += 1.0;
+        if let Some(k) = election
+            && rec.last_election == k as i8
         {
             c.voters += u64::from(rec.voted);
             c.first_eligible += u64::from(rec.first_time);
             c.first_voters += u64::from(rec.first_time && rec.voted);
             if rec.voted {
-                part.votes[rec.choice as usize] += 1;
+                votes[rec.choice as usize] += 1;
             }
-        }
-    };
-    let new_part = || Partial::new(cohorts, s.parties.len());
-    let parts: Vec<Partial> = if params.parallel {
-        use rayon::prelude::*;
-        entities
-            .0
-            .par_chunks(METRICS_CHUNK)
-            .map(|ids| {
-                let mut part = new_part();
-                // Every entity in the list is a voter with all these components.
-                voters.iter_many(ids).flatten().for_each(|v| add(&mut part, v));
-                part
-            })
-            .collect()
-    } else {
-        // In table order, which is id order: each voter goes to its chunk's partial.
-        let mut parts: Vec<Partial> = (0..n.div_ceil(METRICS_CHUNK)).map(|_| new_part()).collect();
-        for v in &voters {
-            add(&mut parts[v.0.0 as usize / METRICS_CHUNK], v);
-        }
-        parts
-    };
-    let mut sums = vec![CohortSums::default(); cohorts];
-    let mut histogram = [0.0f64; HISTOGRAM_BINS];
-    let (mut arousal, mut accuracy) = (0.0f64, 0.0f64);
-    let mut votes = vec![0u64; s.parties.len()];
-    // Eligible voters' positions, in id order; the buffer is kept from step to step.
-    electorate_x.clear();
-    for (k, part) in parts.into_iter().enumerate() {
-        for (total, p) in sums.iter_mut().zip(&part.sums) {
-            total.add(p);
-        }
-        for (h, p) in histogram.iter_mut().zip(&part.histogram) {
-            *h += p;
-        }
-        arousal += part.arousal;
-        accuracy += part.accuracy;
-        for (v, p) in votes.iter_mut().zip(&part.votes) {
-            *v += p;
-        }
-        electorate_x.extend_from_slice(&part.electorate_x);
-        if !part.all_x.is_empty() {
-            all_x[k * METRICS_CHUNK..][..part.all_x.len()].copy_from_slice(&part.all_x);
         }
     }
     let total = |f: fn(&CohortSums) -> f64| sums.iter().map(f).sum::<f64>();

@@ -75,11 +75,6 @@ impl Simulation {
         let n = electorate.voters.len();
         let mut world = World::new();
         spawn_releasing(&mut world, electorate.voters, SPAWN_BATCH);
-        let mut entities = vec![Entity::PLACEHOLDER; n];
-        for (entity, id) in world.query::<(Entity, &crate::agents::VoterId)>().iter(&world) {
-            entities[id.0 as usize] = entity;
-        }
-        world.insert_resource(VoterEntities(entities));
         let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
         let timetable = timeline::plan(&s.timeline);
         let steps = timetable.len();

@@ -162,11 +162,6 @@ mod tests {
     }
 }
 
-/// Every voter's entity, indexed by `VoterId`: lets a pass over the voters be cut into chunks of
-/// consecutive ids that threads take in any order while each writes only its own slice.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct VoterEntities(pub Vec<Entity>);
-
 /// Per-voter facts that never change during a run, as flat arrays indexed by `VoterId`, for
 /// the phases that scan the whole electorate (targeting, events).
 #[derive(Resource, Clone, Debug, Default)]
