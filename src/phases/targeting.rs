@@ -270,22 +270,22 @@ pub fn plan_targeting(
     let year = clock.year;
     let n = table.len();
     let parallel = params.parallel;
-    let plan = &mut *plan;
-    let mut scratch = std::mem::take(&mut plan.scratch);
-    map_voters_into(&mut scratch.eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
-    let eligible = &scratch.eligible;
+    let TargetingPlan { campaigns, profile_error, scratch } = &mut *plan;
+    let Scratch { eligible, scored, scores, raw, bins, candidates } = scratch;
+    map_voters_into(eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
+    let eligible = &*eligible;
     let eligible_count = eligible.iter().filter(|&&e| e).count();
     if day == 0 {
         *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
-        plan.profile_error.clear();
+        profile_error.clear();
     }
-    plan.campaigns.resize_with(s.parties.len(), CampaignPlan::default);
+    campaigns.resize_with(s.parties.len(), CampaignPlan::default);
     let e = &s.effects;
     let mut micro_buys = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let wants_micro = micro_allowed(party, s) && market.broker.is_some();
         // Yesterday's per-voter buffers are refilled rather than reallocated.
-        let CampaignPlan { mut message, mut selected, .. } = std::mem::take(&mut plan.campaigns[p]);
+        let CampaignPlan { mut message, mut selected, .. } = std::mem::take(&mut campaigns[p]);
         message.clear();
         selected.clear();
         let mut cp = CampaignPlan { message, selected, ..CampaignPlan::default() };
@@ -341,20 +341,18 @@ pub fn plan_targeting(
             cp.exp_neg_rate_by_cohort = cp.rate_by_cohort.iter().map(|r| (-r).exp()).collect();
             ledger.parties[p].spent += budget_today;
         }
-        plan.campaigns[p] = cp;
+        campaigns[p] = cp;
     }
     if micro_buys.is_empty() {
-        plan.scratch = scratch;
         return;
     }
-    if plan.profile_error.len() != n {
+    if profile_error.len() != n {
         let campaign = day_plan.campaign.unwrap_or(0) as u64;
-        plan.profile_error = profile_errors(&params, campaign, n);
+        *profile_error = profile_errors(&params, campaign, n);
     }
     let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
     let voters = Electorate { s, eligible, table: &table, snapshot: &snapshot, model: &model, year };
-    score_voters(&mut scratch.scored, &voters, &market, &plan.profile_error, &buyers, parallel);
-    let Scratch { scored, scores, raw, bins, candidates, .. } = &mut scratch;
+    score_voters(scored, &voters, &market, profile_error, &buyers, parallel);
     let min_audience = match s.regulation.microtargeting {
         Microtargeting::MinAudience(min) => Some(min as f64 * scale),
         _ => None,
@@ -362,7 +360,7 @@ pub fn plan_targeting(
     for (b, buy) in micro_buys.iter().enumerate() {
         let (p, party) = (buy.party, &s.parties[buy.party]);
         let entry = |i: usize| scored[i * buyers.len() + b];
-        let cp = &mut plan.campaigns[p];
+        let cp = &mut campaigns[p];
         map_voters_into(&mut cp.message, n, parallel, |i| entry(i).1);
         // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
         let focus_by_cohort: Vec<f32> = s.population.cohorts.iter().map(|c| focus(party, &c.name) as f32).collect();
@@ -383,7 +381,6 @@ pub fn plan_targeting(
         let delivered = reachable as f64 * f64::from(cp.per_voter);
         ledger.parties[p].spent += delivered / (1000.0 * scale) * buy.cpm;
     }
-    plan.scratch = scratch;
 }
 
 /// What targeting reads of the electorate today.
@@ -472,22 +469,15 @@ pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize
     (selected, count)
 }
 
-/// [`select_top`] into `selected`, with `candidates` as working space (both reused from day to
-/// day); returns how many were selected.
-fn select_top_into(
-    scores: &[f32],
-    k: usize,
-    parallel: bool,
-    selected: &mut Vec<bool>,
-    candidates: &mut Vec<u64>,
-) -> usize {
+/// [`select_top`] into `selected`, with `best` as working space (both reused from day to day);
+/// returns how many were selected.
+fn select_top_into(scores: &[f32], k: usize, parallel: bool, selected: &mut Vec<bool>, best: &mut Vec<u64>) -> usize {
     selected.clear();
     selected.resize(scores.len(), false);
     // Rank key: a larger key is a better voter. Positive floats order like their bit patterns, and
     // the low half breaks ties in favour of the lower id.
     let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
     let positive = || scores.iter().enumerate().filter(|&(_, &s)| s > 0.0);
-    let best: &mut Vec<u64> = candidates;
     best.clear();
     if k <= scores.len() / 16 {
         // Campaigns usually buy far fewer impressions than there are voters: keep the best k in a
