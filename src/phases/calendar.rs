@@ -2,7 +2,7 @@
 //! starts, and copy last step's state into the `Snapshot` every other phase reads.
 //! Reads `Timetable`, voter state; writes `Clock`, `Snapshot`, `Exposure`.
 
-use super::Phase;
+use super::{Phase, TableRows};
 use crate::agents::*;
 use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable};
 use crate::sim::timeline;
@@ -34,21 +34,23 @@ pub fn start_campaign(params: Res<RunParams>, clock: Res<Clock>, mut voters: Que
     }
 }
 
-/// Copy last step's state into flat arrays indexed by `VoterId`.
+/// Copy last step's state into flat arrays indexed by `VoterId`, table column by column.
 #[allow(clippy::type_complexity)]
 pub fn take_snapshot(
+    params: Res<RunParams>,
     mut snapshot: ResMut<Snapshot>,
     voters: Query<(&VoterId, &Ideology, &Affect, &AdInbox, &Habit, &Trust, &DataFootprint, &Belief)>,
 ) {
-    let s = &mut *snapshot;
-    for (id, ideology, affect, ads, habit, trust, footprint, belief) in &voters {
-        let i = id.0 as usize;
-        s.ideology[i] = ideology.x;
-        s.posts[i] = Post::new(ideology.x, affect.arousal, belief.0);
-        s.contact[i] = ads.contact;
-        s.habit[i] = habit.0;
-        s.trust[i] = trust.value;
-        s.footprint[i] = footprint.0;
+    let (s, parallel) = (&mut *snapshot, params.parallel);
+    let tables = voters.contiguous_iter().expect("voter components are stored in tables");
+    for (ids, ideology, affect, ads, habit, trust, footprint, belief) in tables {
+        let (rows, n) = (TableRows::of(ids), ids.len());
+        rows.fill(&mut s.ideology, n, parallel, |k| ideology[k].x);
+        rows.fill(&mut s.posts, n, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
+        rows.fill(&mut s.contact, n, parallel, |k| ads[k].contact);
+        rows.fill(&mut s.habit, n, parallel, |k| habit[k].0);
+        rows.fill(&mut s.trust, n, parallel, |k| trust[k].value);
+        rows.fill(&mut s.footprint, n, parallel, |k| footprint[k].0);
     }
 }
 

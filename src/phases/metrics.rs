@@ -2,10 +2,10 @@
 //! step and, on election day, the election record and its per-cohort rows.
 //! Reads voter state, `Graph`, `Clock`, `RunParams`, `CampaignLedger`; writes `MetricsLog`.
 
-use super::Phase;
 use super::data_collection::BrokerMarket;
 use super::targeting::CampaignLedger;
 use super::turnout::eligible;
+use super::{Phase, TableRows};
 use crate::agents::*;
 use crate::metrics::{CohortRow, HISTOGRAM_BINS, MetricsLog, Record, StepRow, polarisation};
 use crate::sim::resources::{Clock, Graph, RunParams, Timetable};
@@ -37,6 +37,61 @@ struct CohortSums {
     like_minded: f64,
     cross_cutting: f64,
     bots: f64,
+}
+
+impl CohortSums {
+    fn add(&mut self, o: &CohortSums) {
+        self.eligible += o.eligible;
+        self.voters += o.voters;
+        self.first_eligible += o.first_eligible;
+        self.first_voters += o.first_voters;
+        self.ideology += o.ideology;
+        self.hostility += o.hostility;
+        self.trust += o.trust;
+        self.believers += o.believers;
+        self.misinformation += o.misinformation;
+        self.ads += o.ads;
+        self.targeted += o.targeted;
+        self.like_minded += o.like_minded;
+        self.cross_cutting += o.cross_cutting;
+        self.bots += o.bots;
+    }
+}
+
+/// Sums over a run of voters: per cohort, and over every eligible voter.
+#[derive(Clone)]
+struct StepSums {
+    cohorts: Vec<CohortSums>,
+    histogram: [f64; HISTOGRAM_BINS],
+    arousal: f64,
+    votes: Vec<u64>,
+    accuracy: f64,
+}
+
+impl StepSums {
+    fn new(cohorts: usize, parties: usize) -> StepSums {
+        StepSums {
+            cohorts: vec![CohortSums::default(); cohorts],
+            histogram: [0.0; HISTOGRAM_BINS],
+            arousal: 0.0,
+            votes: vec![0; parties],
+            accuracy: 0.0,
+        }
+    }
+
+    fn add(&mut self, o: &StepSums) {
+        for (c, oc) in self.cohorts.iter_mut().zip(&o.cohorts) {
+            c.add(oc);
+        }
+        for (h, oh) in self.histogram.iter_mut().zip(&o.histogram) {
+            *h += oh;
+        }
+        self.arousal += o.arousal;
+        for (v, ov) in self.votes.iter_mut().zip(&o.votes) {
+            *v += ov;
+        }
+        self.accuracy += o.accuracy;
+    }
 }
 
 type VoterView<'a> = (
@@ -71,55 +126,65 @@ pub fn record(
         Some(k) => timeline::election_year(&s.timeline, k),
         None => clock.year,
     };
-    let cohorts = s.population.cohorts.len();
-    let mut sums = vec![CohortSums::default(); cohorts];
     let n = s.population.size as usize;
     // Every voter's position, for the echo-chamber index: only on election day.
     let mut all_x = if election.is_some() { vec![0.0f32; n] } else { Vec::new() };
-    // Eligible voters' positions; the buffer is kept from step to step.
-    electorate_x.clear();
-    let mut histogram = [0.0f64; HISTOGRAM_BINS];
-    let mut arousal = 0.0f64;
-    let mut votes = vec![0u64; s.parties.len()];
-    let mut accuracy = 0.0f64;
-    // Serial pass in table order: sums in f64 of f32 values, identical for any thread count.
-    for (id, demo, ideology, affect, trust, belief, rec, exposure, footprint) in &voters {
-        if let Some(x) = all_x.get_mut(id.0 as usize) {
-            *x = ideology.x;
-        }
-        if !eligible(s, demo.born, year) {
-            continue;
-        }
-        let c = &mut sums[demo.cohort as usize];
-        c.eligible += 1;
-        c.ideology += f64::from(ideology.x);
-        c.hostility += f64::from(affect.hostility);
-        c.trust += f64::from(trust.value);
-        c.believers += u64::from(belief.0 > BELIEVER_THRESHOLD);
-        c.misinformation += f64::from(exposure.misinformation);
-        c.ads += f64::from(exposure.ads);
-        c.targeted += f64::from(exposure.targeted);
-        c.like_minded += f64::from(exposure.like_minded);
-        c.cross_cutting += f64::from(exposure.cross_cutting);
-        c.bots += f64::from(exposure.bot);
-        arousal += f64::from(affect.arousal);
+    // Eligible voters' positions by VoterId, NaN for the others (which the polarisation
+    // measures skip); the buffer is kept from step to step.
+    electorate_x.resize(n, f32::NAN);
+    let mut sums = StepSums::new(s.population.cohorts.len(), s.parties.len());
+    let tables = voters.contiguous_iter().expect("voter components are stored in tables");
+    for (ids, demo, ideology, affect, trust, belief, rec, exposure, footprint) in tables {
+        let (rows, len) = (TableRows::of(ids), ids.len());
+        let eligible = |k: usize| eligible(s, demo[k].born, year);
         if election.is_some() {
-            accuracy += f64::from(market.accuracy(footprint.0));
+            rows.fill(&mut all_x, len, params.parallel, |k| ideology[k].x);
         }
-        electorate_x.push(ideology.x);
-        let bin = (((ideology.x + 1.0) * 0.5 * HISTOGRAM_BINS as f32) as usize).min(HISTOGRAM_BINS - 1);
-        histogram[bin] += 1.0;
-        if let Some(k) = election
-            && rec.last_election == k as i8
-        {
-            c.voters += u64::from(rec.voted);
-            c.first_eligible += u64::from(rec.first_time);
-            c.first_voters += u64::from(rec.first_time && rec.voted);
-            if rec.voted {
-                votes[rec.choice as usize] += 1;
+        rows.fill(&mut electorate_x, len, params.parallel, |k| if eligible(k) { ideology[k].x } else { f32::NAN });
+        // Sums in f64 of f32 values over fixed chunks of rows, combined in chunk order: the same
+        // bits for any thread count.
+        let partials = super::reduce_rows(len, params.parallel, |range| {
+            let mut p = StepSums::new(sums.cohorts.len(), sums.votes.len());
+            for k in range.filter(|&k| eligible(k)) {
+                let x = ideology[k].x;
+                let c = &mut p.cohorts[demo[k].cohort as usize];
+                c.eligible += 1;
+                c.ideology += f64::from(x);
+                c.hostility += f64::from(affect[k].hostility);
+                c.trust += f64::from(trust[k].value);
+                c.believers += u64::from(belief[k].0 > BELIEVER_THRESHOLD);
+                let e = &exposure[k];
+                c.misinformation += f64::from(e.misinformation);
+                c.ads += f64::from(e.ads);
+                c.targeted += f64::from(e.targeted);
+                c.like_minded += f64::from(e.like_minded);
+                c.cross_cutting += f64::from(e.cross_cutting);
+                c.bots += f64::from(e.bot);
+                p.arousal += f64::from(affect[k].arousal);
+                let bin = (((x + 1.0) * 0.5 * HISTOGRAM_BINS as f32) as usize).min(HISTOGRAM_BINS - 1);
+                p.histogram[bin] += 1.0;
+                let r = &rec[k];
+                if let Some(e) = election
+                    && r.last_election == e as i8
+                {
+                    c.voters += u64::from(r.voted);
+                    c.first_eligible += u64::from(r.first_time);
+                    c.first_voters += u64::from(r.first_time && r.voted);
+                    if r.voted {
+                        p.votes[r.choice as usize] += 1;
+                    }
+                }
+                if election.is_some() {
+                    p.accuracy += f64::from(market.accuracy(footprint[k].0));
+                }
             }
+            p
+        });
+        for p in &partials {
+            sums.add(p);
         }
     }
+    let StepSums { cohorts: sums, mut histogram, arousal, votes, accuracy } = sums;
     let total = |f: fn(&CohortSums) -> f64| sums.iter().map(f).sum::<f64>();
     let eligible_total = total(|c| c.eligible as f64);
     let per = |x: f64, n: f64| if n > 0.0 { x / n } else { 0.0 };

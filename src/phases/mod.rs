@@ -1,6 +1,7 @@
 //! The phases of one step (DESIGN §2), as a chained `SystemSet`: each module registers its
 //! systems in its phase, and the schedule runs the phases in this order every step.
 
+use crate::agents::VoterId;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 
@@ -162,6 +163,71 @@ pub fn fill_rows<T: Send>(out: &mut [T], width: usize, parallel: bool, f: impl F
     }
 }
 
+/// Voters per task of the table passes ([`TableRows::fill`], [`reduce_rows`]): fixed, so that
+/// the chunks, and the order in which their partial results are combined, do not depend on the
+/// thread count.
+pub const ROW_CHUNK: usize = 16_384;
+
+/// Where the rows of one ECS table sit in the arrays indexed by `VoterId` (read with the
+/// query's `contiguous_iter`, which hands out a table's columns as plain slices).
+#[derive(Clone, Copy, Debug)]
+pub enum TableRows<'a> {
+    /// Row `k` is voter `start + k`, as spawning in `VoterId` order makes them: columns and
+    /// arrays line up, and both can be cut into the same chunks.
+    Consecutive(usize),
+    /// Any other order: row `k` is voter `ids[k]`.
+    Scattered(&'a [VoterId]),
+}
+
+impl<'a> TableRows<'a> {
+    /// The layout of a table whose rows hold these voters.
+    pub fn of(ids: &'a [VoterId]) -> TableRows<'a> {
+        let start = ids.first().map_or(0, |id| id.0 as usize);
+        if ids.iter().enumerate().all(|(k, id)| id.0 as usize == start + k) {
+            TableRows::Consecutive(start)
+        } else {
+            TableRows::Scattered(ids)
+        }
+    }
+
+    /// Write `f(k)` at the array entry of each of the table's `len` rows `k`: across threads in
+    /// fixed chunks when `parallel` and the rows are consecutive, in row order otherwise (each
+    /// entry is written once, so the result is the same either way).
+    pub fn fill<T: Send>(self, out: &mut [T], len: usize, parallel: bool, f: impl Fn(usize) -> T + Send + Sync) {
+        match self {
+            TableRows::Consecutive(start) => {
+                use rayon::prelude::*;
+                let chunk = |(c, part): (usize, &mut [T])| {
+                    for (k, entry) in part.iter_mut().enumerate() {
+                        *entry = f(c * ROW_CHUNK + k);
+                    }
+                };
+                let rows = &mut out[start..start + len];
+                if parallel { rows.par_chunks_mut(ROW_CHUNK).enumerate().for_each(chunk) } else { chunk((0, rows)) }
+            }
+            TableRows::Scattered(ids) => {
+                for (k, id) in ids.iter().enumerate() {
+                    out[id.0 as usize] = f(k);
+                }
+            }
+        }
+    }
+}
+
+/// `f` over consecutive chunks of [`ROW_CHUNK`] of `0..len`, across threads when `parallel`,
+/// with the results in chunk order: a reduction that combines them in that order gives the same
+/// bits for any thread count.
+pub fn reduce_rows<P: Send>(
+    len: usize,
+    parallel: bool,
+    f: impl Fn(std::ops::Range<usize>) -> P + Send + Sync,
+) -> Vec<P> {
+    use rayon::prelude::*;
+    let chunk = |c: usize| f(c * ROW_CHUNK..((c + 1) * ROW_CHUNK).min(len));
+    let chunks = len.div_ceil(ROW_CHUNK);
+    if parallel { (0..chunks).into_par_iter().map(chunk).collect() } else { (0..chunks).map(chunk).collect() }
+}
+
 /// `2^(−dt/half_life)`: the share of something left after `dt` days.
 #[inline]
 pub fn decay_factor(dt: f64, half_life_days: f64) -> f32 {
@@ -173,4 +239,36 @@ pub fn decay_factor(dt: f64, half_life_days: f64) -> f32 {
 pub fn stochastic_round(x: f64, u: f64) -> u32 {
     let floor = x.floor();
     floor as u32 + u32::from(u < x - floor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_fill_the_entries_of_their_voters_in_either_layout() {
+        let ids: Vec<VoterId> = (3..8).map(VoterId).collect();
+        let rows = TableRows::of(&ids);
+        assert!(matches!(rows, TableRows::Consecutive(3)));
+        for parallel in [false, true] {
+            let mut out = vec![0u32; 9];
+            rows.fill(&mut out, ids.len(), parallel, |k| 10 + k as u32);
+            assert_eq!(out, [0, 0, 0, 10, 11, 12, 13, 14, 0]);
+        }
+        let shuffled = [VoterId(2), VoterId(0), VoterId(1)];
+        let rows = TableRows::of(&shuffled);
+        assert!(matches!(rows, TableRows::Scattered(_)));
+        let mut out = vec![0u32; 3];
+        rows.fill(&mut out, 3, true, |k| 10 + k as u32);
+        assert_eq!(out, [11, 12, 10]);
+    }
+
+    #[test]
+    fn reduce_rows_cuts_fixed_chunks_in_order_for_any_thread_count() {
+        let len = 2 * ROW_CHUNK + 5;
+        let sequential = reduce_rows(len, false, |r| (r.start, r.end));
+        assert_eq!(sequential, [(0, ROW_CHUNK), (ROW_CHUNK, 2 * ROW_CHUNK), (2 * ROW_CHUNK, len)]);
+        assert_eq!(reduce_rows(len, true, |r| (r.start, r.end)), sequential);
+        assert!(reduce_rows(0, true, |r| r.len()).is_empty());
+    }
 }
