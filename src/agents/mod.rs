@@ -137,25 +137,6 @@ pub struct AdInbox {
     pub contact: f32,
 }
 
-/// Today's feed, written by the feed phase and consumed by opinion and affect.
-#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct FeedInbox {
-    /// Political items seen today.
-    pub items: f32,
-    /// Fear or hate items among them (neighbours', bots').
-    pub emotional: f32,
-    /// Hate items among them.
-    pub hate: f32,
-    /// Misinformation items among them.
-    pub misinformation: f32,
-    /// Signed stance of today's misinformation (mean), for belief direction.
-    pub misinformation_stance: f32,
-    /// Bot items among them (labelled ones weigh less).
-    pub bot_weight: f32,
-    /// Signed pull of bot items.
-    pub bot_pull: f32,
-}
-
 /// Exposure counters: cumulative over the current campaign and over the run.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Exposure {
@@ -221,8 +202,6 @@ pub struct VoterBundle {
     pub record: VotingRecord,
     /// Today's ads.
     pub ads: AdInbox,
-    /// Today's feed.
-    pub feed: FeedInbox,
     /// Exposure counters.
     pub exposure: Exposure,
     /// Civic education and deliberation.

@@ -1,4 +1,6 @@
-//! Phase 5 (campaign side), the effects of today's campaign contact (DESIGN §2, §2.5):
+//! The effects of today's campaign contact (DESIGN §2, §2.5), applied at the end of the targeting
+//! phase, before the feed (phase 5's campaign side, run early because nothing in between reads
+//! or writes what it touches):
 //! persuasion toward the sender as a transient shift that saturates with repetition, mobilisation
 //! and demobilisation, face-to-face contact passed on to a housemate (Nickerson 2008), and the
 //! arousal, hostility and distrust that fear, hate and negative messages cause, damped by literacy.
@@ -15,7 +17,8 @@ use bevy_ecs::prelude::*;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
-    schedule.add_systems(apply_campaign_contact.in_set(Phase::Opinion).before(super::opinion::social_influence));
+    use super::targeting::{clear_inboxes, fill_inboxes};
+    schedule.add_systems(apply_campaign_contact.in_set(Phase::Targeting).after(fill_inboxes).after(clear_inboxes));
 }
 
 /// Cumulative effective impressions after `n` impressions: `S (1 − e^(−n/S))`, so gains stop after

@@ -5,8 +5,9 @@
 //! whose reach is cut by takedown (`2^(−τ/h)` of a post's engagement is prevented when it is
 //! removed τ hours after posting). Then the effects of the feed: belief unless discerned,
 //! distrust, arousal and hostility from emotional and hateful items, and bots' pull.
-//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `FeedInbox`,
-//! `Exposure`, `Belief`, `Trust`, `Affect`, `Ideology`.
+//! Each voter's feed is applied as soon as it is built, so it is never stored.
+//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `Exposure`, `Belief`,
+//! `Trust`, `Affect`, `Ideology`.
 
 use super::{Phase, decay_factor};
 use crate::agents::*;
@@ -18,8 +19,7 @@ use rand::RngExt;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
-    schedule.add_systems(build_feeds.in_set(Phase::Feed));
-    schedule.add_systems(apply_feed.in_set(Phase::Opinion).before(super::opinion::social_influence));
+    schedule.add_systems(run_feeds.in_set(Phase::Feed));
 }
 
 /// Belief discount of misinformation against the voter's own side (people believe congenial
@@ -178,16 +178,141 @@ pub fn like_minded_share(neighbours_alike: f64, like_minded_weight: f64, diverse
     }
 }
 
-/// Build every voter's feed for the step.
-pub fn build_feeds(
+/// One voter's political feed for a step. It is applied as soon as it is built
+/// ([`FeedEffects::apply`]), so it is never stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Feed {
+    /// Political items seen.
+    pub items: f32,
+    /// Fear or hate items among them (neighbours', bots', stories).
+    pub emotional: f32,
+    /// Hate items among them (labelled bot items weigh less).
+    pub hate: f32,
+    /// Misinformation items among them (labelled bot items weigh less).
+    pub misinformation: f32,
+    /// Share of the items from like-minded posters, [0, 1]: how congenial the day's
+    /// misinformation is, for belief.
+    pub misinformation_stance: f32,
+    /// Weight of bot items (labelled ones weigh less).
+    pub bot_weight: f32,
+}
+
+/// How a feed acts on its reader, with the step's constants computed once.
+struct FeedEffects<'a> {
+    scenario: &'a Scenario,
+    dt: f32,
+    /// Belief left after the step without new misinformation.
+    forget: f32,
+    /// λ = ln 2 / half-life, per day.
+    forgetting_rate: f32,
+    /// Each undiscerned item removes a share `belief_per_item` of the doubt: a hazard of
+    /// −ln(1 − belief_per_item) per item.
+    hazard_per_item: f32,
+    /// `exp(−λ dt)`: most feeds carry no undiscerned misinformation on a given day, and their
+    /// belief only fades.
+    quiet_decay: f32,
+    /// Confidence bound and its narrowing by arousal, for bots' pull.
+    epsilon: f32,
+    narrowing: f32,
+}
+
+impl<'a> FeedEffects<'a> {
+    fn new(s: &'a Scenario, clock: &Clock) -> FeedEffects<'a> {
+        let m = &s.misinformation;
+        let dt = clock.dt() as f32;
+        let forgetting_rate = std::f32::consts::LN_2 / m.belief_half_life_days as f32;
+        let (epsilon, narrowing) = match s.influence.rule {
+            crate::scenario::Rule::BoundedConfidence { epsilon, .. }
+            | crate::scenario::Rule::HegselmannKrause { epsilon } => {
+                (epsilon as f32, s.influence.emotion_narrowing as f32)
+            }
+            crate::scenario::Rule::Voter => (2.0, 0.0),
+        };
+        FeedEffects {
+            scenario: s,
+            dt,
+            forget: decay_factor(clock.dt(), m.belief_half_life_days),
+            forgetting_rate,
+            hazard_per_item: -(-(m.belief_per_item as f32)).ln_1p(),
+            quiet_decay: (-forgetting_rate * dt).exp(),
+            epsilon,
+            narrowing,
+        }
+    }
+
+    /// Apply a voter's feed: belief unless discerned, distrust, arousal and hostility from
+    /// emotional and hateful items, and bots' pull on ideology.
+    #[allow(clippy::too_many_arguments)]
+    fn apply(
+        &self,
+        feed: &Feed,
+        traits: &Traits,
+        literacy: &Literacy,
+        civics: &Civics,
+        belief: &mut Belief,
+        trust: &mut Trust,
+        affect: &mut Affect,
+        ideology: &mut Ideology,
+    ) {
+        let (e, m) = (&self.scenario.effects, &self.scenario.misinformation);
+        if feed.items == 0.0 {
+            belief.0 *= self.forget;
+            return;
+        }
+        let lit = literacy.value();
+        let cred = 1.0 - e.literacy_resistance as f32 * lit;
+        // Discernment: a literate voter recognises a false item with probability = literacy.
+        let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
+        let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
+        // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
+        // it), so coarse off-season steps give the same beliefs as daily ones.
+        let r = self.hazard_per_item * undiscerned / self.dt.max(1e-6);
+        let decay = if r == 0.0 { self.quiet_decay } else { (-(r + self.forgetting_rate) * self.dt).exp() };
+        let equilibrium = r / (r + self.forgetting_rate);
+        belief.0 = equilibrium + (belief.0 - equilibrium) * decay;
+        if undiscerned > 0.0 {
+            trust.value = (trust.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
+        }
+        let reactive = traits.reactivity * cred;
+        affect.arousal = (affect.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
+        affect.hostility = (affect.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
+        if let Some(bot) = &self.scenario.bots
+            && feed.bot_weight > 0.0
+        {
+            let x = ideology.x;
+            let d = bot.stance as f32 - x;
+            let eps = self.epsilon * civics.openness * (1.0 - self.narrowing * affect.arousal);
+            if d.abs() < eps {
+                let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
+                ideology.x = (x + pull * d).clamp(-1.0, 1.0);
+            }
+        }
+    }
+}
+
+/// Build every voter's feed for the step and apply it.
+#[allow(clippy::type_complexity)]
+pub fn run_feeds(
     params: Res<RunParams>,
     clock: Res<Clock>,
     snapshot: Res<Snapshot>,
     graph: Res<Graph>,
-    mut voters: Query<(&VoterId, &Demography, &Traits, &mut FeedInbox, &mut Exposure)>,
+    mut voters: Query<(
+        &VoterId,
+        &Demography,
+        &Traits,
+        &Literacy,
+        &Civics,
+        &mut Exposure,
+        &mut Belief,
+        &mut Trust,
+        &mut Affect,
+        &mut Ideology,
+    )>,
 ) {
     let s = &*params.scenario;
     let f = FeedParams::new(s);
+    let effects = FeedEffects::new(s, &clock);
     let dt = clock.dt();
     let campaign = clock.in_campaign();
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::FEED), clock.step as u64);
@@ -207,16 +332,15 @@ pub fn build_feeds(
             (SharedRate::new(items_of(diet) * f.bot_share_of_items), SharedRate::new(story_rate_of(diet) * f.delivered))
         })
         .unzip();
-    super::for_each_voter!(voters, params.parallel, |(id, demo, traits, mut feed, mut exposure)| {
-        let i = id.0 as usize;
+    // The feed of voter `id`, adding what it shows to the voter's exposure counters.
+    let build = |id: u32, cohort: usize, traits: &Traits, exposure: &mut Exposure| -> Feed {
         let items = items_of(traits.media_diet);
         if items <= 0.0 {
-            *feed = FeedInbox::default();
-            return;
+            return Feed::default();
         }
-        let x = snap.ideology[i];
+        let x = snap.ideology[id as usize];
         let right = x >= 0.0;
-        let ties = online.neighbours(id.0);
+        let ties = online.neighbours(id);
         let (mut alike, mut arousal, mut believers) = (0u32, 0u32, 0u32);
         for &j in ties {
             let post = snap.posts[j as usize];
@@ -227,113 +351,59 @@ pub fn build_feeds(
         let arousal = f64::from(arousal) / f64::from(Post::AROUSAL_LEVELS);
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
-        let mut rng = streams.open(u64::from(id.0), step);
-        let c = demo.cohort as usize;
-        let bots = bot_rates[c].draw(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
+        let mut rng = streams.open(u64::from(id), step);
+        let bots = bot_rates[cohort].draw(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
         let story_rate = story_rate_of(traits.media_diet);
         let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
-        let stories = story_rates[c].draw((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
-        let (mut bot_false, mut bot_hate, mut bot_pull) = (0.0f32, 0.0f32, 0.0f32);
-        if let Some(b) = &s.bots {
-            bot_false = bots * (b.misinformation * f.delivered) as f32;
-            bot_hate = bots * (b.hate * f.delivered) as f32;
-            bot_pull = (b.stance as f32 - x).signum();
-        }
+        let stories = story_rates[cohort].draw((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
+        let (bot_false, bot_hate) = s.bots.as_ref().map_or((0.0, 0.0), |b| {
+            (bots * (b.misinformation * f.delivered) as f32, bots * (b.hate * f.delivered) as f32)
+        });
         let misinformation = stories + bot_false;
         // Labelled bot items are seen (and counted) but persuade, arouse and convince less.
         let (bot_false_weight, bot_hate_weight) = (bot_false * f.bot_label_factor, bot_hate * f.bot_label_factor);
         let from_neighbours = (items as f32 - bots).max(0.0);
         let emotional_neighbours = from_neighbours * ((arousal / k) * f.emotional_boost).min(1.0) as f32;
-        *feed = FeedInbox {
+        if campaign {
+            exposure.misinformation += misinformation;
+            exposure.bot += bots;
+            exposure.like_minded += from_neighbours * p_alike as f32;
+            exposure.cross_cutting += from_neighbours * (1.0 - p_alike) as f32;
+        }
+        exposure.misinformation_total += misinformation;
+        Feed {
             items: items as f32,
             emotional: emotional_neighbours + bot_hate_weight + stories + bot_false_weight,
             hate: bot_hate_weight,
             misinformation: stories + bot_false_weight,
             misinformation_stance: p_alike as f32,
             bot_weight: bots * f.bot_label_factor,
-            bot_pull,
-        };
-        if campaign {
-            let e = &mut *exposure;
-            e.misinformation += misinformation;
-            e.bot += bots;
-            e.like_minded += from_neighbours * p_alike as f32;
-            e.cross_cutting += from_neighbours * (1.0 - p_alike) as f32;
         }
-        exposure.misinformation_total += misinformation;
-    });
-}
-
-/// Apply the feed to every voter: belief, trust, arousal, hostility, and bots' pull on ideology.
-#[allow(clippy::type_complexity)]
-pub fn apply_feed(
-    params: Res<RunParams>,
-    clock: Res<Clock>,
-    mut voters: Query<(&Traits, &Literacy, &Civics, &FeedInbox, &mut Belief, &mut Trust, &mut Affect, &mut Ideology)>,
-) {
-    let s = &*params.scenario;
-    let e = &s.effects;
-    let m = &s.misinformation;
-    let dt = clock.dt() as f32;
-    let forget = decay_factor(clock.dt(), m.belief_half_life_days);
-    let forgetting_rate = std::f32::consts::LN_2 / m.belief_half_life_days as f32;
-    // Each undiscerned item removes a share belief_per_item of the doubt: a hazard of
-    // −ln(1 − belief_per_item) per item.
-    let hazard_per_item = -(-(m.belief_per_item as f32)).ln_1p();
-    // Most feeds carry no undiscerned misinformation on a given day: their belief only fades.
-    let quiet_decay = (-forgetting_rate * dt).exp();
-    let bots = s.bots.as_ref();
-    let (epsilon, narrowing) = match s.influence.rule {
-        crate::scenario::Rule::BoundedConfidence { epsilon, .. }
-        | crate::scenario::Rule::HegselmannKrause { epsilon } => (epsilon as f32, s.influence.emotion_narrowing as f32),
-        crate::scenario::Rule::Voter => (2.0, 0.0),
     };
     super::for_each_voter!(voters, params.parallel, |(
+        id,
+        demo,
         traits,
         literacy,
         civics,
-        feed,
+        mut exposure,
         mut belief,
         mut trust,
         mut affect,
         mut ideology,
     )| {
-        let b = belief.bypass_change_detection();
-        if feed.items == 0.0 {
-            b.0 *= forget;
-            return;
-        }
-        let lit = literacy.value();
-        let cred = 1.0 - e.literacy_resistance as f32 * lit;
-        // Discernment: a literate voter recognises a false item with probability = literacy.
-        let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
-        let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
-        // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
-        // it), so coarse off-season steps give the same beliefs as daily ones.
-        let r = hazard_per_item * undiscerned / dt.max(1e-6);
-        let decay = if r == 0.0 { quiet_decay } else { (-(r + forgetting_rate) * dt).exp() };
-        let equilibrium = r / (r + forgetting_rate);
-        b.0 = equilibrium + (b.0 - equilibrium) * decay;
-        if undiscerned > 0.0 {
-            let t = trust.bypass_change_detection();
-            t.value = (t.value - m.trust_loss_per_item as f32 * undiscerned).max(0.0);
-        }
-        let reactive = traits.reactivity * cred;
-        let a = affect.bypass_change_detection();
-        a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
-        a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
-        if let Some(bot) = bots
-            && feed.bot_weight > 0.0
-        {
-            let x = ideology.x;
-            let d = bot.stance as f32 - x;
-            let eps = epsilon * civics.openness * (1.0 - narrowing * a.arousal);
-            if d.abs() < eps {
-                let pull = 1.0 - (1.0 - bot.influence as f32 * cred).powf(feed.bot_weight);
-                ideology.bypass_change_detection().x = (x + pull * d).clamp(-1.0, 1.0);
-            }
-        }
-    },);
+        let feed = build(id.0, demo.cohort as usize, traits, exposure.bypass_change_detection());
+        effects.apply(
+            &feed,
+            traits,
+            literacy,
+            civics,
+            belief.bypass_change_detection(),
+            trust.bypass_change_detection(),
+            affect.bypass_change_detection(),
+            ideology.bypass_change_detection(),
+        );
+    });
 }
 
 #[cfg(test)]
@@ -374,11 +444,30 @@ mod tests {
             "bots: Some(Bots(share: 0.2, stance: 0.5, posts_per_day: 40.0, misinformation: 0.5, hate: 0.2))",
         );
         with.step();
-        assert!(column::<FeedInbox>(&mut with).iter().any(|f| f.bot_weight > 0.0));
+        let seen: Vec<Exposure> = column(&mut with);
+        assert!(seen.iter().any(|e| e.bot > 0.0 && e.misinformation > 0.0));
         let mut without = tiny_world("");
         without.step();
-        let feeds: Vec<FeedInbox> = column(&mut without);
-        assert!(feeds.iter().all(|f| f.bot_weight == 0.0 && f.misinformation == 0.0));
-        assert!(feeds.iter().any(|f| f.items > 0.0));
+        let seen: Vec<Exposure> = column(&mut without);
+        assert!(seen.iter().all(|e| e.bot == 0.0 && e.misinformation == 0.0));
+        assert!(seen.iter().any(|e| e.like_minded + e.cross_cutting > 0.0), "neighbours' posts are seen");
+    }
+
+    #[test]
+    fn a_feed_without_misinformation_lets_belief_fade_and_emotional_items_arouse() {
+        let s = crate::sim::testing::tiny_scenario("");
+        let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
+        let effects = FeedEffects::new(&s, &clock);
+        let (traits, literacy) =
+            (Traits { reactivity: 1.0, media_diet: 10.0, consent: true }, Literacy { base: 0.0, boost: 0.0 });
+        let (mut belief, mut trust) = (Belief(0.8), Trust { value: 0.5, rest: 0.5 });
+        let mut affect = Affect { arousal: 0.0, hostility: 0.2, hostility_rest: 0.2 };
+        let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
+        let feed = Feed { items: 10.0, emotional: 3.0, misinformation_stance: 0.5, ..Feed::default() };
+        let civics = Civics::default();
+        effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
+        assert!(belief.0 < 0.8 && belief.0 > 0.0, "{belief:?}");
+        assert!(affect.arousal > 0.0 && affect.hostility == 0.2, "{affect:?}");
+        assert_eq!((trust.value, ideology.x), (0.5, 0.1));
     }
 }

@@ -114,7 +114,6 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
                 footprint: DataFootprint(0.0),
                 record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
                 ads: AdInbox::default(),
-                feed: FeedInbox::default(),
                 exposure: Exposure::default(),
                 civics: Civics::default(),
             });
