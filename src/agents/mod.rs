@@ -116,26 +116,10 @@ pub struct VotingRecord {
     pub choice: u8,
 }
 
-/// Today's campaign messages, written by the targeting phase and consumed by opinion and affect.
+/// Face-to-face mobilisation received today from grassroots events, kept for one step so that
+/// the voter passes part of it on to a housemate (Nickerson 2008).
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct AdInbox {
-    /// Impressions received today.
-    pub impressions: f32,
-    /// Of which micro-targeted.
-    pub targeted: f32,
-    /// Signed ideology pull summed over today's persuasive impressions (before saturation).
-    pub pull: f32,
-    /// Mobilisation summed over today's impressions (negative for demobilising ones).
-    pub mobilise: f32,
-    /// Fear items today.
-    pub fear: f32,
-    /// Hate items today.
-    pub hate: f32,
-    /// Demobilising items today (negative messages aimed at opponents).
-    pub negative: f32,
-    /// Face-to-face mobilisation received today (grassroots events).
-    pub contact: f32,
-}
+pub struct Contact(pub f32);
 
 /// Exposure counters: cumulative over the current campaign and over the run.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
@@ -200,8 +184,8 @@ pub struct VoterBundle {
     pub footprint: DataFootprint,
     /// Election history.
     pub record: VotingRecord,
-    /// Today's ads.
-    pub ads: AdInbox,
+    /// Today's face-to-face contact.
+    pub contact: Contact,
     /// Exposure counters.
     pub exposure: Exposure,
     /// Civic education and deliberation.

@@ -1,25 +1,16 @@
-//! The effects of today's campaign contact (DESIGN §2, §2.5), applied at the end of the targeting
-//! phase, before the feed (phase 5's campaign side, run early because nothing in between reads
-//! or writes what it touches):
-//! persuasion toward the sender as a transient shift that saturates with repetition, mobilisation
-//! and demobilisation, face-to-face contact passed on to a housemate (Nickerson 2008), and the
+//! The effects of today's campaign contact on its recipient (DESIGN §2, §2.5): persuasion toward
+//! the sender as a transient shift that saturates with repetition, mobilisation and
+//! demobilisation, face-to-face contact passed on to a housemate (Nickerson 2008), and the
 //! arousal, hostility and distrust that fear, hate and negative messages cause, damped by literacy.
-//! Reads `AdInbox`, `Exposure`, `Snapshot`, `Graph`; writes each voter's own `Persuasion`,
-//! `Mobilisation`, `Affect`, `Trust`.
+//! The targeting phase applies them to each voter as soon as its inbox is filled
+//! ([`CampaignEffects::apply`]). Reads an `Inbox`, the voter's `Exposure`, last step's contacts
+//! (`Snapshot`) and the offline ties; writes the voter's own `Persuasion`, `Mobilisation`,
+//! `Affect`, `Trust`.
 
-use super::Phase;
 use crate::agents::*;
 use crate::scenario::Effects;
 use crate::sim::network::Csr;
-use crate::sim::resources::{Graph, RunParams, Snapshot};
 use crate::sim::rng::mix64;
-use bevy_ecs::prelude::*;
-
-/// Add this phase's systems.
-pub fn register(schedule: &mut Schedule) {
-    use super::targeting::{clear_inboxes, fill_inboxes};
-    schedule.add_systems(apply_campaign_contact.in_set(Phase::Targeting).after(fill_inboxes).after(clear_inboxes));
-}
 
 /// Cumulative effective impressions after `n` impressions: `S (1 − e^(−n/S))`, so gains stop after
 /// about `S` pieces (Green & Zelizer 2017).
@@ -51,64 +42,85 @@ pub fn credibility(e: &Effects, literacy: f32) -> f32 {
     1.0 - e.literacy_resistance as f32 * literacy
 }
 
-/// Apply today's ads and contacts to every voter, in parallel.
-#[allow(clippy::type_complexity)]
-pub fn apply_campaign_contact(
-    params: Res<RunParams>,
-    snapshot: Res<Snapshot>,
-    graph: Res<Graph>,
-    mut voters: Query<(
-        &VoterId,
-        &Traits,
-        &Literacy,
-        &AdInbox,
-        &Exposure,
-        &mut Persuasion,
-        &mut Mobilisation,
-        &mut Affect,
-        &mut Trust,
-    )>,
-) {
-    let e = &params.scenario.effects;
-    let offline = &graph.0.offline;
-    let contact = &snapshot.contact;
-    let any_contact = contact.iter().any(|&c| c > 0.0);
-    super::for_each_voter!(voters, params.parallel, |(
-        id,
-        traits,
-        literacy,
-        inbox,
-        exposure,
-        mut persuasion,
-        mut mobilisation,
-        mut affect,
-        mut trust,
-    )| {
-        let spread = if any_contact { contagion(offline, contact, id.0, e.contagion as f32) } else { 0.0 };
+/// Today's campaign messages to one voter: built by the targeting phase and applied at once, so
+/// never stored (only `contact` is kept, in the voter's `Contact`, for housemates next step).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Inbox {
+    /// Impressions received today.
+    pub impressions: f32,
+    /// Of which micro-targeted.
+    pub targeted: f32,
+    /// Signed ideology pull summed over today's persuasive impressions (before saturation).
+    pub pull: f32,
+    /// Mobilisation summed over today's impressions (negative for demobilising ones).
+    pub mobilise: f32,
+    /// Fear items today.
+    pub fear: f32,
+    /// Hate items today.
+    pub hate: f32,
+    /// Demobilising items today (negative messages aimed at opponents).
+    pub negative: f32,
+    /// Face-to-face mobilisation received today (grassroots events).
+    pub contact: f32,
+}
+
+/// What today's campaign contact does to its recipients, for one step.
+pub struct CampaignEffects<'a> {
+    effects: &'a Effects,
+    /// Face-to-face mobilisation each voter received last step (`Snapshot.contact`).
+    contacts: &'a [f32],
+    offline: &'a Csr,
+    /// Whether anybody was contacted face to face last step (else no contagion to look for).
+    any_contact: bool,
+}
+
+impl<'a> CampaignEffects<'a> {
+    /// The effects for a step, given last step's contacts and the offline ties.
+    pub fn new(effects: &'a Effects, contacts: &'a [f32], offline: &'a Csr) -> CampaignEffects<'a> {
+        CampaignEffects { effects, contacts, offline, any_contact: contacts.iter().any(|&c| c > 0.0) }
+    }
+
+    /// Apply voter `id`'s inbox and the mobilisation its housemates pass on. `ads_seen` counts
+    /// this campaign's impressions including today's.
+    #[allow(clippy::too_many_arguments)]
+    pub fn apply(
+        &self,
+        id: u32,
+        inbox: &Inbox,
+        traits: &Traits,
+        literacy: &Literacy,
+        ads_seen: f32,
+        persuasion: &mut Persuasion,
+        mobilisation: &mut Mobilisation,
+        affect: &mut Affect,
+        trust: &mut Trust,
+    ) {
+        let e = self.effects;
+        let spread =
+            if self.any_contact { contagion(self.offline, self.contacts, id, e.contagion as f32) } else { 0.0 };
         if inbox.impressions == 0.0 && inbox.contact == 0.0 && spread == 0.0 {
             return;
         }
         let cred = credibility(e, literacy.value());
         let s = e.saturation as f32;
-        let before = exposure.ads - inbox.impressions;
+        let before = ads_seen - inbox.impressions;
         // Effective share of today's impressions once earlier ones have used up attention.
         let fresh = if inbox.impressions > 0.0 {
-            (saturated(exposure.ads, s) - saturated(before, s)) / inbox.impressions
+            (saturated(ads_seen, s) - saturated(before, s)) / inbox.impressions
         } else {
             0.0
         };
-        let p = persuasion.bypass_change_detection();
-        p.0 = (p.0 + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
-        let m = mobilisation.bypass_change_detection();
-        m.0 = (m.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
-            .clamp(-1.0, 1.0);
+        persuasion.0 = (persuasion.0 + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
+        mobilisation.0 =
+            (mobilisation.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
+                .clamp(-1.0, 1.0);
         let reactive = traits.reactivity * cred;
-        let a = affect.bypass_change_detection();
+        let a = affect;
         a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * (inbox.fear + inbox.hate)).min(1.0);
         a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
-        let t = trust.bypass_change_detection();
-        t.value = (t.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
-    },);
+        trust.value =
+            (trust.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
+    }
 }
 
 #[cfg(test)]
@@ -136,5 +148,27 @@ mod tests {
     fn literacy_lowers_credibility() {
         let e = Effects::default();
         assert!(credibility(&e, 1.0) < credibility(&e, 0.0));
+    }
+
+    #[test]
+    fn an_inbox_moves_its_reader_and_an_empty_one_changes_nothing() {
+        let e = Effects::default();
+        let offline = Csr::from_undirected_edges(2, &[(0, 1)]);
+        let effects = CampaignEffects::new(&e, &[0.0, 0.0], &offline);
+        let (traits, literacy) =
+            (Traits { reactivity: 1.0, media_diet: 1.0, consent: true }, Literacy { base: 0.2, boost: 0.0 });
+        let start = (
+            Persuasion(0.0),
+            Mobilisation(0.0),
+            Affect { arousal: 0.0, hostility: 0.3, hostility_rest: 0.3 },
+            Trust { value: 0.5, rest: 0.5 },
+        );
+        let (mut p, mut m, mut a, mut t) = start;
+        effects.apply(0, &Inbox::default(), &traits, &literacy, 0.0, &mut p, &mut m, &mut a, &mut t);
+        assert_eq!((p, m, a, t), start);
+        let inbox = Inbox { impressions: 2.0, pull: 1.0, mobilise: 1.0, fear: 1.0, ..Inbox::default() };
+        effects.apply(0, &inbox, &traits, &literacy, 2.0, &mut p, &mut m, &mut a, &mut t);
+        assert!(p.0 > 0.0 && m.0 > 0.0 && a.arousal > 0.0, "{p:?} {m:?} {a:?}");
+        assert_eq!(t, start.3, "no negative or hateful item");
     }
 }

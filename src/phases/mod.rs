@@ -68,7 +68,6 @@ pub fn build_schedule() -> Schedule {
     data_collection::register(&mut schedule);
     targeting::register(&mut schedule);
     feed::register(&mut schedule);
-    contact::register(&mut schedule);
     opinion::register(&mut schedule);
     turnout::register(&mut schedule);
     metrics::register(&mut schedule);

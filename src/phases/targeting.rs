@@ -4,17 +4,21 @@
 //! plus noise shrinking with accuracy; psychometric and mood fields only where allowed) by their
 //! goal mix and cohort focus, and buy the best-scoring voters, in O(N) by selection rather than a
 //! sort. `MinAudience(n)` replaces individual scores by the mean score of segments of at least n
-//! real voters. Grassroots events pick their attendees here too.
-//! Reads `Snapshot`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`; writes
-//! `TargetingPlan`, `CampaignLedger` and each voter's own `AdInbox` and `Exposure`.
+//! real voters. Grassroots events pick their attendees here too. Each voter's inbox is then
+//! filled and applied at once (`contact::CampaignEffects`), off season too, when only the
+//! mobilisation housemates pass on remains.
+//! Reads `Snapshot`, `Graph`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`;
+//! writes `TargetingPlan`, `CampaignLedger` and each voter's own `Exposure`, `Contact`,
+//! `Persuasion`, `Mobilisation`, `Affect` and `Trust`.
 
+use super::contact::{CampaignEffects, Inbox};
 use super::data_collection::BrokerMarket;
 use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
 use super::{Phase, campaign_day, map_voters, map_voters_into, stochastic_round};
 use crate::agents::*;
 use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
-use crate::sim::resources::{Clock, RunParams, Snapshot, TurnoutModel, VoterTable};
+use crate::sim::resources::{Clock, Graph, RunParams, Snapshot, TurnoutModel, VoterTable};
 use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -24,8 +28,8 @@ use std::collections::BinaryHeap;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
-    schedule.add_systems((plan_targeting, fill_inboxes).chain().in_set(Phase::Targeting).run_if(campaign_day));
-    schedule.add_systems(clear_inboxes.in_set(Phase::Targeting).run_if(not(campaign_day)));
+    schedule.add_systems(plan_targeting.in_set(Phase::Targeting).run_if(campaign_day));
+    schedule.add_systems(deliver_campaigns.in_set(Phase::Targeting).after(plan_targeting));
 }
 
 /// Ideology distance over which a persuasive ad's pull reaches full strength.
@@ -566,52 +570,53 @@ fn grassroots_attendees(
     attendees
 }
 
-/// Each voter collects today's impressions and contacts into its own inbox.
+/// Each voter's inbox for today, applied at once: the campaigns' impressions and events on a
+/// campaign day, and every day the mobilisation housemates pass on.
 #[allow(clippy::type_complexity)]
-pub fn fill_inboxes(
+pub fn deliver_campaigns(
     params: Res<RunParams>,
     clock: Res<Clock>,
     plan: Res<TargetingPlan>,
     market: Res<BrokerMarket>,
+    snapshot: Res<Snapshot>,
+    graph: Res<Graph>,
     mut voters: Query<(
         &VoterId,
         &Demography,
         &Traits,
+        &Literacy,
         &Ideology,
-        &Persuasion,
         &DataFootprint,
-        &mut AdInbox,
+        &mut Persuasion,
+        &mut Mobilisation,
+        &mut Affect,
+        &mut Trust,
+        &mut Contact,
         &mut Exposure,
     )>,
 ) {
-    let idle = plan.campaigns.iter().all(|c| {
-        c.attendees.is_empty() && if c.micro { c.per_voter == 0 } else { c.rate_by_cohort.iter().all(|&r| r <= 0.0) }
-    });
-    if idle {
-        // Nobody buys or meets anyone today (e.g. no budgets): skip the per-voter draws.
-        super::for_each_voter!(voters, params.parallel, |(.., mut inbox, _)| {
-            inbox.set_if_neq(AdInbox::default());
+    // Nobody buys or meets anyone today (off season, or e.g. no budgets): no per-voter draws.
+    let active = clock.in_campaign()
+        && !plan.campaigns.iter().all(|c| {
+            c.attendees.is_empty()
+                && if c.micro { c.per_voter == 0 } else { c.rate_by_cohort.iter().all(|&r| r <= 0.0) }
         });
-        return;
-    }
     let s = &*params.scenario;
     let e = &s.effects;
+    let effects = CampaignEffects::new(e, &snapshot.contact, &graph.0.offline);
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::TARGETING), clock.step as u64);
     let year = clock.year;
     let plan = &*plan;
     let market = &*market;
-    super::for_each_voter!(voters, params.parallel, |(
-        id,
-        demo,
-        traits,
-        ideology,
-        persuasion,
-        footprint,
-        mut inbox,
-        mut exposure,
-    )| {
+    let inbox_of = |id: &VoterId,
+                    demo: &Demography,
+                    traits: &Traits,
+                    ideology: &Ideology,
+                    persuasion: &Persuasion,
+                    footprint: &DataFootprint|
+     -> Inbox {
         let i = id.0 as usize;
-        let mut new = AdInbox::default();
+        let mut new = Inbox::default();
         if turnout::eligible(s, demo.born, year) {
             // Opened at the first draw: micro-targeted impressions with fixed messages need none.
             let mut stream = None;
@@ -693,16 +698,43 @@ pub fn fill_inboxes(
                 }
             }
         }
-        exposure.ads += new.impressions;
-        exposure.targeted += new.targeted;
-        *inbox = new;
-    });
-}
-
-/// Off season: no campaign messages.
-pub fn clear_inboxes(params: Res<RunParams>, mut voters: Query<&mut AdInbox>) {
-    super::for_each_voter!(voters, params.parallel, |mut inbox| {
-        inbox.set_if_neq(AdInbox::default());
+        new
+    };
+    super::for_each_voter!(voters, params.parallel, |(
+        id,
+        demo,
+        traits,
+        literacy,
+        ideology,
+        footprint,
+        mut persuasion,
+        mut mobilisation,
+        mut affect,
+        mut trust,
+        mut contact,
+        mut exposure,
+    )| {
+        let inbox = if active {
+            let inbox = inbox_of(id, demo, traits, ideology, &persuasion, footprint);
+            let seen = exposure.bypass_change_detection();
+            seen.ads += inbox.impressions;
+            seen.targeted += inbox.targeted;
+            inbox
+        } else {
+            Inbox::default()
+        };
+        effects.apply(
+            id.0,
+            &inbox,
+            traits,
+            literacy,
+            exposure.ads,
+            persuasion.bypass_change_detection(),
+            mobilisation.bypass_change_detection(),
+            affect.bypass_change_detection(),
+            trust.bypass_change_detection(),
+        );
+        contact.bypass_change_detection().0 = inbox.contact;
     });
 }
 
@@ -754,18 +786,18 @@ mod tests {
         assert_eq!(scores, vec![0.25; 4]);
     }
     #[test]
-    fn a_broadcast_campaign_fills_inboxes_and_counts_exposure() {
+    fn a_broadcast_campaign_reaches_voters_and_counts_exposure() {
         use crate::sim::testing::{column, tiny_world};
         let mut sim = tiny_world(
             "parties: [Party(name: \"A\", position: -0.3, budget: 50.0), Party(name: \"B\", position: 0.3)]",
         );
         sim.step();
-        let inbox: Vec<AdInbox> = column(&mut sim);
         let exposure: Vec<Exposure> = column(&mut sim);
-        let total: f32 = inbox.iter().map(|i| i.impressions).sum();
+        let total: f32 = exposure.iter().map(|e| e.ads).sum();
         assert!(total > 0.0, "50 units at 10 per thousand buy about 5000 impressions");
-        assert_eq!(total, exposure.iter().map(|e| e.ads).sum::<f32>());
-        assert!(inbox.iter().all(|i| i.targeted == 0.0));
+        assert!(exposure.iter().all(|e| e.targeted == 0.0));
+        let persuasion: Vec<Persuasion> = column(&mut sim);
+        assert!(persuasion.iter().any(|p| p.0 != 0.0), "the impressions were applied");
         let ledger = sim.world.resource::<CampaignLedger>();
         assert!(ledger.parties[0].spent > 0.0 && ledger.parties[0].spent <= 50.0 / 5.0 + 1e-9);
     }
@@ -778,9 +810,9 @@ mod tests {
             "parties: [Party(name: \"A\", position: -0.3, budget: 50.0, campaign: {campaign}), Party(name: \"B\", position: 0.3)], brokers: [Broker(name: \"D\")]"
         ));
         sim.step();
-        let inbox: Vec<AdInbox> = column(&mut sim);
+        let exposure: Vec<Exposure> = column(&mut sim);
         let demography: Vec<Demography> = column(&mut sim);
-        assert!(inbox.iter().any(|i| i.targeted > 0.0));
-        assert!(inbox.iter().zip(&demography).filter(|(_, d)| d.cohort == 0).all(|(i, _)| i.targeted == 0.0));
+        assert!(exposure.iter().any(|e| e.targeted > 0.0));
+        assert!(exposure.iter().zip(&demography).filter(|(_, d)| d.cohort == 0).all(|(e, _)| e.targeted == 0.0));
     }
 }

@@ -113,7 +113,7 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
                 mobilisation: Mobilisation(0.0),
                 footprint: DataFootprint(0.0),
                 record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
-                ads: AdInbox::default(),
+                contact: Contact::default(),
                 exposure: Exposure::default(),
                 civics: Civics::default(),
             });

@@ -6,7 +6,7 @@ use super::common::*;
 use proptest::prelude::*;
 use std::sync::Arc;
 use votelab::agents::{
-    AdInbox, Affect, Belief, Civics, DataFootprint, Demography, Exposure, Habit, Ideology, Literacy, Mobilisation,
+    Affect, Belief, Civics, Contact, DataFootprint, Demography, Exposure, Habit, Ideology, Literacy, Mobilisation,
     Persuasion, Trust, VoterId, VotingRecord,
 };
 use votelab::metrics::MetricsLog;
@@ -496,9 +496,9 @@ fn in_unit(x: f64) -> bool {
 fn check_voters(sim: &mut Simulation) -> Result<(), TestCaseError> {
     let mut q = sim.world.query::<(
         (&Ideology, &Persuasion, &Affect, &Trust, &Literacy, &Belief, &Habit, &Mobilisation),
-        (&DataFootprint, &VotingRecord, &AdInbox, &Exposure, &Civics),
+        (&DataFootprint, &VotingRecord, &Contact, &Exposure, &Civics),
     )>();
-    for ((x, p, a, t, l, b, h, m), (d, rec, ads, exp, civ)) in q.iter(&sim.world) {
+    for ((x, p, a, t, l, b, h, m), (d, rec, contact, exp, civ)) in q.iter(&sim.world) {
         prop_assert!((-1.0..=1.0).contains(&x.x) && (-1.0..=1.0).contains(&x.anchor), "ideology {x:?}");
         prop_assert!(p.0.is_finite() && p.0.abs() <= 2.0, "persuasion {p:?}");
         prop_assert!((-1.0..=1.0).contains(&(x.x + p.0).clamp(-1.0, 1.0)));
@@ -511,8 +511,7 @@ fn check_voters(sim: &mut Simulation) -> Result<(), TestCaseError> {
         prop_assert!((-1.0..=1.0).contains(&m.0), "mobilisation {m:?}");
         prop_assert!(d.0.is_finite() && d.0 >= 0.0, "footprint {d:?}");
         prop_assert!(rec.votes <= rec.eligible_elections, "record {rec:?}");
-        prop_assert!(ads.impressions >= 0.0 && ads.targeted >= 0.0 && ads.targeted <= ads.impressions, "ads {ads:?}");
-        prop_assert!(ads.pull.is_finite() && ads.mobilise.is_finite() && ads.contact >= 0.0, "ads {ads:?}");
+        prop_assert!(contact.0.is_finite() && contact.0 >= 0.0, "contact {contact:?}");
         let seen = [exp.misinformation, exp.misinformation_total, exp.bot, exp.ads, exp.targeted];
         prop_assert!(seen.iter().all(|&c| c.is_finite() && c >= 0.0), "exposure {exp:?}");
         prop_assert!(exp.targeted <= exp.ads && exp.like_minded >= 0.0 && exp.cross_cutting >= 0.0);
