@@ -10,6 +10,7 @@ use crate::phases::turnout::{self, TurnoutInputs};
 use crate::scenario::{Cohort, DataBrokers, Distribution, Scenario};
 use rand::RngExt;
 use rand_distr::{Beta, Distribution as _, Normal};
+use rayon::slice::ParallelSliceMut;
 
 /// Concentration of the latent voting propensity around the cohort's baseline turnout before the
 /// run: low values make most people habitual voters or habitual abstainers (Fowler 2006).
@@ -67,65 +68,71 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
         DataBrokers::Consent { opt_in } => opt_in,
         _ => 1.0,
     };
-    let mut voters = Vec::with_capacity(s.population.size as usize);
-    let mut id = 0u32;
-    for (c, (cohort, &n)) in s.population.cohorts.iter().zip(&sizes).enumerate() {
-        for _ in 0..n {
-            let mut rng = rng::stream(s.seed, replicate, tag::POPULATION, u64::from(id), 0);
-            let born = cohort.born.0 as f64 + (cohort.born.1 - cohort.born.0 + 1) as f64 * rng.random::<f64>();
-            let place = rng.random_range(0..places) as u16;
-            let x = draw(&cohort.ideology, -1.0, 1.0, &mut rng);
-            let literacy = draw(&cohort.literacy, 0.0, 1.0, &mut rng);
-            let trust = draw(&cohort.trust, 0.0, 1.0, &mut rng);
-            let reactivity = draw(&cohort.reactivity, 0.0, 1.0, &mut rng);
-            let hostility = draw(&cohort.hostility, 0.0, 1.0, &mut rng);
-            let consent_p = opt_in * (1.0 - CONSENT_LITERACY_SLOPE * (f64::from(literacy) - 0.5));
-            let consent = rng.random::<f64>() < consent_p.clamp(0.0, 1.0);
-            // Voting history before the run: elections at first_year − k·years_between, k ≥ 1.
-            let years_eligible = first_year - (born + voting_age);
-            let past = if years_eligible > 0.0 {
-                ((years_eligible / f64::from(s.timeline.years_between)).floor() as u32).min(15)
-            } else {
-                0
-            };
-            let mean = cohort.baseline_turnout;
-            let propensity =
-                Beta::new(mean * PAST_PROPENSITY_CONCENTRATION, (1.0 - mean) * PAST_PROPENSITY_CONCENTRATION)
-                    .map_or(mean, |b| b.sample(&mut rng));
-            let (mut h, mut votes) = (0.0f64, 0u8);
-            for k in 0..past {
-                let voted = rng.random::<f64>() < propensity;
-                let gain = if k < habit.first_elections { habit.first_elections_gain } else { habit.gain };
-                h = habit.decay * h + if voted { gain } else { 0.0 };
-                votes += u8::from(voted);
-            }
-            voters.push(VoterBundle {
-                id: VoterId(id),
-                demography: Demography { cohort: c as u8, place, born: born as f32 },
-                traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
-                ideology: Ideology { x, anchor: x },
-                persuasion: Persuasion(0.0),
-                affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },
-                trust: Trust { value: trust, rest: trust },
-                literacy: Literacy { base: literacy, boost: 0.0 },
-                belief: Belief(0.0),
-                habit: Habit(h as f32),
-                mobilisation: Mobilisation(0.0),
-                footprint: DataFootprint(0.0),
-                record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
-                contact: Contact::default(),
-                exposure: Exposure::default(),
-                civics: Civics::default(),
-            });
-            id += 1;
+    // Draw index → cohort: each cohort's voters take consecutive indices, in scenario order.
+    let first_of_next: Vec<u64> = sizes
+        .iter()
+        .scan(0, |end, &n| {
+            *end += n;
+            Some(*end)
+        })
+        .collect();
+    // Each voter draws from its own stream, so voters are drawn across threads in any order.
+    let draw_voter = |id: u32| -> VoterBundle {
+        let c = first_of_next.partition_point(|&end| end <= u64::from(id));
+        let cohort = &s.population.cohorts[c];
+        let mut rng = rng::stream(s.seed, replicate, tag::POPULATION, u64::from(id), 0);
+        let born = cohort.born.0 as f64 + (cohort.born.1 - cohort.born.0 + 1) as f64 * rng.random::<f64>();
+        let place = rng.random_range(0..places) as u16;
+        let x = draw(&cohort.ideology, -1.0, 1.0, &mut rng);
+        let literacy = draw(&cohort.literacy, 0.0, 1.0, &mut rng);
+        let trust = draw(&cohort.trust, 0.0, 1.0, &mut rng);
+        let reactivity = draw(&cohort.reactivity, 0.0, 1.0, &mut rng);
+        let hostility = draw(&cohort.hostility, 0.0, 1.0, &mut rng);
+        let consent_p = opt_in * (1.0 - CONSENT_LITERACY_SLOPE * (f64::from(literacy) - 0.5));
+        let consent = rng.random::<f64>() < consent_p.clamp(0.0, 1.0);
+        // Voting history before the run: elections at first_year − k·years_between, k ≥ 1.
+        let years_eligible = first_year - (born + voting_age);
+        let past = if years_eligible > 0.0 {
+            ((years_eligible / f64::from(s.timeline.years_between)).floor() as u32).min(15)
+        } else {
+            0
+        };
+        let mean = cohort.baseline_turnout;
+        let propensity = Beta::new(mean * PAST_PROPENSITY_CONCENTRATION, (1.0 - mean) * PAST_PROPENSITY_CONCENTRATION)
+            .map_or(mean, |b| b.sample(&mut rng));
+        let (mut h, mut votes) = (0.0f64, 0u8);
+        for k in 0..past {
+            let voted = rng.random::<f64>() < propensity;
+            let gain = if k < habit.first_elections { habit.first_elections_gain } else { habit.gain };
+            h = habit.decay * h + if voted { gain } else { 0.0 };
+            votes += u8::from(voted);
         }
-    }
+        VoterBundle {
+            id: VoterId(id),
+            demography: Demography { cohort: c as u8, place, born: born as f32 },
+            traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
+            ideology: Ideology { x, anchor: x },
+            persuasion: Persuasion(0.0),
+            affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },
+            trust: Trust { value: trust, rest: trust },
+            literacy: Literacy { base: literacy, boost: 0.0 },
+            belief: Belief(0.0),
+            habit: Habit(h as f32),
+            mobilisation: Mobilisation(0.0),
+            footprint: DataFootprint(0.0),
+            record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
+            contact: Contact::default(),
+            exposure: Exposure::default(),
+            civics: Civics::default(),
+        }
+    };
+    let mut voters = crate::phases::map_voters(s.population.size as usize, true, |i| draw_voter(i as u32));
     // Number voters place by place, in ideology order within a place: neighbours (mostly local
     // and like-minded) then sit close together in memory, which speeds up every neighbour scan.
     // Traits were drawn with the draw order's index, so the order change costs no randomness.
     // The key ends with the unique draw index, so an unstable sort gives the one order without
     // a stable sort's buffer of half the electorate.
-    voters.sort_unstable_by(|a, b| {
+    voters.par_sort_unstable_by(|a, b| {
         a.demography.place.cmp(&b.demography.place).then(a.ideology.x.total_cmp(&b.ideology.x)).then(a.id.cmp(&b.id))
     });
     for (i, v) in voters.iter_mut().enumerate() {
