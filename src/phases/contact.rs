@@ -80,6 +80,12 @@ impl<'a> CampaignEffects<'a> {
         CampaignEffects { effects, contacts, offline, any_contact: contacts.iter().any(|&c| c > 0.0) }
     }
 
+    /// Whether empty inboxes do nothing today (nobody was contacted face to face last step, so
+    /// nobody passes mobilisation on).
+    pub fn idle_without_messages(&self) -> bool {
+        !self.any_contact
+    }
+
     /// Apply voter `id`'s inbox and the mobilisation its housemates pass on. `ads_seen` counts
     /// this campaign's impressions including today's.
     #[allow(clippy::too_many_arguments)]

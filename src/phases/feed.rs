@@ -351,11 +351,19 @@ pub fn run_feeds(
         let arousal = f64::from(arousal) / f64::from(Post::AROUSAL_LEVELS);
         let k = ties.len().max(1) as f64;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
-        let mut rng = streams.open(u64::from(id), step);
-        let bots = bot_rates[cohort].draw(items * f.bot_share_of_items, rng.random::<f64>()) as f32;
+        let bot_rate = items * f.bot_share_of_items;
         let story_rate = story_rate_of(traits.media_diet);
         let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
-        let stories = story_rates[cohort].draw((story_rate + shared_rate) * f.delivered, rng.random::<f64>()) as f32;
+        let story_rate = (story_rate + shared_rate) * f.delivered;
+        // Zero rates draw nothing whatever the uniforms: no stream to open (no bots, no stories).
+        let (u_bots, u_stories) = if bot_rate > 0.0 || story_rate > 0.0 {
+            let mut rng = streams.open(u64::from(id), step);
+            (rng.random::<f64>(), rng.random::<f64>())
+        } else {
+            (0.0, 0.0)
+        };
+        let bots = bot_rates[cohort].draw(bot_rate, u_bots) as f32;
+        let stories = story_rates[cohort].draw(story_rate, u_stories) as f32;
         let (bot_false, bot_hate) = s.bots.as_ref().map_or((0.0, 0.0), |b| {
             (bots * (b.misinformation * f.delivered) as f32, bots * (b.hate * f.delivered) as f32)
         });

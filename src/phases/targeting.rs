@@ -604,6 +604,10 @@ pub fn deliver_campaigns(
     let s = &*params.scenario;
     let e = &s.effects;
     let effects = CampaignEffects::new(e, &snapshot.contact, &graph.0.offline);
+    if !active && effects.idle_without_messages() {
+        // Every voter's `Contact` is already 0 (it was copied to the snapshot): nothing to do.
+        return;
+    }
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::TARGETING), clock.step as u64);
     let year = clock.year;
     let plan = &*plan;
