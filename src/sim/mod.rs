@@ -1,7 +1,6 @@
 //! The simulation: building a replicate's world (voters, network, resources) and running its
 //! schedule through the timetable. Reads a validated scenario; returns the replicate's metrics.
 
-pub mod huge_pages;
 pub mod network;
 pub mod population;
 pub mod resources;
