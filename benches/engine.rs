@@ -34,10 +34,6 @@ use votelab::sim::network::Csr;
 use votelab::sim::resources::{Graph, Snapshot};
 use votelab::sim::rng::{self, tag};
 
-/// The allocator the `votelab` binary uses (large arrays on huge pages where the system allows).
-#[global_allocator]
-static ALLOCATOR: votelab::sim::huge_pages::HugePageAllocator = votelab::sim::huge_pages::HugePageAllocator;
-
 /// 100k voters: the small configurations.
 const SMALL: u64 = 100_000;
 /// 1M voters: the large configurations (only with `VOTELAB_BENCH_LARGE=1`).
