@@ -22,11 +22,12 @@ pub enum Phase {
     Calendar,
     /// Brokers accumulate data footprints.
     DataCollection,
-    /// Campaigns spend and fill ad inboxes.
+    /// Campaigns spend; each voter's inbox is filled and applied (persuasion, mobilisation,
+    /// affect and trust from ads and face-to-face contact).
     Targeting,
-    /// Feeds, bots, stories, events.
+    /// Feeds, bots, stories: built and applied (belief, trust, affect, bots' pull).
     Feed,
-    /// Social influence, persuasion and affect.
+    /// Social influence, then the decay of affect, trust, mobilisation and persuasion.
     Opinion,
     /// Election day: turnout, vote choice, habit.
     Turnout,
