@@ -9,6 +9,8 @@
 //!   μ when within ε, written into the voter's own array) over the same CSR graph, with one RNG.
 //! - `plain_loop_streams/100k`: the same loop, but opening votelab's per-voter random stream
 //!   for every voter as the engine does (isolates the cost of counter-based streams).
+//! - `bounded_confidence_bare/100k`: the same with the feed, offline ties, ranking and anchors
+//!   off too: the plain loop's update inside the engine.
 //! - `baseline_campaign_day/<size>`: the full baseline (campaigns, brokers, bots, stories)
 //!   stepped through campaign days.
 //! - `phase/<name>/100k`: the time one phase of the full baseline takes per campaign day, read
@@ -44,6 +46,17 @@ const LARGE: u64 = 1_000_000;
 const BOUNDED_CONFIDENCE: &[&str] =
     &["bots=None", "misinformation.stories_per_day=0.0", "brokers=[]", "network.mean_degree=10", "influence.noise=0.0"];
 
+/// Further overrides for `bounded_confidence_bare`: no feed items, no offline ties, chronological
+/// ranking and no anchors, so the update is the plain loop's (one random online neighbour, a move
+/// by μ within ε) and what remains is the engine's own cost (snapshot, streams, relaxation,
+/// daily metrics). The cohorts' own stubbornness is cleared in [`bounded_confidence_bare`].
+const BARE: &[&str] = &[
+    "network.offline_share=0.0",
+    "platform.political_share=0.0",
+    "platform.ranking=Chronological",
+    "influence.stubbornness=0.0",
+];
+
 /// Load the built-in baseline with `--set`-style overrides.
 fn load(sets: &[String]) -> Arc<Scenario> {
     let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).expect("override")).collect();
@@ -65,6 +78,25 @@ fn bounded_confidence(size: u64) -> Arc<Scenario> {
     sets.extend((0..parties).map(|p| format!("parties[{p}].budget=0.0")));
     sets.extend(BOUNDED_CONFIDENCE.iter().map(|s| s.to_string()));
     load(&sets)
+}
+
+/// [`bounded_confidence`] with the feed, offline ties, ranking and anchors switched off too.
+fn bounded_confidence_bare(size: u64) -> Arc<Scenario> {
+    let base = baseline(100);
+    let mut sets: Vec<String> = vec![format!("population.size={size}"), "timeline.elections=1".into()];
+    sets.extend((0..base.parties.len()).map(|p| format!("parties[{p}].budget=0.0")));
+    sets.extend((0..base.population.cohorts.len()).map(|c| format!("population.cohorts[{c}].stubbornness=None")));
+    sets.extend(BOUNDED_CONFIDENCE.iter().chain(BARE).map(|s| s.to_string()));
+    load(&sets)
+}
+
+/// Time `sim.step()` in criterion group `name` at `size` voters.
+fn bench_steps(c: &mut Criterion, name: &str, stepper: &mut Stepper, size: u64, measure: u64) {
+    let mut group = c.benchmark_group(name);
+    configure(&mut group, measure);
+    group.throughput(Throughput::Elements(size));
+    group.bench_function(BenchmarkId::from_parameter(label(size)), |b| b.iter_custom(|n| stepper.time_steps(n)));
+    group.finish();
 }
 
 /// A simulation stepped through its timetable (one campaign), rebuilt — outside the timed
@@ -190,11 +222,7 @@ fn bench_bounded_confidence(c: &mut Criterion, size: u64, with_plain_loop: bool)
     let mut stepper = Stepper::new(scenario);
     let measure = if size >= LARGE { 10 } else { 4 };
 
-    let mut group = c.benchmark_group("bounded_confidence");
-    configure(&mut group, measure);
-    group.throughput(Throughput::Elements(size));
-    group.bench_function(BenchmarkId::from_parameter(label(size)), |b| b.iter_custom(|n| stepper.time_steps(n)));
-    group.finish();
+    bench_steps(c, "bounded_confidence", &mut stepper, size, measure);
 
     if !with_plain_loop {
         return;
@@ -244,11 +272,7 @@ fn bench_baseline(c: &mut Criterion, size: u64, with_phases: bool) {
     let mut stepper = Stepper::new(baseline(size));
     let measure = if size >= LARGE { 20 } else { 5 };
 
-    let mut group = c.benchmark_group("baseline_campaign_day");
-    configure(&mut group, measure);
-    group.throughput(Throughput::Elements(size));
-    group.bench_function(BenchmarkId::from_parameter(label(size)), |b| b.iter_custom(|n| stepper.time_steps(n)));
-    group.finish();
+    bench_steps(c, "baseline_campaign_day", &mut stepper, size, measure);
 
     if !with_phases {
         return;
@@ -270,6 +294,7 @@ fn bench_baseline(c: &mut Criterion, size: u64, with_phases: bool) {
 fn small(c: &mut Criterion) {
     init_threads();
     bench_bounded_confidence(c, SMALL, true);
+    bench_steps(c, "bounded_confidence_bare", &mut Stepper::new(bounded_confidence_bare(SMALL)), SMALL, 4);
     bench_baseline(c, SMALL, true);
 }
 
