@@ -121,9 +121,9 @@ impl<'a> CampaignEffects<'a> {
             (mobilisation.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
                 .clamp(-1.0, 1.0);
         let reactive = traits.reactivity * cred;
-        let a = affect;
-        a.arousal = (a.arousal + e.arousal_per_emotional_item as f32 * reactive * (inbox.fear + inbox.hate)).min(1.0);
-        a.hostility = (a.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
+        let emotional = inbox.fear + inbox.hate;
+        affect.arousal = (affect.arousal + e.arousal_per_emotional_item as f32 * reactive * emotional).min(1.0);
+        affect.hostility = (affect.hostility + e.hostility_per_hate_item as f32 * reactive * inbox.hate).min(1.0);
         trust.value =
             (trust.value - e.trust_loss_per_negative_item as f32 * cred * (inbox.negative + inbox.hate)).max(0.0);
     }
