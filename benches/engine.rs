@@ -73,20 +73,24 @@ fn baseline(size: u64) -> Arc<Scenario> {
 
 /// The pure bounded-confidence configuration at `size` voters, one election.
 fn bounded_confidence(size: u64) -> Arc<Scenario> {
+    load(&bounded_confidence_sets(size))
+}
+
+/// The overrides of [`bounded_confidence`]: every party's budget zeroed, then `BOUNDED_CONFIDENCE`.
+fn bounded_confidence_sets(size: u64) -> Vec<String> {
     let parties = baseline(100).parties.len();
     let mut sets: Vec<String> = vec![format!("population.size={size}"), "timeline.elections=1".into()];
     sets.extend((0..parties).map(|p| format!("parties[{p}].budget=0.0")));
     sets.extend(BOUNDED_CONFIDENCE.iter().map(|s| s.to_string()));
-    load(&sets)
+    sets
 }
 
 /// [`bounded_confidence`] with the feed, offline ties, ranking and anchors switched off too.
 fn bounded_confidence_bare(size: u64) -> Arc<Scenario> {
-    let base = baseline(100);
-    let mut sets: Vec<String> = vec![format!("population.size={size}"), "timeline.elections=1".into()];
-    sets.extend((0..base.parties.len()).map(|p| format!("parties[{p}].budget=0.0")));
-    sets.extend((0..base.population.cohorts.len()).map(|c| format!("population.cohorts[{c}].stubbornness=None")));
-    sets.extend(BOUNDED_CONFIDENCE.iter().chain(BARE).map(|s| s.to_string()));
+    let mut sets = bounded_confidence_sets(size);
+    let cohorts = baseline(100).population.cohorts.len();
+    sets.extend((0..cohorts).map(|c| format!("population.cohorts[{c}].stubbornness=None")));
+    sets.extend(BARE.iter().map(|s| s.to_string()));
     load(&sets)
 }
 

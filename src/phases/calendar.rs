@@ -44,13 +44,13 @@ pub fn take_snapshot(
     let (s, parallel) = (&mut *snapshot, params.parallel);
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
     for (ids, ideology, affect, contact, habit, trust, footprint, belief) in tables {
-        let (rows, n) = (TableRows::of(ids), ids.len());
-        rows.fill(&mut s.ideology, n, parallel, |k| ideology[k].x);
-        rows.fill(&mut s.posts, n, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
-        rows.fill(&mut s.contact, n, parallel, |k| contact[k].0);
-        rows.fill(&mut s.habit, n, parallel, |k| habit[k].0);
-        rows.fill(&mut s.trust, n, parallel, |k| trust[k].value);
-        rows.fill(&mut s.footprint, n, parallel, |k| footprint[k].0);
+        let rows = TableRows::of(ids);
+        rows.fill(&mut s.ideology, parallel, |k| ideology[k].x);
+        rows.fill(&mut s.posts, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
+        rows.fill(&mut s.contact, parallel, |k| contact[k].0);
+        rows.fill(&mut s.habit, parallel, |k| habit[k].0);
+        rows.fill(&mut s.trust, parallel, |k| trust[k].value);
+        rows.fill(&mut s.footprint, parallel, |k| footprint[k].0);
     }
 }
 

@@ -260,7 +260,7 @@ impl<'a> FeedEffects<'a> {
             return;
         }
         let lit = literacy.value();
-        let cred = 1.0 - e.literacy_resistance as f32 * lit;
+        let cred = super::contact::credibility(e, lit);
         // Discernment: a literate voter recognises a false item with probability = literacy.
         let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
         let undiscerned = feed.misinformation * (1.0 - lit) * congruence;

@@ -138,9 +138,9 @@ pub fn record(
         let (rows, len) = (TableRows::of(ids), ids.len());
         let eligible = |k: usize| eligible(s, demo[k].born, year);
         if election.is_some() {
-            rows.fill(&mut all_x, len, params.parallel, |k| ideology[k].x);
+            rows.fill(&mut all_x, params.parallel, |k| ideology[k].x);
         }
-        rows.fill(&mut electorate_x, len, params.parallel, |k| if eligible(k) { ideology[k].x } else { f32::NAN });
+        rows.fill(&mut electorate_x, params.parallel, |k| if eligible(k) { ideology[k].x } else { f32::NAN });
         // Sums in f64 of f32 values over fixed chunks of rows, combined in chunk order: the same
         // bits for any thread count.
         let partials = super::reduce_rows(len, params.parallel, |range| {

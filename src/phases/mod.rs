@@ -172,9 +172,14 @@ pub const ROW_CHUNK: usize = 16_384;
 /// query's `contiguous_iter`, which hands out a table's columns as plain slices).
 #[derive(Clone, Copy, Debug)]
 pub enum TableRows<'a> {
-    /// Row `k` is voter `start + k`, as spawning in `VoterId` order makes them: columns and
-    /// arrays line up, and both can be cut into the same chunks.
-    Consecutive(usize),
+    /// Row `k` is voter `start + k` for the table's `len` rows, as spawning in `VoterId` order
+    /// makes them: columns and arrays line up, and both can be cut into the same chunks.
+    Consecutive {
+        /// The voter in row 0.
+        start: usize,
+        /// Rows in the table.
+        len: usize,
+    },
     /// Any other order: row `k` is voter `ids[k]`.
     Scattered(&'a [VoterId]),
 }
@@ -184,18 +189,18 @@ impl<'a> TableRows<'a> {
     pub fn of(ids: &'a [VoterId]) -> TableRows<'a> {
         let start = ids.first().map_or(0, |id| id.0 as usize);
         if ids.iter().enumerate().all(|(k, id)| id.0 as usize == start + k) {
-            TableRows::Consecutive(start)
+            TableRows::Consecutive { start, len: ids.len() }
         } else {
             TableRows::Scattered(ids)
         }
     }
 
-    /// Write `f(k)` at the array entry of each of the table's `len` rows `k`: across threads in
-    /// fixed chunks when `parallel` and the rows are consecutive, in row order otherwise (each
-    /// entry is written once, so the result is the same either way).
-    pub fn fill<T: Send>(self, out: &mut [T], len: usize, parallel: bool, f: impl Fn(usize) -> T + Send + Sync) {
+    /// Write `f(k)` at the array entry of each of the table's rows `k`: across threads in fixed
+    /// chunks when `parallel` and the rows are consecutive, in row order otherwise (each entry is
+    /// written once, so the result is the same either way).
+    pub fn fill<T: Send>(self, out: &mut [T], parallel: bool, f: impl Fn(usize) -> T + Send + Sync) {
         match self {
-            TableRows::Consecutive(start) => {
+            TableRows::Consecutive { start, len } => {
                 use rayon::prelude::*;
                 let chunk = |(c, part): (usize, &mut [T])| {
                     for (k, entry) in part.iter_mut().enumerate() {
@@ -249,17 +254,17 @@ mod tests {
     fn table_rows_fill_the_entries_of_their_voters_in_either_layout() {
         let ids: Vec<VoterId> = (3..8).map(VoterId).collect();
         let rows = TableRows::of(&ids);
-        assert!(matches!(rows, TableRows::Consecutive(3)));
+        assert!(matches!(rows, TableRows::Consecutive { start: 3, len: 5 }));
         for parallel in [false, true] {
             let mut out = vec![0u32; 9];
-            rows.fill(&mut out, ids.len(), parallel, |k| 10 + k as u32);
+            rows.fill(&mut out, parallel, |k| 10 + k as u32);
             assert_eq!(out, [0, 0, 0, 10, 11, 12, 13, 14, 0]);
         }
         let shuffled = [VoterId(2), VoterId(0), VoterId(1)];
         let rows = TableRows::of(&shuffled);
         assert!(matches!(rows, TableRows::Scattered(_)));
         let mut out = vec![0u32; 3];
-        rows.fill(&mut out, 3, true, |k| 10 + k as u32);
+        rows.fill(&mut out, true, |k| 10 + k as u32);
         assert_eq!(out, [11, 12, 10]);
     }
 
