@@ -73,8 +73,10 @@ impl Simulation {
             replicate,
         );
         let n = electorate.voters.len();
+        // Resources first: bevy 0.20 keeps each resource as a sparse-set component on an entity
+        // of its own, whose sparse array is as long as that entity's index. Inserted after a
+        // million voters, each resource would cost 4 B per voter.
         let mut world = World::new();
-        spawn_releasing(&mut world, electorate.voters, SPAWN_BATCH);
         let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
         let timetable = timeline::plan(&s.timeline);
         let steps = timetable.len();
@@ -90,7 +92,11 @@ impl Simulation {
         world.insert_resource(CampaignLedger::default());
         world.insert_resource(MetricsLog::default());
         world.insert_resource(phases::PhaseTimes::default());
-        Simulation { world, schedule: phases::build_schedule(), steps }
+        let mut schedule = phases::build_schedule();
+        // Initialising the systems inserts the resources they declare (before the voters too).
+        schedule.initialize(&mut world).expect("the step schedule is valid");
+        spawn_releasing(&mut world, electorate.voters, SPAWN_BATCH);
+        Simulation { world, schedule, steps }
     }
 
     /// Whether per-voter loops spread over the thread pool (on by default). Turn it off when
