@@ -7,7 +7,6 @@ pub mod resources;
 pub mod rng;
 pub mod timeline;
 
-use crate::agents::VoterBundle;
 use crate::metrics::MetricsLog;
 use crate::phases;
 use crate::phases::data_collection::BrokerMarket;
@@ -37,8 +36,8 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Build replicate `replicate` of a scenario: sample voters, generate the network, calibrate
-    /// turnout, insert resources and the schedule.
+    /// Build replicate `replicate` of a scenario: sample and calibrate the electorate, insert the
+    /// resources and initialise the schedule, spawn the voters, then generate the network.
     pub fn new(scenario: Arc<Scenario>, replicate: u32) -> Simulation {
         // Tests and library users may not have sized the pools; default to all cores.
         ComputeTaskPool::get_or_init(|| TaskPoolBuilder::default().build());
@@ -58,20 +57,6 @@ impl Simulation {
         for &c in &table.cohort {
             table.cohort_sizes[c as usize] += 1;
         }
-        let places: Vec<u16> = electorate.voters.iter().map(|v| v.demography.place).collect();
-        let ideology: Vec<f32> = electorate.voters.iter().map(|v| v.ideology.x).collect();
-        let net = &s.network;
-        let graph = network::generate(
-            &NetworkParams {
-                mean_degree: net.mean_degree,
-                homophily: net.homophily,
-                locality: net.locality,
-                offline_share: net.offline_share,
-            },
-            &NodeAttrs { place: &places, ideology: &ideology, places: s.population.places as usize },
-            s.seed,
-            replicate,
-        );
         let n = electorate.voters.len();
         // Resources first: bevy 0.20 keeps each resource as a sparse-set component on an entity
         // of its own, whose sparse array is as long as that entity's index. Inserted after a
@@ -83,7 +68,7 @@ impl Simulation {
         world.insert_resource(RunParams { scenario: scenario.clone(), replicate, scale, parallel: true });
         world.insert_resource(Clock::default());
         world.insert_resource(Timetable(timetable));
-        world.insert_resource(Graph(graph));
+        world.insert_resource(Graph::default());
         world.insert_resource(Snapshot::new(n));
         world.insert_resource(electorate.turnout);
         world.insert_resource(table);
@@ -95,7 +80,28 @@ impl Simulation {
         let mut schedule = phases::build_schedule();
         // Initialising the systems inserts the resources they declare (before the voters too).
         schedule.initialize(&mut world).expect("the step schedule is valid");
-        spawn_releasing(&mut world, electorate.voters, SPAWN_BATCH);
+        // Voters before the network: the graph's edge lists are built after the sampled
+        // electorate has been released, so the two never take memory at the same time.
+        let ideology: Vec<f32> = electorate.voters.iter().map(|v| v.ideology.x).collect();
+        // One batch of known length: the tables are sized once, row k is voter k.
+        world.spawn_batch(electorate.voters);
+        let net = &s.network;
+        let graph = network::generate(
+            &NetworkParams {
+                mean_degree: net.mean_degree,
+                homophily: net.homophily,
+                locality: net.locality,
+                offline_share: net.offline_share,
+            },
+            &NodeAttrs {
+                place: &world.resource::<VoterTable>().place,
+                ideology: &ideology,
+                places: s.population.places as usize,
+            },
+            s.seed,
+            replicate,
+        );
+        world.resource_mut::<Graph>().0 = graph;
         Simulation { world, schedule, steps }
     }
 
@@ -142,46 +148,6 @@ impl Simulation {
 
     fn into_log(mut self) -> MetricsLog {
         self.world.remove_resource::<MetricsLog>().unwrap_or_default()
-    }
-}
-
-/// Voters spawned per batch while the sampled electorate is released.
-const SPAWN_BATCH: usize = 1 << 16;
-
-/// Spawn every voter, in order, releasing the sampled electorate batch by batch as the world's
-/// tables fill: the peak holds the world plus one batch, not the world plus the whole electorate.
-fn spawn_releasing(world: &mut World, mut voters: Vec<VoterBundle>, batch: usize) {
-    let n = voters.len();
-    // Cut batches off the end; shrinking a large allocation unmaps its tail without copying.
-    let mut batches = Vec::with_capacity(n.div_ceil(batch));
-    while !voters.is_empty() {
-        batches.push(voters.split_off(voters.len().saturating_sub(batch)));
-        voters.shrink_to_fit();
-    }
-    batches.reverse();
-    // One spawn of exactly `n` voters, so the tables are sized once; each batch is freed as soon as
-    // it has been spawned.
-    world.spawn_batch(Counted { inner: batches.into_iter().flatten(), remaining: n });
-}
-
-/// An iterator with a known length (`Flatten` cannot know it), so that `spawn_batch` reserves
-/// the tables once.
-struct Counted<I> {
-    inner: I,
-    remaining: usize,
-}
-
-impl<I: Iterator> Iterator for Counted<I> {
-    type Item = I::Item;
-
-    fn next(&mut self) -> Option<I::Item> {
-        let item = self.inner.next()?;
-        self.remaining -= 1;
-        Some(item)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
     }
 }
 
@@ -289,13 +255,11 @@ mod tests {
     }
 
     #[test]
-    fn voters_spawned_in_batches_keep_their_order_in_the_tables() {
-        let scenario = super::testing::tiny_scenario("");
-        let voters = population::sample(&scenario, 0).voters;
-        let n = voters.len();
-        let mut world = World::new();
-        spawn_releasing(&mut world, voters, 7);
-        let ids: Vec<u32> = world.query::<&crate::agents::VoterId>().iter(&world).map(|id| id.0).collect();
+    fn voters_sit_in_the_tables_in_voter_id_order() {
+        // `phases::TableRows` relies on it to line table columns up with per-voter arrays.
+        let mut sim = tiny_world("");
+        let n = sim.world.resource::<VoterTable>().cohort.len();
+        let ids: Vec<u32> = sim.world.query::<&crate::agents::VoterId>().iter(&sim.world).map(|id| id.0).collect();
         assert_eq!(ids, (0..n as u32).collect::<Vec<_>>());
     }
 
