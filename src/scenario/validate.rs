@@ -22,10 +22,10 @@ impl Default for Limits {
 
 /// Estimated peak bytes per simulated voter: components with their change ticks, snapshot,
 /// inboxes and per-step buffers, plus the CSR graph (4 bytes per tie end, plus the edge list
-/// while it is built). Measured: ≈ 570–590 bytes per voter at mean degree 20, 1M–10M voters
+/// while it is built). Measured: ≈ 517–543 bytes per voter at mean degree 20, 1M–10M voters
 /// (docs/PERFORMANCE.md).
 pub fn bytes_per_voter(network: &Network) -> u64 {
-    const STATE: f64 = 430.0;
+    const STATE: f64 = 380.0;
     (STATE + 8.0 * network.mean_degree.max(0.0)) as u64
 }
 
