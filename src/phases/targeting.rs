@@ -23,8 +23,6 @@ use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
@@ -464,57 +462,92 @@ fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize)
     (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
 }
 
-/// The `k` highest-scoring voters (ties broken by lower id), in O(N) average time, and how many
-/// were selected (fewer than `k` when fewer voters score above zero). `parallel` gathers the
-/// candidates across threads (the same selection either way).
+/// The `k` highest-scoring voters (ties broken by lower id), in O(N) time, and how many were
+/// selected (fewer than `k` when fewer voters score above zero). `parallel` spreads the passes
+/// over the electorate across threads (the same selection either way).
 pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize) {
     let mut selected = Vec::new();
     let count = select_top_into(scores, k, parallel, &mut selected, &mut Vec::new());
     (selected, count)
 }
 
+/// Bits of a positive `f32` score below its [`select_top_into`] bucket: 2¹⁵ buckets of equal
+/// width in the float's bit pattern (sign, exponent and 7 bits of mantissa).
+const BUCKET_SHIFT: u32 = 16;
+
 /// [`select_top`] into `selected`, with `best` as working space (both reused from day to day);
 /// returns how many were selected.
+///
+/// A radix selection: positive floats order like their bit patterns, so a histogram of the top
+/// bits finds the bucket in which the k-th best score falls. Everyone above that bucket is in, and
+/// only the voters inside it are ranked. Counts are exact and rank keys unique, so the selection
+/// does not depend on how the passes are split across threads.
 fn select_top_into(scores: &[f32], k: usize, parallel: bool, selected: &mut Vec<bool>, best: &mut Vec<u64>) -> usize {
-    selected.clear();
-    selected.resize(scores.len(), false);
-    // Rank key: a larger key is a better voter. Positive floats order like their bit patterns, and
-    // the low half breaks ties in favour of the lower id.
+    use rayon::prelude::*;
+    let bucket = |s: f32| (s.to_bits() >> BUCKET_SHIFT) as usize;
+    let histogram = |part: &[f32]| {
+        let mut counts = vec![0usize; (u32::MAX >> (BUCKET_SHIFT + 1)) as usize + 1];
+        for &s in part.iter().filter(|&&s| s > 0.0) {
+            counts[bucket(s)] += 1;
+        }
+        counts
+    };
+    let counts = if parallel && !scores.is_empty() {
+        let part = scores.len().div_ceil(rayon::current_num_threads());
+        let parts: Vec<Vec<usize>> = scores.par_chunks(part).map(histogram).collect();
+        parts.into_iter().reduce(|mut a, b| {
+            a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+            a
+        })
+    } else {
+        Some(histogram(scores))
+    };
+    let counts = counts.unwrap_or_default();
+    // The threshold bucket: the highest one with at least k voters in it and above (bucket 0
+    // when fewer than k voters score above zero: then everyone who does is taken).
+    let mut above = 0;
+    let threshold = counts
+        .iter()
+        .rposition(|&c| {
+            above += c;
+            above >= k
+        })
+        .unwrap_or(0);
+    let above: usize = counts[threshold + 1..].iter().sum();
+    // One pass marks everyone above the threshold bucket and gathers the rank keys of the voters
+    // inside it (a larger key is a better voter; the low half breaks ties by the lower id).
     let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
-    let positive = || scores.iter().enumerate().filter(|&(_, &s)| s > 0.0);
-    best.clear();
-    if k <= scores.len() / 16 {
-        // Campaigns usually buy far fewer impressions than there are voters: keep the best k in a
-        // min-heap, which most voters pass with one comparison against its top.
-        let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(k + 1);
-        for (i, &s) in positive() {
-            let candidate = key(i, s);
-            if heap.len() < k {
-                heap.push(Reverse(candidate));
-            } else if let Some(mut worst) = heap.peek_mut()
-                && candidate > worst.0
-            {
-                *worst = Reverse(candidate);
+    let mark = |(c, part): (usize, &mut [bool])| {
+        let (start, mut inside) = (c * super::ROW_CHUNK, Vec::new());
+        for (r, chosen) in part.iter_mut().enumerate() {
+            let s = scores[start + r];
+            if s > 0.0 {
+                *chosen = bucket(s) > threshold;
+                if bucket(s) == threshold {
+                    inside.push(key(start + r, s));
+                }
             }
         }
-        best.extend(heap.into_iter().map(|r| r.0));
+        inside
+    };
+    selected.clear();
+    selected.resize(scores.len(), false);
+    best.clear();
+    if parallel {
+        let parts: Vec<Vec<u64>> = selected.par_chunks_mut(super::ROW_CHUNK).enumerate().map(mark).collect();
+        best.extend(parts.into_iter().flatten());
     } else {
-        if parallel {
-            use rayon::prelude::*;
-            best.par_extend(scores.par_iter().enumerate().filter(|&(_, &s)| s > 0.0).map(|(i, &s)| key(i, s)));
-        } else {
-            best.extend(positive().map(|(i, &s)| key(i, s)));
-        }
-        let k = k.min(best.len());
-        if k > 0 && k < best.len() {
-            best.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-        }
+        best.extend(selected.chunks_mut(super::ROW_CHUNK).enumerate().flat_map(mark));
     }
-    best.truncate(k);
+    let wanted = k.saturating_sub(above).min(best.len());
+    if wanted > 0 && wanted < best.len() {
+        best.select_nth_unstable_by(wanted - 1, |a, b| b.cmp(a));
+    }
+    best.truncate(wanted);
     for &b in best.iter() {
         selected[(u32::MAX - b as u32) as usize] = true;
     }
-    best.len()
+    above + wanted
 }
 
 /// Attendees of the party's events held today: eligible voters of the event's place (and the
@@ -761,6 +794,30 @@ mod tests {
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         for k in [1, 5, 31, 32, 200, 495, 600] {
             let mut expected = vec![false; scores.len()];
+            order.iter().take(k).for_each(|&i| expected[i] = true);
+            for parallel in [false, true] {
+                assert_eq!(select_top(&scores, k, parallel), (expected.clone(), k.min(order.len())), "k = {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn select_top_agrees_with_a_full_sort_across_chunks_buckets_and_ties() {
+        // More voters than one row chunk; scores from subnormal to large, with repeated values
+        // that put ties inside the threshold bucket.
+        let n = 2 * super::super::ROW_CHUNK + 1234;
+        let scores: Vec<f32> = (0..n as u64)
+            .map(|i| match rng::mix64(i) % 8 {
+                0 => 0.0,
+                1 => 0.25,
+                2 => f32::from_bits(1 + (rng::mix64(i + 1) % 1000) as u32),
+                _ => (rng::mix64(i + 2) % 1_000_000) as f32 / 1000.0,
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..n).filter(|&i| scores[i] > 0.0).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        for k in [0, 1, 1000, n / 2, order.len() - 1, order.len(), n] {
+            let mut expected = vec![false; n];
             order.iter().take(k).for_each(|&i| expected[i] = true);
             for parallel in [false, true] {
                 assert_eq!(select_top(&scores, k, parallel), (expected.clone(), k.min(order.len())), "k = {k}");
