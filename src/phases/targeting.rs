@@ -486,35 +486,32 @@ const BUCKET_SHIFT: u32 = 20;
 fn select_top_into(scores: &[f32], k: usize, parallel: bool, selected: &mut Vec<bool>, best: &mut Vec<u64>) -> usize {
     use rayon::prelude::*;
     let bucket = |s: f32| (s.to_bits() >> BUCKET_SHIFT) as usize;
-    let histogram = |part: &[f32]| {
-        let mut counts = vec![0usize; (u32::MAX >> (BUCKET_SHIFT + 1)) as usize + 1];
+    let buckets = (u32::MAX >> (BUCKET_SHIFT + 1)) as usize + 1;
+    let count = |mut counts: Vec<usize>, part: &[f32]| {
         for &s in part.iter().filter(|&&s| s > 0.0) {
             counts[bucket(s)] += 1;
         }
         counts
     };
-    let counts = if parallel && !scores.is_empty() {
-        let part = scores.len().div_ceil(rayon::current_num_threads());
-        let parts: Vec<Vec<usize>> = scores.par_chunks(part).map(histogram).collect();
-        parts.into_iter().reduce(|mut a, b| {
+    let counts = if parallel {
+        let merge = |mut a: Vec<usize>, b: Vec<usize>| {
             a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
             a
-        })
+        };
+        scores.par_chunks(super::ROW_CHUNK).fold(|| vec![0; buckets], count).reduce(|| vec![0; buckets], merge)
     } else {
-        Some(histogram(scores))
+        count(vec![0; buckets], scores)
     };
-    let counts = counts.unwrap_or_default();
-    // The threshold bucket: the highest one with at least k voters in it and above (bucket 0
-    // when fewer than k voters score above zero: then everyone who does is taken).
-    let mut above = 0;
-    let threshold = counts
-        .iter()
-        .rposition(|&c| {
-            above += c;
-            above >= k
-        })
-        .unwrap_or(0);
-    let above: usize = counts[threshold + 1..].iter().sum();
+    // The threshold bucket: the highest one with at least k voters in it and above, and how many
+    // are above it (bucket 0 when fewer than k voters score above zero: then all of them are in).
+    let (mut threshold, mut above) = (0, 0);
+    for b in (1..buckets).rev() {
+        if above + counts[b] >= k {
+            threshold = b;
+            break;
+        }
+        above += counts[b];
+    }
     // One pass marks everyone above the threshold bucket and gathers the rank keys of the voters
     // inside it (a larger key is a better voter; the low half breaks ties by the lower id).
     let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
@@ -523,8 +520,9 @@ fn select_top_into(scores: &[f32], k: usize, parallel: bool, selected: &mut Vec<
         for (r, chosen) in part.iter_mut().enumerate() {
             let s = scores[start + r];
             if s > 0.0 {
-                *chosen = bucket(s) > threshold;
-                if bucket(s) == threshold {
+                let b = bucket(s);
+                *chosen = b > threshold;
+                if b == threshold {
                     inside.push(key(start + r, s));
                 }
             }
