@@ -233,13 +233,17 @@ pub fn echo_chamber(x: &[f32], graph: &Csr) -> f64 {
 fn echo_chamber_by<'g>(x: &[f32], node_count: usize, neighbours: impl Fn(u32) -> &'g [u32] + Sync) -> f64 {
     let n = node_count.min(x.len());
     // Per-voter pairs are computed independently and collected in voter
-    // order, so the later ordered sums are thread-count independent.
-    let pairs: Vec<(f64, f64)> = (0..n)
+    // order, so the later ordered sums are thread-count independent. An
+    // indexed collect writes each pair in place (a filtering one would build
+    // per-thread lists and concatenate them, four times the memory); voters
+    // left out are marked NaN and dropped afterwards, keeping the order.
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    (0..n)
         .into_par_iter()
-        .filter_map(|v| {
+        .map(|v| {
             let own = x[v];
             if !own.is_finite() {
-                return None;
+                return (f64::NAN, f64::NAN);
             }
             let mut sum = 0.0f64;
             let mut k = 0usize;
@@ -251,9 +255,10 @@ fn echo_chamber_by<'g>(x: &[f32], node_count: usize, neighbours: impl Fn(u32) ->
                     k += 1;
                 }
             }
-            (k > 0).then(|| (f64::from(own), sum / k as f64))
+            if k > 0 { (f64::from(own), sum / k as f64) } else { (f64::NAN, f64::NAN) }
         })
-        .collect();
+        .collect_into_vec(&mut pairs);
+    pairs.retain(|p| !p.0.is_nan());
     if pairs.len() < 2 {
         return 0.0;
     }

@@ -120,9 +120,20 @@ pub fn campaign_day(clock: Res<crate::sim::resources::Clock>) -> bool {
 macro_rules! for_each_voter {
     // The closure is expanded twice so that each copy infers its item type from its own loop.
     ($query:expr, $parallel:expr, $f:expr $(,)?) => {
-        if $parallel { $query.par_iter_mut().for_each($f) } else { $query.iter_mut().for_each($f) }
+        if $parallel {
+            $query.par_iter_mut().batching_strategy($crate::phases::VOTER_BATCHES).for_each($f)
+        } else {
+            $query.iter_mut().for_each($f)
+        }
     };
 }
+
+/// How bevy cuts a per-voter query across threads: eight batches per thread rather than its
+/// default of one, so that a thread held up by the OS (two cores, with bevy's and rayon's
+/// workers both awake) leaves batches for the others to take instead of finishing alone.
+/// Measured 2–3% faster at 1M voters on two threads; any batching gives the same results.
+pub const VOTER_BATCHES: bevy_ecs::batching::BatchingStrategy =
+    bevy_ecs::batching::BatchingStrategy { batch_size_limits: 1..usize::MAX, batches_per_thread: 8 };
 pub(crate) use for_each_voter;
 
 /// `(0..n).map(f).collect()`, across threads when `parallel` (the same result either way).
