@@ -437,11 +437,11 @@ pub fn first_campaign_day(targeting: &str, budget: f64, voters: u64, replicate: 
     let year = sim.world.resource::<crate::sim::resources::Clock>().year;
     use crate::agents::*;
     // On the first campaign day the campaign's exposure counters hold that day's impressions.
-    let mut q = sim.world.query::<(&VoterId, &Demography, &Exposure, &Persuasion, &Ideology, &Affect)>();
+    let mut q = sim.world.query::<(&VoterId, &Demography, &Exposure, &CampaignContact, &Ideology, &Affect)>();
     let mut rows: Vec<(u32, f32, f32, f32, f32, f32)> = q
         .iter(&sim.world)
         .filter(|(_, d, ..)| turnout::eligible(&s, d.born, year))
-        .map(|(id, _, seen, p, x, a)| (id.0, seen.ads, seen.targeted, p.0, x.x, a.hostility))
+        .map(|(id, _, seen, c, x, a)| (id.0, seen.ads, seen.targeted, c.persuasion, x.x, a.hostility))
         .collect();
     rows.sort_by_key(|r| r.0);
     FirstDay {

@@ -40,10 +40,21 @@ pub struct Ideology {
     pub anchor: f32,
 }
 
-/// Transient shift of vote intention from campaign ads, kept apart from ideology because it
-/// decays within days (Kalla & Broockman 2018). Signed, in ideology units.
+/// What this campaign's contact has done to the voter: all of it transient, all of it written by
+/// campaign delivery and decayed by relaxation. One component rather than three, because bevy
+/// keeps 8 B of change ticks per component per voter.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct Persuasion(pub f32);
+pub struct CampaignContact {
+    /// Transient shift of vote intention from campaign ads, kept apart from ideology because it
+    /// decays within days (Kalla & Broockman 2018). Signed, in ideology units.
+    pub persuasion: f32,
+    /// Campaign mobilisation, [-1, 1]: positive from mobilising contact, negative from
+    /// demobilising ads; decays with a half-life of days.
+    pub mobilisation: f32,
+    /// Face-to-face mobilisation received today from grassroots events, kept for one step so
+    /// that the voter passes part of it on to a housemate (Nickerson 2008).
+    pub face_to_face: f32,
+}
 
 /// Emotional state.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
@@ -90,11 +101,6 @@ pub struct Belief(pub f32);
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Habit(pub f32);
 
-/// Campaign mobilisation this campaign, [-1, 1]: positive from mobilising contact, negative from
-/// demobilising ads; decays with a half-life of days.
-#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct Mobilisation(pub f32);
-
 /// Data exhaust accumulated by brokers: feed items seen while collection ran.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct DataFootprint(pub f32);
@@ -115,11 +121,6 @@ pub struct VotingRecord {
     /// Party chosen at `last_election` (if voted), index into the scenario's parties.
     pub choice: u8,
 }
-
-/// Face-to-face mobilisation received today from grassroots events, kept for one step so that
-/// the voter passes part of it on to a housemate (Nickerson 2008).
-#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct Contact(pub f32);
 
 /// Exposure counters: cumulative over the current campaign and over the run.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
@@ -166,8 +167,8 @@ pub struct VoterBundle {
     pub traits: Traits,
     /// Left–right position.
     pub ideology: Ideology,
-    /// Transient ad shift.
-    pub persuasion: Persuasion,
+    /// Ad persuasion, mobilisation and today's face-to-face contact.
+    pub campaign: CampaignContact,
     /// Arousal and hostility.
     pub affect: Affect,
     /// Trust.
@@ -178,14 +179,10 @@ pub struct VoterBundle {
     pub belief: Belief,
     /// Turnout habit.
     pub habit: Habit,
-    /// Campaign mobilisation.
-    pub mobilisation: Mobilisation,
     /// Broker data.
     pub footprint: DataFootprint,
     /// Election history.
     pub record: VotingRecord,
-    /// Today's face-to-face contact.
-    pub contact: Contact,
     /// Exposure counters.
     pub exposure: Exposure,
     /// Civic education and deliberation.

@@ -4,8 +4,8 @@
 //! arousal, hostility and distrust that fear, hate and negative messages cause, damped by literacy.
 //! The targeting phase applies them to each voter as soon as its inbox is filled
 //! ([`CampaignEffects::apply`]). Reads an `Inbox`, the voter's `Exposure`, last step's contacts
-//! (`Snapshot`) and the offline ties; writes the voter's own `Persuasion`, `Mobilisation`,
-//! `Affect`, `Trust`.
+//! (`Snapshot`) and the offline ties; writes the voter's own `CampaignContact`, `Affect`,
+//! `Trust`.
 
 use crate::agents::*;
 use crate::scenario::Effects;
@@ -43,7 +43,7 @@ pub fn credibility(e: &Effects, literacy: f32) -> f32 {
 }
 
 /// Today's campaign messages to one voter: built by the targeting phase and applied at once, so
-/// never stored (only `contact` is kept, in the voter's `Contact`, for housemates next step).
+/// never stored (only `contact` is kept, in the voter's `CampaignContact::face_to_face`, for housemates next step).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Inbox {
     /// Impressions received today.
@@ -96,8 +96,7 @@ impl<'a> CampaignEffects<'a> {
         traits: &Traits,
         literacy: &Literacy,
         ads_seen: f32,
-        persuasion: &mut Persuasion,
-        mobilisation: &mut Mobilisation,
+        campaign: &mut CampaignContact,
         affect: &mut Affect,
         trust: &mut Trust,
     ) {
@@ -116,10 +115,13 @@ impl<'a> CampaignEffects<'a> {
         } else {
             0.0
         };
-        persuasion.0 = (persuasion.0 + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
-        mobilisation.0 =
-            (mobilisation.0 + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise + inbox.contact + spread)
-                .clamp(-1.0, 1.0);
+        campaign.persuasion =
+            (campaign.persuasion + e.persuasion_per_impression as f32 * fresh * cred * inbox.pull).clamp(-2.0, 2.0);
+        campaign.mobilisation = (campaign.mobilisation
+            + e.mobilisation_per_impression as f32 * fresh * inbox.mobilise
+            + inbox.contact
+            + spread)
+            .clamp(-1.0, 1.0);
         let reactive = traits.reactivity * cred;
         let emotional = inbox.fear + inbox.hate;
         affect.arousal = (affect.arousal + e.arousal_per_emotional_item as f32 * reactive * emotional).min(1.0);
@@ -164,17 +166,16 @@ mod tests {
         let (traits, literacy) =
             (Traits { reactivity: 1.0, media_diet: 1.0, consent: true }, Literacy { base: 0.2, boost: 0.0 });
         let start = (
-            Persuasion(0.0),
-            Mobilisation(0.0),
+            CampaignContact::default(),
             Affect { arousal: 0.0, hostility: 0.3, hostility_rest: 0.3 },
             Trust { value: 0.5, rest: 0.5 },
         );
-        let (mut p, mut m, mut a, mut t) = start;
-        effects.apply(0, &Inbox::default(), &traits, &literacy, 0.0, &mut p, &mut m, &mut a, &mut t);
-        assert_eq!((p, m, a, t), start);
+        let (mut c, mut a, mut t) = start;
+        effects.apply(0, &Inbox::default(), &traits, &literacy, 0.0, &mut c, &mut a, &mut t);
+        assert_eq!((c, a, t), start);
         let inbox = Inbox { impressions: 2.0, pull: 1.0, mobilise: 1.0, fear: 1.0, ..Inbox::default() };
-        effects.apply(0, &inbox, &traits, &literacy, 2.0, &mut p, &mut m, &mut a, &mut t);
-        assert!(p.0 > 0.0 && m.0 > 0.0 && a.arousal > 0.0, "{p:?} {m:?} {a:?}");
-        assert_eq!(t, start.3, "no negative or hateful item");
+        effects.apply(0, &inbox, &traits, &literacy, 2.0, &mut c, &mut a, &mut t);
+        assert!(c.persuasion > 0.0 && c.mobilisation > 0.0 && a.arousal > 0.0, "{c:?} {a:?}");
+        assert_eq!(t, start.2, "no negative or hateful item");
     }
 }

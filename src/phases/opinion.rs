@@ -3,7 +3,7 @@
 //! (Friedkin–Johnsen), opinion noise (Pineda et al. 2009), and the decay of arousal, hostility,
 //! mobilisation and ad persuasion.
 //! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `Ideology`, `Affect`,
-//! `Mobilisation`, `Persuasion`.
+//! `CampaignContact` (mobilisation and persuasion).
 
 use super::{Phase, decay_factor, stochastic_round};
 use crate::agents::*;
@@ -219,7 +219,7 @@ pub fn social_influence(
 pub fn relax(
     params: Res<RunParams>,
     clock: Res<Clock>,
-    mut voters: Query<(&mut Affect, &mut Trust, &mut Mobilisation, &mut Persuasion)>,
+    mut voters: Query<(&mut Affect, &mut Trust, &mut CampaignContact)>,
 ) {
     let e = &params.scenario.effects;
     let dt = clock.dt();
@@ -228,14 +228,15 @@ pub fn relax(
     let mobilisation = decay_factor(dt, e.mobilisation_half_life_days);
     let persuasion = decay_factor(dt, e.persuasion_half_life_days);
     let trust = decay_factor(dt, e.trust_half_life_days);
-    super::for_each_voter!(voters, params.parallel, |(mut affect, mut t, mut m, mut p)| {
+    super::for_each_voter!(voters, params.parallel, |(mut affect, mut t, mut campaign)| {
         let t = t.bypass_change_detection();
         t.value = t.rest + (t.value - t.rest) * trust;
         let a = affect.bypass_change_detection();
         a.arousal *= arousal;
         a.hostility = a.hostility_rest + (a.hostility - a.hostility_rest) * hostility;
-        m.bypass_change_detection().0 *= mobilisation;
-        p.bypass_change_detection().0 *= persuasion;
+        let c = campaign.bypass_change_detection();
+        c.mobilisation *= mobilisation;
+        c.persuasion *= persuasion;
     });
 }
 

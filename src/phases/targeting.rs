@@ -8,8 +8,8 @@
 //! filled and applied at once (`contact::CampaignEffects`), off season too, when only the
 //! mobilisation housemates pass on remains.
 //! Reads `Snapshot`, `Graph`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`;
-//! writes `TargetingPlan`, `CampaignLedger` and each voter's own `Exposure`, `Contact`,
-//! `Persuasion`, `Mobilisation`, `Affect` and `Trust`.
+//! writes `TargetingPlan`, `CampaignLedger` and each voter's own `Exposure`, `CampaignContact`,
+//! `Affect` and `Trust`.
 
 use super::contact::{CampaignEffects, Inbox};
 use super::data_collection::BrokerMarket;
@@ -619,11 +619,9 @@ pub fn deliver_campaigns(
         &Literacy,
         &Ideology,
         &DataFootprint,
-        &mut Persuasion,
-        &mut Mobilisation,
+        &mut CampaignContact,
         &mut Affect,
         &mut Trust,
-        &mut Contact,
         &mut Exposure,
     )>,
 ) {
@@ -637,7 +635,7 @@ pub fn deliver_campaigns(
     let e = &s.effects;
     let effects = CampaignEffects::new(e, &snapshot.contact, &graph.0.offline);
     if !active && effects.idle_without_messages() {
-        // Every voter's `Contact` is already 0 (it was copied to the snapshot): nothing to do.
+        // Every voter's `face_to_face` contact is already 0 (it was copied to the snapshot): nothing to do.
         return;
     }
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::TARGETING), clock.step as u64);
@@ -648,7 +646,7 @@ pub fn deliver_campaigns(
                     demo: &Demography,
                     traits: &Traits,
                     ideology: &Ideology,
-                    persuasion: &Persuasion,
+                    persuasion: f32,
                     footprint: &DataFootprint|
      -> Inbox {
         let i = id.0 as usize;
@@ -658,7 +656,7 @@ pub fn deliver_campaigns(
             let mut stream = None;
             let mut uniform =
                 || stream.get_or_insert_with(|| streams.open(u64::from(id.0), step * 64 + 63)).random::<f64>();
-            let x = ideology.x + persuasion.0;
+            let x = ideology.x + persuasion;
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {
                     if cp.selected.get(i).copied().unwrap_or(false) {
@@ -743,15 +741,13 @@ pub fn deliver_campaigns(
         literacy,
         ideology,
         footprint,
-        mut persuasion,
-        mut mobilisation,
+        mut campaign,
         mut affect,
         mut trust,
-        mut contact,
         mut exposure,
     )| {
         let inbox = if active {
-            let inbox = inbox_of(id, demo, traits, ideology, &persuasion, footprint);
+            let inbox = inbox_of(id, demo, traits, ideology, campaign.persuasion, footprint);
             let seen = exposure.bypass_change_detection();
             seen.ads += inbox.impressions;
             seen.targeted += inbox.targeted;
@@ -759,18 +755,18 @@ pub fn deliver_campaigns(
         } else {
             Inbox::default()
         };
+        let campaign = campaign.bypass_change_detection();
         effects.apply(
             id.0,
             &inbox,
             traits,
             literacy,
             exposure.ads,
-            persuasion.bypass_change_detection(),
-            mobilisation.bypass_change_detection(),
+            campaign,
             affect.bypass_change_detection(),
             trust.bypass_change_detection(),
         );
-        contact.bypass_change_detection().0 = inbox.contact;
+        campaign.face_to_face = inbox.contact;
     });
 }
 
@@ -856,8 +852,8 @@ mod tests {
         let total: f32 = exposure.iter().map(|e| e.ads).sum();
         assert!(total > 0.0, "50 units at 10 per thousand buy about 5000 impressions");
         assert!(exposure.iter().all(|e| e.targeted == 0.0));
-        let persuasion: Vec<Persuasion> = column(&mut sim);
-        assert!(persuasion.iter().any(|p| p.0 != 0.0), "the impressions were applied");
+        let campaign: Vec<CampaignContact> = column(&mut sim);
+        assert!(campaign.iter().any(|c| c.persuasion != 0.0), "the impressions were applied");
         let ledger = sim.world.resource::<CampaignLedger>();
         assert!(ledger.parties[0].spent > 0.0 && ledger.parties[0].spent <= 50.0 / 5.0 + 1e-9);
     }

@@ -110,10 +110,9 @@ pub fn hold_election(
         &VoterId,
         &Demography,
         &Ideology,
-        &Persuasion,
+        &CampaignContact,
         &Affect,
         &Trust,
-        &Mobilisation,
         &Civics,
         &mut Habit,
         &mut VotingRecord,
@@ -128,10 +127,9 @@ pub fn hold_election(
         id,
         demo,
         ideology,
-        persuasion,
+        campaign,
         affect,
         trust,
-        mobilisation,
         civics,
         mut habit,
         mut record,
@@ -144,10 +142,10 @@ pub fn hold_election(
             habit.0 += civics.habit_boost;
         }
         let c = demo.cohort as usize;
-        let x = (f64::from(ideology.x) + f64::from(persuasion.0)).clamp(-1.0, 1.0);
+        let x = (f64::from(ideology.x) + f64::from(campaign.persuasion)).clamp(-1.0, 1.0);
         let inputs = TurnoutInputs {
             habit: f64::from(habit.0),
-            mobilisation: f64::from(mobilisation.0),
+            mobilisation: f64::from(campaign.mobilisation),
             trust: f64::from(trust.value),
             trust_mean: model.trust_mean[c],
             arousal: f64::from(affect.arousal),

@@ -2,7 +2,7 @@
 //! model must show, measured on small electorates through short campaigns.
 
 use super::common::*;
-use votelab::agents::{Contact, VoterId, VotingRecord};
+use votelab::agents::{CampaignContact, VoterId, VotingRecord};
 use votelab::metrics::MetricsLog;
 use votelab::sim::Simulation;
 use votelab::validation::{FirstDay, first_campaign_day, vote_choice_per_impression};
@@ -198,8 +198,8 @@ fn run_noting_attendees(sets: &[&str], r: u32) -> (MetricsLog, Vec<u32>, Vec<boo
     let mut attendees = Vec::new();
     for _ in 0..sim.steps() {
         sim.step();
-        let mut q = sim.world.query::<(&VoterId, &Contact)>();
-        attendees.extend(q.iter(&sim.world).filter(|(_, contact)| contact.0 > 0.0).map(|(id, _)| id.0));
+        let mut q = sim.world.query::<(&VoterId, &CampaignContact)>();
+        attendees.extend(q.iter(&sim.world).filter(|(_, c)| c.face_to_face > 0.0).map(|(id, _)| id.0));
     }
     attendees.sort_unstable();
     attendees.dedup();

@@ -6,8 +6,8 @@ use super::common::*;
 use proptest::prelude::*;
 use std::sync::Arc;
 use votelab::agents::{
-    Affect, Belief, Civics, Contact, DataFootprint, Demography, Exposure, Habit, Ideology, Literacy, Mobilisation,
-    Persuasion, Trust, VoterId, VotingRecord,
+    Affect, Belief, CampaignContact, Civics, DataFootprint, Demography, Exposure, Habit, Ideology, Literacy, Trust,
+    VoterId, VotingRecord,
 };
 use votelab::metrics::MetricsLog;
 use votelab::phases::turnout::eligible;
@@ -495,23 +495,23 @@ fn in_unit(x: f64) -> bool {
 /// Every voter's state is finite and in its range.
 fn check_voters(sim: &mut Simulation) -> Result<(), TestCaseError> {
     let mut q = sim.world.query::<(
-        (&Ideology, &Persuasion, &Affect, &Trust, &Literacy, &Belief, &Habit, &Mobilisation),
-        (&DataFootprint, &VotingRecord, &Contact, &Exposure, &Civics),
+        (&Ideology, &CampaignContact, &Affect, &Trust, &Literacy, &Belief, &Habit),
+        (&DataFootprint, &VotingRecord, &Exposure, &Civics),
     )>();
-    for ((x, p, a, t, l, b, h, m), (d, rec, contact, exp, civ)) in q.iter(&sim.world) {
+    for ((x, c, a, t, l, b, h), (d, rec, exp, civ)) in q.iter(&sim.world) {
         prop_assert!((-1.0..=1.0).contains(&x.x) && (-1.0..=1.0).contains(&x.anchor), "ideology {x:?}");
-        prop_assert!(p.0.is_finite() && p.0.abs() <= 2.0, "persuasion {p:?}");
-        prop_assert!((-1.0..=1.0).contains(&(x.x + p.0).clamp(-1.0, 1.0)));
+        prop_assert!(c.persuasion.is_finite() && c.persuasion.abs() <= 2.0, "persuasion {c:?}");
+        prop_assert!((-1.0..=1.0).contains(&(x.x + c.persuasion).clamp(-1.0, 1.0)));
         let affect = [a.arousal, a.hostility, a.hostility_rest];
         prop_assert!(affect.iter().all(|&v| in_unit(f64::from(v))), "affect {a:?}");
         prop_assert!(in_unit(f64::from(t.value)) && in_unit(f64::from(t.rest)), "trust {t:?}");
         prop_assert!(in_unit(f64::from(l.value())) && l.boost >= 0.0 && in_unit(f64::from(l.base)), "literacy {l:?}");
         prop_assert!(in_unit(f64::from(b.0)), "belief {b:?}");
         prop_assert!(h.0.is_finite() && h.0 >= 0.0, "habit {h:?}");
-        prop_assert!((-1.0..=1.0).contains(&m.0), "mobilisation {m:?}");
+        prop_assert!((-1.0..=1.0).contains(&c.mobilisation), "mobilisation {c:?}");
         prop_assert!(d.0.is_finite() && d.0 >= 0.0, "footprint {d:?}");
         prop_assert!(rec.votes <= rec.eligible_elections, "record {rec:?}");
-        prop_assert!(contact.0.is_finite() && contact.0 >= 0.0, "contact {contact:?}");
+        prop_assert!(c.face_to_face.is_finite() && c.face_to_face >= 0.0, "face-to-face contact {c:?}");
         let seen = [exp.misinformation, exp.misinformation_total, exp.bot, exp.ads, exp.targeted];
         prop_assert!(seen.iter().all(|&c| c.is_finite() && c >= 0.0), "exposure {exp:?}");
         prop_assert!(exp.targeted <= exp.ads && exp.like_minded >= 0.0 && exp.cross_cutting >= 0.0);
