@@ -43,7 +43,8 @@ pub fn credibility(e: &Effects, literacy: f32) -> f32 {
 }
 
 /// Today's campaign messages to one voter: built by the targeting phase and applied at once, so
-/// never stored (only `contact` is kept, in the voter's `CampaignContact::face_to_face`, for housemates next step).
+/// never stored (only `contact` is kept, in the voter's `CampaignContact::face_to_face`, for
+/// housemates next step).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Inbox {
     /// Impressions received today.

@@ -635,7 +635,8 @@ pub fn deliver_campaigns(
     let e = &s.effects;
     let effects = CampaignEffects::new(e, &snapshot.contact, &graph.0.offline);
     if !active && effects.idle_without_messages() {
-        // Every voter's `face_to_face` contact is already 0 (it was copied to the snapshot): nothing to do.
+        // Every voter's `face_to_face` contact is already 0 (it was copied to the snapshot):
+        // nothing to do.
         return;
     }
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::TARGETING), clock.step as u64);
