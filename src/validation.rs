@@ -294,14 +294,13 @@ fn habit_effect(s: Arc<Scenario>, replicate: u32) -> f64 {
     let t = &s.turnout;
     let mut q = sim.world.query::<(
         &crate::agents::Demography,
-        &crate::agents::Habit,
         &crate::agents::Trust,
         &crate::agents::Ideology,
         &crate::agents::VotingRecord,
     )>();
     let year = sim::timeline::election_year(&s.timeline, 1);
     let (mut sum, mut n) = (0.0, 0.0);
-    for (d, h, trust, x, record) in q.iter(&sim.world) {
+    for (d, trust, x, record) in q.iter(&sim.world) {
         if record.last_election != 0 {
             continue;
         }
@@ -313,7 +312,7 @@ fn habit_effect(s: Arc<Scenario>, replicate: u32) -> f64 {
             t.habit.gain
         };
         let base = TurnoutInputs {
-            habit: f64::from(h.0) - if record.voted { gain } else { 0.0 },
+            habit: f64::from(record.habit) - if record.voted { gain } else { 0.0 },
             mobilisation: 0.0,
             trust: f64::from(trust.value),
             trust_mean: model.trust_mean[c],

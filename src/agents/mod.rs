@@ -97,17 +97,16 @@ impl Literacy {
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Belief(pub f32);
 
-/// Turnout habit stock H (DESIGN §2 phase 6).
-#[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
-pub struct Habit(pub f32);
-
 /// Data exhaust accumulated by brokers: feed items seen while collection ran.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct DataFootprint(pub f32);
 
-/// Election history.
+/// Election history and the turnout habit it formed: one component, as both change only on
+/// election day, and bevy keeps 8 B of change ticks per component per voter.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct VotingRecord {
+    /// Turnout habit stock H (DESIGN §2 phase 6).
+    pub habit: f32,
     /// Elections the voter was eligible for, before and during the run.
     pub eligible_elections: u8,
     /// Elections the voter voted in.
@@ -177,11 +176,9 @@ pub struct VoterBundle {
     pub literacy: Literacy,
     /// Belief in misinformation.
     pub belief: Belief,
-    /// Turnout habit.
-    pub habit: Habit,
     /// Broker data.
     pub footprint: DataFootprint,
-    /// Election history.
+    /// Election history and turnout habit.
     pub record: VotingRecord,
     /// Exposure counters.
     pub exposure: Exposure,

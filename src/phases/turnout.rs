@@ -2,7 +2,7 @@
 //! `σ(β0_c + β_h·H + β_m·M + β_t·(T − T̄_c) + β_a·A − β_alien·d + at-home bonus)`, chooses the
 //! nearest party (hostility pushes away from the other side), and updates the habit stock
 //! `H ← decay·H + gain·voted`, with the larger gain in the first eligible elections.
-//! Reads `TurnoutModel`, `Clock`, `RunParams`; writes each voter's own `Habit` and `VotingRecord`.
+//! Reads `TurnoutModel`, `Clock`, `RunParams`; writes each voter's own `VotingRecord` (habit included).
 
 use super::{Phase, election_day};
 use crate::agents::*;
@@ -114,7 +114,6 @@ pub fn hold_election(
         &Affect,
         &Trust,
         &Civics,
-        &mut Habit,
         &mut VotingRecord,
     )>,
 ) {
@@ -131,7 +130,6 @@ pub fn hold_election(
         affect,
         trust,
         civics,
-        mut habit,
         mut record,
     )| {
         if !eligible(s, demo.born, year) {
@@ -139,12 +137,12 @@ pub fn hold_election(
         }
         if record.eligible_elections == 0 {
             // Civic education reached them at school: they start with that much habit.
-            habit.0 += civics.habit_boost;
+            record.habit += civics.habit_boost;
         }
         let c = demo.cohort as usize;
         let x = (f64::from(ideology.x) + f64::from(campaign.persuasion)).clamp(-1.0, 1.0);
         let inputs = TurnoutInputs {
-            habit: f64::from(habit.0),
+            habit: f64::from(record.habit),
             mobilisation: f64::from(campaign.mobilisation),
             trust: f64::from(trust.value),
             trust_mean: model.trust_mean[c],
@@ -158,9 +156,10 @@ pub fn hold_election(
         let h = &s.turnout.habit;
         let first = u32::from(record.eligible_elections) < h.first_elections;
         let gain = if first { h.first_elections_gain } else { h.gain };
-        habit.0 = (h.decay * f64::from(habit.0) + if voted { gain } else { 0.0 }) as f32;
+        let habit = (h.decay * f64::from(record.habit) + if voted { gain } else { 0.0 }) as f32;
         let choice = choose_party(x, f64::from(affect.hostility), &s.parties, s.turnout.hostility_push);
         *record = VotingRecord {
+            habit,
             eligible_elections: record.eligible_elections.saturating_add(1),
             votes: record.votes.saturating_add(u8::from(voted)),
             last_election: k as i8,
@@ -219,21 +218,20 @@ mod tests {
     fn on_election_day_only_eligible_voters_vote_and_habits_update() {
         use crate::sim::testing::{column, tiny_world};
         let mut sim = tiny_world("");
-        let habit_before: Vec<Habit> = column(&mut sim);
+        let before: Vec<VotingRecord> = column(&mut sim);
         for _ in 0..sim.steps() {
             sim.step();
         }
         let records: Vec<VotingRecord> = column(&mut sim);
         let demography: Vec<Demography> = column(&mut sim);
-        let habit_after: Vec<Habit> = column(&mut sim);
         let s = crate::sim::testing::tiny_scenario("");
-        for ((r, d), (hb, ha)) in records.iter().zip(&demography).zip(habit_before.iter().zip(&habit_after)) {
+        for ((r, d), b) in records.iter().zip(&demography).zip(&before) {
             let eligible = eligible(&s, d.born, 2026.0);
             assert_eq!(r.last_election == 0, eligible);
             if !eligible {
-                assert!(!r.voted && hb == ha);
+                assert!(!r.voted && r == b, "an ineligible voter's record and habit stay as they were");
             } else if r.voted {
-                assert!(ha.0 > 0.7 * hb.0, "a vote adds to the decayed habit");
+                assert!(r.habit > 0.7 * b.habit, "a vote adds to the decayed habit");
             }
         }
         assert!(records.iter().any(|r| r.voted));

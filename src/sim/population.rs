@@ -117,9 +117,14 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             trust: Trust { value: trust, rest: trust },
             literacy: Literacy { base: literacy, boost: 0.0 },
             belief: Belief(0.0),
-            habit: Habit(h as f32),
             footprint: DataFootprint(0.0),
-            record: VotingRecord { eligible_elections: past as u8, votes, last_election: -1, ..Default::default() },
+            record: VotingRecord {
+                habit: h as f32,
+                eligible_elections: past as u8,
+                votes,
+                last_election: -1,
+                ..Default::default()
+            },
             exposure: Exposure::default(),
             civics: Civics::default(),
         }
@@ -162,7 +167,7 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
             continue;
         }
         let inputs = TurnoutInputs {
-            habit: f64::from(v.habit.0),
+            habit: f64::from(v.record.habit),
             mobilisation: 0.0,
             trust: f64::from(v.trust.value),
             trust_mean: trust_mean[c],
@@ -228,7 +233,7 @@ mod tests {
     fn older_voters_carry_more_habit() {
         let e = sample(&scenario(), 0);
         let mean_habit = |c: u8| {
-            let hs: Vec<f32> = e.voters.iter().filter(|v| v.demography.cohort == c).map(|v| v.habit.0).collect();
+            let hs: Vec<f32> = e.voters.iter().filter(|v| v.demography.cohort == c).map(|v| v.record.habit).collect();
             hs.iter().sum::<f32>() / hs.len() as f32
         };
         assert!(mean_habit(3) > mean_habit(0));

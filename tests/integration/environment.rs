@@ -6,8 +6,8 @@ use super::common::*;
 use proptest::prelude::*;
 use std::sync::Arc;
 use votelab::agents::{
-    Affect, Belief, CampaignContact, Civics, DataFootprint, Demography, Exposure, Habit, Ideology, Literacy, Trust,
-    VoterId, VotingRecord,
+    Affect, Belief, CampaignContact, Civics, DataFootprint, Demography, Exposure, Ideology, Literacy, Trust, VoterId,
+    VotingRecord,
 };
 use votelab::metrics::MetricsLog;
 use votelab::phases::turnout::eligible;
@@ -495,10 +495,10 @@ fn in_unit(x: f64) -> bool {
 /// Every voter's state is finite and in its range.
 fn check_voters(sim: &mut Simulation) -> Result<(), TestCaseError> {
     let mut q = sim.world.query::<(
-        (&Ideology, &CampaignContact, &Affect, &Trust, &Literacy, &Belief, &Habit),
+        (&Ideology, &CampaignContact, &Affect, &Trust, &Literacy, &Belief),
         (&DataFootprint, &VotingRecord, &Exposure, &Civics),
     )>();
-    for ((x, c, a, t, l, b, h), (d, rec, exp, civ)) in q.iter(&sim.world) {
+    for ((x, c, a, t, l, b), (d, rec, exp, civ)) in q.iter(&sim.world) {
         prop_assert!((-1.0..=1.0).contains(&x.x) && (-1.0..=1.0).contains(&x.anchor), "ideology {x:?}");
         prop_assert!(c.persuasion.is_finite() && c.persuasion.abs() <= 2.0, "persuasion {c:?}");
         prop_assert!((-1.0..=1.0).contains(&(x.x + c.persuasion).clamp(-1.0, 1.0)));
@@ -507,7 +507,7 @@ fn check_voters(sim: &mut Simulation) -> Result<(), TestCaseError> {
         prop_assert!(in_unit(f64::from(t.value)) && in_unit(f64::from(t.rest)), "trust {t:?}");
         prop_assert!(in_unit(f64::from(l.value())) && l.boost >= 0.0 && in_unit(f64::from(l.base)), "literacy {l:?}");
         prop_assert!(in_unit(f64::from(b.0)), "belief {b:?}");
-        prop_assert!(h.0.is_finite() && h.0 >= 0.0, "habit {h:?}");
+        prop_assert!(rec.habit.is_finite() && rec.habit >= 0.0, "habit {rec:?}");
         prop_assert!((-1.0..=1.0).contains(&c.mobilisation), "mobilisation {c:?}");
         prop_assert!(d.0.is_finite() && d.0 >= 0.0, "footprint {d:?}");
         prop_assert!(rec.votes <= rec.eligible_elections, "record {rec:?}");
