@@ -40,9 +40,9 @@ pub struct Ideology {
     pub anchor: f32,
 }
 
-/// What this campaign's contact has done to the voter: all of it transient, all of it written by
-/// campaign delivery and decayed by relaxation. One component rather than three, because bevy
-/// keeps 8 B of change ticks per component per voter.
+/// What this campaign's contact has done to the voter, all of it transient: written by campaign
+/// delivery, with persuasion and mobilisation decaying in relaxation. One component rather than
+/// three, because bevy keeps 8 B of change ticks per component per voter.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct CampaignContact {
     /// Transient shift of vote intention from campaign ads, kept apart from ideology because it
