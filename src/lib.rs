@@ -3,7 +3,8 @@
 //! An agent-based model (bevy_ecs) of generational voter cohorts on a social network, the data
 //! brokers that profile them, the campaigns that micro-target them, the platforms that rank their
 //! feeds, bots and misinformation, and the regulations that constrain all of these, over several
-//! elections. See `DESIGN.md` in the shared folder and the README for the model and its sources.
+//! elections. The model, with every equation, parameter and source, is described in `docs/MODEL.md`;
+//! the module map and what each module may depend on in `docs/ARCHITECTURE.md`.
 //!
 //! The library never prints or exits; `cli` is the only module that touches the terminal and the
 //! filesystem.

@@ -1,4 +1,4 @@
-//! The validation suite (DESIGN §8): textbook configurations of the engine, written as scenarios
+//! The validation suite (docs/VALIDATION.md): textbook configurations of the engine, written as scenarios
 //! and run through the same loader and systems users run, checked against published results.
 //! Pure: returns the results; the command line prints them.
 

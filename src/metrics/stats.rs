@@ -1,8 +1,8 @@
 //! Summaries over replicate runs and deterministic parallel reductions.
 //!
 //! Reads plain `f64` samples (one per replicate, or per-voter values for the
-//! sums) and produces [`Summary`] records, which serialise to the DESIGN
-//! report shape `{"mean", "sd", "ci95": [lo, hi], "n"}`. Nothing here touches
+//! sums) and produces [`Summary`] records, which serialise to the shape
+//! `{"mean", "sd", "ci95": [lo, hi], "n"}` of the result files (docs/MODEL.md §10). Nothing here touches
 //! simulation state; every function is pure.
 //!
 //! Two guarantees matter to callers:

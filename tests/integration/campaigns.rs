@@ -1,4 +1,4 @@
-//! Campaigns, data brokers, micro-targeting and grassroots events (issue 3): the behaviour the
+//! Campaigns, data brokers, micro-targeting and grassroots events (docs/MODEL.md §7.3–§7.4): the behaviour the
 //! model must show, measured on small electorates through short campaigns.
 
 use super::common::*;

@@ -67,8 +67,25 @@ pub const HEADLESS_FLAGS: &[&str] = &[
     "--hide-scrollbars",
 ];
 
+/// The Chromium for a browser test, or `None` to skip it with a printed reason. Under CI (the
+/// `CI` environment variable is set, as `.ci/run` runs) a missing Chromium fails the test instead,
+/// so a browser test can never pass there without running.
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but no Chromium was found: install chromium (.ci/run does) or set VOTELAB_CHROMIUM"
+        );
+        eprintln!(
+            "skipped: no Chromium found (set VOTELAB_CHROMIUM or put chromium, chromium-browser or google-chrome on PATH)"
+        );
+    }
+    found
+}
+
 /// A Chromium to test with: `VOTELAB_CHROMIUM`, else the first of the usual names on `PATH`.
-pub fn chromium() -> Option<PathBuf> {
+fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("VOTELAB_CHROMIUM") {
         let path = PathBuf::from(path);
         assert!(path.is_file(), "VOTELAB_CHROMIUM={} is not a file", path.display());

@@ -19,6 +19,18 @@ fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     head.iter().chain(SMALL.iter()).chain(tail).copied().collect()
 }
 
+/// Every metric leaf (an object with a `mean`) under `node`, by its path.
+fn metric_leaves<'a>(node: &'a serde_json::Value, path: String, out: &mut Vec<(String, &'a serde_json::Value)>) {
+    let Some(fields) = node.as_object() else { return };
+    if fields.contains_key("mean") {
+        out.push((path, node));
+        return;
+    }
+    for (key, child) in fields {
+        metric_leaves(child, format!("{path}/{key}"), out);
+    }
+}
+
 #[test]
 fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
     let dir = tempfile::tempdir().unwrap();
@@ -26,16 +38,22 @@ fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
-    let second = &json["scenarios"][1]["elections"][0];
-    let mut checked = 0;
-    for metric in ["turnout", "first_time_turnout", "trust"] {
-        let d = &second[metric]["diff_vs_reference"];
-        assert_eq!(d["mean"].as_f64(), Some(0.0), "{metric}: {d}");
-        assert_eq!(d["ci95"][0].as_f64(), Some(0.0));
-        assert_eq!(d["ci95"][1].as_f64(), Some(0.0));
-        checked += 1;
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/baseline/summary.json")).unwrap()).unwrap();
+    for moment in ["elections/0", "final"] {
+        let pointer = format!("/{moment}");
+        let (mut compared, mut summarised) = (Vec::new(), Vec::new());
+        metric_leaves(json["scenarios"][1].pointer(&pointer).unwrap(), String::new(), &mut compared);
+        metric_leaves(summary.pointer(&pointer).unwrap(), String::new(), &mut summarised);
+        let paths = |leaves: &[(String, &serde_json::Value)]| leaves.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&compared), paths(&summarised), "{moment}: every metric of the summary is compared");
+        for (path, leaf) in &compared {
+            let d = &leaf["diff_vs_reference"];
+            assert_eq!(d["mean"].as_f64(), Some(0.0), "{moment}{path}: {d}");
+            assert_eq!(d["ci95"][0].as_f64(), Some(0.0), "{moment}{path}: {d}");
+            assert_eq!(d["ci95"][1].as_f64(), Some(0.0), "{moment}{path}: {d}");
+        }
     }
-    assert_eq!(checked, 3);
     assert!(stdout(&o).contains("+0.0"), "{}", stdout(&o));
 }
 

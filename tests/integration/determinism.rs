@@ -1,4 +1,4 @@
-//! Same seed ⇒ byte-identical `summary.json`, across repeated runs and thread counts (DESIGN §3).
+//! Same seed ⇒ byte-identical `summary.json`, across repeated runs and thread counts (docs/MODEL.md §4.5).
 
 use super::common::*;
 use std::fs;

@@ -9,6 +9,7 @@ mod comparison;
 mod determinism;
 mod environment;
 mod fuzz;
+mod golden;
 mod interruption;
 mod library;
 mod limits;

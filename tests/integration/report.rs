@@ -224,12 +224,7 @@ fn report_on_a_folder_that_is_not_results_exits_2_and_writes_nothing() {
 
 #[test]
 fn headless_chromium_renders_the_report() {
-    let Some(browser) = chromium() else {
-        eprintln!(
-            "skipped: no Chromium found (set VOTELAB_CHROMIUM or put chromium, chromium-browser or google-chrome on PATH)"
-        );
-        return;
-    };
+    let Some(browser) = chromium_or_skip() else { return };
     let page = fixtures().join("compare/report.html");
     let work = tempfile::tempdir().unwrap();
     let shot = work.path().join("shot.png");

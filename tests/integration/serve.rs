@@ -3,7 +3,7 @@
 //! oversized requests (4xx with a message, never a crash), the bounded pool (429), a clean stop on
 //! SIGTERM, and the page in headless Chromium (a lever changed, a run, the charts drawn).
 
-use super::common::{HEADLESS_FLAGS, chromium};
+use super::common::{HEADLESS_FLAGS, chromium_or_skip};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
@@ -398,10 +398,7 @@ fn colours(png_bytes: &[u8]) -> usize {
 
 #[test]
 fn the_page_runs_a_changed_lever_and_shows_the_charts() {
-    let Some(browser) = chromium() else {
-        eprintln!("skipped: no Chromium found (set VOTELAB_CHROMIUM or install chromium; .ci/run does)");
-        return;
-    };
+    let Some(browser) = chromium_or_skip() else { return };
     let server = Server::start(&[]);
     // The test hook sets the takedown lever's controls as a person would, then clicks Run.
     let url = format!(
