@@ -11,7 +11,12 @@ fn same_name(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-/// Override `base` with `over`: two structs whose names are equal or where either is anonymous merge field by field (recursively; fields only in base are kept in base order, new fields appended; result name = over's name or else base's). Two tuples with the same name (or both anonymous) and the same arity merge item by item (so `Some(Bots(share: 0.1))` over `Some(Bots(share: 0.05, stance: 0.6))` keeps `stance`). Everything else (lists, maps, atoms, different variant names, different arity) is replaced whole by `over`.
+/// Override `base` with `over`: two structs whose names are equal or where either is anonymous
+/// merge field by field (recursively; fields only in base are kept in base order, new fields
+/// appended; result name = over's name or else base's). Two tuples with the same name (or both
+/// anonymous) and the same arity merge item by item (so `Some(Bots(share: 0.1))` over
+/// `Some(Bots(share: 0.05, stance: 0.6))` keeps `stance`). Everything else (lists, maps, atoms,
+/// different variant names, different arity) is replaced whole by `over`.
 ///
 /// Merged nodes and keys take `over`'s origins; untouched base parts keep theirs.
 pub fn merge(base: &Node, over: &Node) -> Node {

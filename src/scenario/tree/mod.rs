@@ -85,7 +85,10 @@ pub struct Node {
 /// The shape of a [`Node`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
-    /// A scalar kept as its raw source text, re-emitted verbatim: numbers (incl. `1_000`, `-0.5`, `1e-3`, `inf`, `NaN`, ranges like `18..=29`), strings (incl. escapes and raw strings r#"..."#), chars 'x', `true`/`false`, `()`, and bare identifiers (unit enum variants such as `Allowed`, `None`, `Voter`).
+    /// A scalar kept as its raw source text, re-emitted verbatim: numbers (incl. `1_000`, `-0.5`,
+    /// `1e-3`, `inf`, `NaN`, ranges like `18..=29`), strings (incl. escapes and raw strings
+    /// r#"..."#), chars 'x', `true`/`false`, `()`, and bare identifiers (unit enum variants such as
+    /// `Allowed`, `None`, `Voter`).
     Atom(String),
     /// `Name(key: value, ...)` or anonymous `(key: value, ...)`; `Name()` is a struct without fields.
     Struct {

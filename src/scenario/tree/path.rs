@@ -43,7 +43,8 @@ pub fn path_to_string(path: &[PathSeg]) -> String {
     out
 }
 
-/// Parse "population.cohorts[0].share" / `parties[1].campaign.cohort_focus["Gen Z"]`. Errors: a message saying what is wrong and where (char position).
+/// Parse "population.cohorts[0].share" / `parties[1].campaign.cohort_focus["Gen Z"]`. Errors: a
+/// message saying what is wrong and where (char position).
 ///
 /// Accepted: field names (`name`, `r#type`), `.0` / `[0]` indices, `["string key"]`
 /// (with `\"`, `\\`, `\n`, `\t`, `\u{..}` escapes) and `[Identifier]` map keys.
@@ -317,7 +318,8 @@ fn child<'a>(node: &'a Node, seg: &PathSeg) -> Option<&'a Node> {
     }
 }
 
-/// The deepest existing node along `path` and how many segments matched (for pointing errors from semantic validation at the closest written place).
+/// The deepest existing node along `path` and how many segments matched (for pointing errors from
+/// semantic validation at the closest written place).
 pub fn nearest<'a>(root: &'a Node, path: &[PathSeg]) -> (&'a Node, usize) {
     let mut cur = root;
     let mut matched = 0;
@@ -339,7 +341,12 @@ pub fn get<'a>(root: &'a Node, path: &[PathSeg]) -> Option<&'a Node> {
     (matched == path.len()).then_some(node)
 }
 
-/// Set the node at `path`, creating anonymous structs for missing intermediate fields (`regulation.takedown_hours` on a root without `regulation` creates `regulation: (takedown_hours: <value>)`); descending through a tuple whose single item is a struct (e.g. `Some(Bots(...))`) when the next segment is a Field; `Index` must exist in a List (error otherwise: "index 5 out of range: the list has 3 items"); Key creates or replaces a map entry. Errors are plain messages naming the failing segment.
+/// Set the node at `path`, creating anonymous structs for missing intermediate fields
+/// (`regulation.takedown_hours` on a root without `regulation` creates `regulation:
+/// (takedown_hours: <value>)`); descending through a tuple whose single item is a struct (e.g.
+/// `Some(Bots(...))`) when the next segment is a Field; `Index` must exist in a List (error
+/// otherwise: "index 5 out of range: the list has 3 items"); Key creates or replaces a map entry.
+/// Errors are plain messages naming the failing segment.
 ///
 /// Created keys, structs and map entries take `value.origin`. On error `root`
 /// is left unchanged.

@@ -22,7 +22,11 @@ struct SpanEntry {
 }
 
 impl SpanMap {
-    /// Innermost node (or field key) covering 1-based (line, col) of the rendered text, or the nearest one before it on that line / the previous lines if none covers it exactly (ron sometimes reports the position just after a token). Returns the original origin and the field path as a display string like `population.cohorts[1].share` (empty string for the root).
+    /// Innermost node (or field key) covering 1-based (line, col) of the rendered text, or the
+    /// nearest one before it on that line / the previous lines if none covers it exactly (ron
+    /// sometimes reports the position just after a token). Returns the original origin and the
+    /// field path as a display string like `population.cohorts[1].share` (empty string for the
+    /// root).
     ///
     /// Pass the *start* of ron's `SpannedError::span`: it is either the token
     /// at fault (e.g. an unknown field's key) or the whitespace just before the
@@ -199,7 +203,8 @@ impl Renderer {
     }
 }
 
-/// Render as RON text, one field per line (indent 4), prefixed by `#![enable(...)]` lines for the extensions, plus a span map.
+/// Render as RON text, one field per line (indent 4), prefixed by `#![enable(...)]` lines for the
+/// extensions, plus a span map.
 ///
 /// Single-item tuples (`Some(24.0)`, `Some(Bots(...))`) and tuples of scalars
 /// stay on one line.
