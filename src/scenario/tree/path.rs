@@ -43,7 +43,7 @@ pub fn path_to_string(path: &[PathSeg]) -> String {
     out
 }
 
-/// Parse "population.cohorts[0].share" / `parties[1].campaign.cohort_focus["Gen Z"]`. Errors: a
+/// Parse `population.cohorts[0].share` / `parties[1].campaign.cohort_focus["Gen Z"]`. Errors: a
 /// message saying what is wrong and where (char position).
 ///
 /// Accepted: field names (`name`, `r#type`), `.0` / `[0]` indices, `["string key"]`
