@@ -17,6 +17,9 @@ pub struct Problem {
     pub message: String,
     /// What a valid value looks like.
     pub expected: Option<String>,
+    /// The range a number must lie in, when the problem is a number out of its range: the same
+    /// range `expected` words for people, for programs to read (the workshop's sliders do).
+    pub range: Option<Range>,
     /// How to fix it, e.g. the nearest valid name.
     pub help: Option<String>,
 }
@@ -24,12 +27,18 @@ pub struct Problem {
 impl Problem {
     /// A problem at `path` with a message.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { origin: None, path: path.into(), message: message.into(), expected: None, help: None }
+        Problem { origin: None, path: path.into(), message: message.into(), expected: None, range: None, help: None }
     }
 
     /// Add what was expected.
     pub fn expected(mut self, expected: impl Into<String>) -> Problem {
         self.expected = Some(expected.into());
+        self
+    }
+
+    /// Add the range a number must lie in.
+    pub fn range(mut self, range: Range) -> Problem {
+        self.range = Some(range);
         self
     }
 
@@ -44,6 +53,17 @@ impl Problem {
         self.origin = Some(origin);
         self
     }
+}
+
+/// The closed interval of values a numeric field accepts, as the validator checks it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Range {
+    /// Smallest value accepted.
+    pub min: f64,
+    /// Largest value accepted.
+    pub max: f64,
+    /// Whether only whole numbers are accepted.
+    pub integer: bool,
 }
 
 impl fmt::Display for Problem {

@@ -2,8 +2,8 @@
 //! from the scenario types rather than kept by hand: the structure and the doc text come from the
 //! JSON schema that `schemars` derives from [`Regulation`] and its types (their `///` comments),
 //! the current values from the scenario, the allowed ranges from the validator itself (each
-//! number is probed with an invalid value and the range the validator asks for is read back),
-//! and the starting value of a lever that is off (`None`, an empty list, an enum variant with
+//! number is probed with an invalid value and the [`Range`] the validator reports with the
+//! problem is kept), and the starting value of a lever that is off (`None`, an empty list, an enum variant with
 //! parameters) from the first built-in scenario that uses it.
 //!
 //! Pure: reads a scenario and the built-in library, returns data. Each control renders back to
@@ -11,10 +11,11 @@
 //! the workshop page does the same in JavaScript.
 
 use super::builtin;
+use super::error::Range;
 use super::load::{Override, SourceRef, load, to_ron};
 use super::tree::{self, Node, NodeKind};
 use super::types::{Regulation, Scenario};
-use super::validate::{Limits, expected_range};
+use super::validate::Limits;
 use schemars::Schema;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -508,8 +509,8 @@ fn render(node: &Node) -> String {
 const MARK: &str = "\u{1}";
 
 /// The range of every number of every lever, keyed by its [`Step`] path.
-fn ranges() -> &'static BTreeMap<String, (f64, f64)> {
-    static RANGES: OnceLock<BTreeMap<String, (f64, f64)>> = OnceLock::new();
+fn ranges() -> &'static BTreeMap<String, Range> {
+    static RANGES: OnceLock<BTreeMap<String, Range>> = OnceLock::new();
     RANGES.get_or_init(|| {
         let defaults: Scenario = ron::from_str("Scenario(name: \"probe\")").expect("the defaults parse");
         let base = to_ron(&defaults);
@@ -517,7 +518,7 @@ fn ranges() -> &'static BTreeMap<String, (f64, f64)> {
         for lever in build_levers(&defaults, Examples::library()) {
             let field = lever.path.trim_start_matches("regulation.").to_string();
             for (path, integer, template) in leaves(&lever.control, vec![Step::Field(field)]) {
-                if let Some(range) = probe(&base, &lever.path, &template, integer) {
+                if let Some(range) = probe(&base, &lever.path, &problem_path(&path), &template, integer) {
                     out.insert(key(&path), range);
                 }
             }
@@ -526,19 +527,36 @@ fn ranges() -> &'static BTreeMap<String, (f64, f64)> {
     })
 }
 
-/// Ask the validator for the range of the number marked in `template`: set it to a value no
-/// range admits and read the range from the problem reported.
-fn probe(base: &str, path: &str, template: &str, integer: bool) -> Option<(f64, f64)> {
+/// Ask the validator for the range of the number marked in `template` (the lever at
+/// `lever_path`), which the validator reports at `number_path`: set it to a value no range
+/// admits and keep the range of the problem reported there.
+fn probe(base: &str, lever_path: &str, number_path: &str, template: &str, integer: bool) -> Option<Range> {
     let read = |_: &std::path::Path| Ok(base.to_string());
     let values: &[&str] = if integer { &["0", "18446744073709551615"] } else { &["NaN"] };
     values.iter().find_map(|v| {
-        let o = Override { path: path.to_string(), value: template.replace(MARK, v) };
+        let o = Override { path: lever_path.to_string(), value: template.replace(MARK, v) };
         let err = load(&SourceRef::File("probe.ron".into()), &[o], &read, &Limits::default()).err()?;
-        err.problems
-            .iter()
-            .filter(|p| p.path.starts_with(path) && p.message.starts_with(&format!("{v} is ")))
-            .find_map(|p| expected_range(p.expected.as_deref()?))
+        err.problems.iter().filter(|p| p.path == number_path).find_map(|p| p.range)
     })
+}
+
+/// The field path under which the validator reports the number at `path` (the first list item
+/// standing for any): `Some` and enum variants add nothing, as in `regulation.takedown_hours`
+/// for `Some(24.0)` or `regulation.data_brokers.opt_in` for `Consent(opt_in: 0.25)`.
+fn problem_path(path: &[Step]) -> String {
+    let mut out = String::from("regulation");
+    for step in path {
+        match step {
+            Step::Field(f) => {
+                out.push('.');
+                out.push_str(f);
+            }
+            Step::Item => out.push_str("[0]"),
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Some | Step::Variant(_) => {}
+        }
+    }
+    out
 }
 
 /// Every number reachable in a control, each with its [`Step`] path, whether it is whole, and
@@ -603,14 +621,14 @@ fn leaves(control: &Control, path: Vec<Step>) -> Vec<(Vec<Step>, bool, String)> 
 }
 
 /// Fill in the validator's ranges (and a typical value from the library) below a control.
-fn apply_ranges(control: &mut Control, lever_path: &str, ranges: &BTreeMap<String, (f64, f64)>) {
+fn apply_ranges(control: &mut Control, lever_path: &str, ranges: &BTreeMap<String, Range>) {
     let field = lever_path.trim_start_matches("regulation.");
     walk_numbers(control, vec![Step::Field(field.to_string())], &mut |path, min, max, value, typical| {
-        if let Some(&(lo, hi)) = ranges.get(&key(path)) {
-            *min = Some(lo);
-            *max = Some(hi);
+        if let Some(range) = ranges.get(&key(path)) {
+            *min = Some(range.min);
+            *max = Some(range.max);
             // Current values are valid already; this moves a made-up starting value into range.
-            *value = value.clamp(lo, hi);
+            *value = value.clamp(range.min, range.max);
         }
         *typical = if *value > 0.0 { *value } else { example_number(path).filter(|v| *v > 0.0).unwrap_or(1.0) };
     });

@@ -55,9 +55,10 @@ pub struct Override {
 }
 
 impl Override {
-    /// Parse `PATH=RON`.
+    /// Parse `PATH=RON`. The path ends where the path syntax says it does, so an `=` inside a
+    /// quoted map key is part of the path: `parties[0].campaign.cohort_focus["x=y"]=1.0`.
     pub fn parse(text: &str) -> Result<Override, ScenarioError> {
-        match text.split_once('=') {
+        match tree::split_assignment(text) {
             Some((path, value)) if !path.trim().is_empty() && !value.trim().is_empty() => {
                 Ok(Override { path: path.trim().to_string(), value: value.trim().to_string() })
             }
@@ -415,6 +416,33 @@ mod tests {
         let read = reader(files);
         let overrides: Vec<Override> = sets.iter().map(|s| Override::parse(s).unwrap()).collect();
         load(&SourceRef::File(main.into()), &overrides, &read, &Limits::default())
+    }
+
+    #[test]
+    fn override_parse_splits_at_the_end_of_the_path() {
+        let o = |text: &str| Override::parse(text).map(|o| (o.path, o.value));
+        let pair = |p: &str, v: &str| Ok((p.to_string(), v.to_string()));
+        assert_eq!(o("regulation.takedown_hours=Some(24.0)"), pair("regulation.takedown_hours", "Some(24.0)"));
+        assert_eq!(o(" population.cohorts[0].share = 0.25 "), pair("population.cohorts[0].share", "0.25"));
+        assert_eq!(o("name=\"a=b\""), pair("name", "\"a=b\""));
+        assert_eq!(
+            o("parties[0].campaign.cohort_focus[\"x=y\"]=1.0"),
+            pair("parties[0].campaign.cohort_focus[\"x=y\"]", "1.0")
+        );
+        assert_eq!(o("focus[\"a\\\"=b\"]=2"), pair("focus[\"a\\\"=b\"]", "2"));
+        for bad in ["regulation.takedown_hours", "=1", "a.b=", "focus[\"x=y\"]"] {
+            let err = Override::parse(bad).expect_err(bad);
+            assert_eq!(err.problems[0].message, format!("`--set {bad}` is not of the form PATH=VALUE"));
+        }
+    }
+
+    #[test]
+    fn set_reaches_map_keys_with_an_equals_sign() {
+        let text = "Scenario(name: \"a\", population: Population(cohorts: [\
+                    Cohort(name: \"x=y\", share: 1.0, born: (1950, 2000))]))";
+        let loaded =
+            load_files(&[("a.ron", text)], "a.ron", &["parties[0].campaign.cohort_focus[\"x=y\"]=2.0"]).unwrap();
+        assert_eq!(loaded.scenario.parties[0].campaign.cohort_focus.get("x=y"), Some(&2.0));
     }
 
     #[test]

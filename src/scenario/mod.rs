@@ -1,6 +1,6 @@
-//! Scenario files (DESIGN §4): the RON types, loading with `extends` and `--set`, validation and
-//! the built-in library. Parse, don't validate twice: everything downstream takes a validated
-//! [`Scenario`].
+//! Scenario files (docs/MODEL.md §6; every parameter in §8): the RON types, loading with
+//! `extends` and `--set`, validation and the built-in library. Parse, don't validate twice:
+//! everything downstream takes a validated [`Scenario`].
 
 pub mod builtin;
 pub mod error;

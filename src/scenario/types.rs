@@ -1,4 +1,4 @@
-//! The scenario file format (DESIGN §4): plain serde types, one per RON struct.
+//! The scenario file format (docs/MODEL.md §6; every parameter in §8): plain serde types, one per RON struct.
 //!
 //! Every field except `Scenario::name` has a default, every struct denies unknown fields, and every
 //! parameter documents its meaning, unit, range, default and source. These types only describe what
@@ -23,7 +23,7 @@ pub struct Scenario {
     /// overrides, recursively by struct field; lists are replaced whole.
     #[serde(default)]
     pub extends: Option<String>,
-    /// Seed of every random stream (DESIGN §3). Default 2026.
+    /// Seed of every random stream (docs/MODEL.md §4.5). Default 2026.
     #[serde(default = "defaults::seed")]
     pub seed: u64,
     /// Independent replicates (different random streams, same parameters). Range 1–10 000. Default 8.
@@ -67,7 +67,7 @@ pub struct Scenario {
     pub regulation: Regulation,
 }
 
-/// The calendar of the run (DESIGN §2 "Time").
+/// The calendar of the run (docs/MODEL.md §2.7).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Timeline {
@@ -170,7 +170,7 @@ pub enum Distribution {
     },
 }
 
-/// The social network (DESIGN §2, generated in O(N·k) as CSR).
+/// The social network (docs/MODEL.md §2.2; generated in O(N·k) as CSR, §5.2).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Network {
@@ -186,7 +186,7 @@ pub struct Network {
     pub offline_share: f64,
 }
 
-/// How voters influence each other (DESIGN §2 phase 5).
+/// How voters influence each other (docs/MODEL.md §7.6).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Influence {
@@ -242,7 +242,7 @@ pub struct Repulsion {
     pub rate: f64,
 }
 
-/// Turnout and habit (DESIGN §2 phase 6).
+/// Turnout and habit (docs/MODEL.md §7.8).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Turnout {
@@ -397,7 +397,8 @@ pub struct Grassroots {
     pub cohorts: Vec<String>,
 }
 
-/// Magnitudes of campaign effects (DESIGN §2.5). Defaults are calibrated to field experiments.
+/// Magnitudes of campaign effects (docs/MODEL.md §7.3; sources in §8, bands in §9). Defaults are calibrated to
+/// field experiments.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Effects {

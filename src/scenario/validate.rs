@@ -2,7 +2,7 @@
 //! Reads a [`Scenario`]; returns every problem found (never stops at the first), each naming its
 //! field path. Locating them in the text is the loader's job.
 
-use super::error::{Problem, nearest_name};
+use super::error::{Problem, Range, nearest_name};
 use super::types::*;
 
 /// Resources the run may use, supplied by the caller (the library does not probe the machine).
@@ -357,18 +357,6 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
     }
 }
 
-/// The range in a problem's `expected` text as the validator words it ("a number in [lo, hi]" or
-/// "a whole number from lo to hi"), so that the validator stays the one place that knows the
-/// ranges (the workshop's controls read them back from here).
-pub fn expected_range(expected: &str) -> Option<(f64, f64)> {
-    let (lo, hi) = if let Some(rest) = expected.strip_prefix("a number in [") {
-        rest.strip_suffix(']')?.split_once(", ")?
-    } else {
-        expected.strip_prefix("a whole number from ")?.split_once(" to ")?
-    };
-    Some((lo.parse().ok()?, hi.parse().ok()?))
-}
-
 /// Collects problems with uniform wording.
 #[derive(Default)]
 struct Checker {
@@ -382,13 +370,18 @@ impl Checker {
 
     /// A finite number in [lo, hi]; NaN and infinities are named.
     fn range(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
-        if !v.is_finite() {
-            self.push(
-                Problem::new(path, format!("{v} is not a finite number")).expected(format!("a number in [{lo}, {hi}]")),
-            );
+        let message = if !v.is_finite() {
+            format!("{v} is not a finite number")
         } else if v < lo || v > hi {
-            self.push(Problem::new(path, format!("{v} is out of range")).expected(format!("a number in [{lo}, {hi}]")));
-        }
+            format!("{v} is out of range")
+        } else {
+            return;
+        };
+        self.push(Problem::new(path, message).expected(format!("a number in [{lo}, {hi}]")).range(Range {
+            min: lo,
+            max: hi,
+            integer: false,
+        }));
     }
 
     fn unit(&mut self, path: &str, v: f64) {
@@ -400,7 +393,8 @@ impl Checker {
         if x < l || x > h {
             self.push(
                 Problem::new(path, format!("{v} is out of range"))
-                    .expected(format!("a whole number from {lo} to {hi}")),
+                    .expected(format!("a whole number from {lo} to {hi}"))
+                    .range(Range { min: l as f64, max: h as f64, integer: true }),
             );
         }
     }
@@ -471,14 +465,25 @@ mod tests {
     }
 
     #[test]
-    fn ranges_are_read_back_from_the_expected_text() {
+    fn range_problems_carry_the_range_they_word() {
         let mut s = base();
         s.network.homophily = 2.0;
         s.timeline.elections = 0;
+        s.effects.saturation = f64::NAN;
+        s.population.cohorts[0].share = 0.5;
         let problems = validate(&s, &Limits::default());
-        let ranges: Vec<_> = problems.iter().filter_map(|p| expected_range(p.expected.as_deref()?)).collect();
-        assert_eq!(ranges, [(1.0, 20.0), (0.0, 1.0)]);
-        assert_eq!(expected_range("shares that add up to 1"), None);
+        let ranges: Vec<_> =
+            problems.iter().map(|p| (p.path.as_str(), p.expected.as_deref().unwrap_or(""), p.range)).collect();
+        let range = |min, max, integer| Some(Range { min, max, integer });
+        assert_eq!(
+            ranges,
+            [
+                ("timeline.elections", "a whole number from 1 to 20", range(1.0, 20.0, true)),
+                ("population.cohorts", "shares that add up to 1 (±1e-6)", None),
+                ("network.homophily", "a number in [0, 1]", range(0.0, 1.0, false)),
+                ("effects.saturation", "a number in [1, 100]", range(1.0, 100.0, false)),
+            ]
+        );
     }
 
     #[test]
