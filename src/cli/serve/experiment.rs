@@ -304,7 +304,7 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
 pub struct Outcome {
     /// The explored scenario's `summary.json`.
     pub summary: Value,
-    /// `comparison.json` (DESIGN §6).
+    /// `comparison.json` (docs/MODEL.md §10 Output files).
     pub comparison: Value,
     /// The results folder as `votelab compare` writes it, `report.html` included.
     pub files: BTreeMap<String, String>,
