@@ -1,6 +1,7 @@
-//! Paired comparison of scenarios (docs/MODEL.md §10 Output files, §4.5): every scenario runs the same replicates with
-//! common random numbers, so replicate r of scenario B minus replicate r of the reference is a
-//! paired difference that reflects the policy, not the dice. Pure: metrics in, JSON and tables out.
+//! Paired comparison of scenarios (docs/MODEL.md §10 Output files, §4.5): every scenario runs the
+//! same replicates with common random numbers, so replicate r of scenario B minus replicate r of
+//! the reference is a paired difference that reflects the policy, not the dice. Pure: metrics in,
+//! JSON (`comparison.json`, typed in [`super::files`]) and tables out.
 
 use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricTree, json_text};
 use super::folder::ResultsFolder;

@@ -91,19 +91,28 @@ impl<T> MetricTree<T> {
     pub fn from_paths(values: impl IntoIterator<Item = (Vec<String>, T)>) -> MetricTree<T> {
         let mut root = MetricTree::default();
         for (path, value) in values {
-            let Some((last, parents)) = path.split_last() else { continue };
-            let mut node = &mut root;
-            for key in parents {
-                let entry = node.0.entry(key.clone()).or_insert_with(|| MetricNode::Branch(MetricTree::default()));
+            root.insert(&path, value);
+        }
+        root
+    }
+
+    /// Put `value` at `path` (a leaf in the way of a longer path becomes a group).
+    fn insert(&mut self, path: &[String], value: T) {
+        match path {
+            [] => {}
+            [last] => {
+                self.0.insert(last.clone(), MetricNode::Leaf(value));
+            }
+            [first, rest @ ..] => {
+                let entry = self.0.entry(first.clone()).or_insert_with(|| MetricNode::Branch(MetricTree::default()));
                 if let MetricNode::Leaf(_) = entry {
                     *entry = MetricNode::Branch(MetricTree::default());
                 }
-                let MetricNode::Branch(child) = entry else { unreachable!("just made a branch") };
-                node = child;
+                if let MetricNode::Branch(child) = entry {
+                    child.insert(rest, value);
+                }
             }
-            node.0.insert(last.clone(), MetricNode::Leaf(value));
         }
-        root
     }
 
     /// The value of the metric at `path`, if there is one.

@@ -125,3 +125,47 @@ pub fn add_run_files(folder: &mut ResultsFolder, prefix: &str, loaded: &Loaded, 
     folder.insert(format!("{prefix}elections.csv"), elections_csv(logs));
     folder.insert(format!("{prefix}scenario.ron"), loaded.resolved_ron.clone());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::StepRow;
+
+    fn step(replicate: u32, step: usize, x: f64) -> StepRow {
+        StepRow {
+            replicate,
+            step,
+            day: 7.0 * step as f64,
+            year: 2025.5,
+            phase: "campaign",
+            eligible: 100,
+            mean_ideology: x,
+            variance: 0.1 + 0.2,
+            affective: 0.5,
+            arousal: 1e-7,
+            trust: 1e21,
+            believers: 0.0,
+            misinformation_per_capita: 3.0,
+            ads_per_capita: 12.25,
+            histogram: [0.05; HISTOGRAM_BINS],
+        }
+    }
+
+    #[test]
+    fn timeseries_rows_follow_the_header_and_read_back() {
+        let log = MetricsLog { timeseries: vec![step(0, 0, -0.0), step(1, 3, -0.25)], ..MetricsLog::default() };
+        let text = timeseries_csv(&[log]);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(header.len(), 14 + HISTOGRAM_BINS);
+        assert_eq!(
+            (header[0], header[13], header[14], header[33]),
+            ("replicate", "ads_per_capita", "hist_00", "hist_19")
+        );
+        assert!(lines.next().unwrap().starts_with("0,0,0,2025.5,campaign,100,0,0.30000000000000004,0.5,0.0000001,"));
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<TimeseriesRow> = reader.deserialize().collect::<Result<_, _>>().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[1].step, rows[1].mean_ideology, rows[1].trust), (3, -0.25, 1e21));
+    }
+}
