@@ -1,4 +1,4 @@
-//! The command line (DESIGN §5): argument parsing, dispatch and exit codes. The only module that
+//! The command line: argument parsing, dispatch and exit codes. The only module that
 //! prints, reads files or writes results.
 
 mod compare;

@@ -4,7 +4,8 @@
 
 use super::Failure;
 use super::files::Output;
-use crate::report::{self, ResultsFolder};
+use crate::output::folder::ResultsFolder;
+use crate::report;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +65,9 @@ pub fn report(dir: &Path, png: bool) -> Result<(), Failure> {
         eprintln!("error: {} is not a folder; give the results folder of a run, compare or sweep", dir.display());
         return Err(Failure::BadInput);
     }
-    let drawn = ResultsFolder::gather(|relative| read(dir, relative)).and_then(|folder| report::render(&folder));
+    let drawn = ResultsFolder::gather(|relative| read(dir, relative))
+        .map_err(report::ReportError::from)
+        .and_then(|folder| report::render(&folder));
     let r = drawn.map_err(|e| {
         eprintln!("error: {}: {e}", dir.display());
         Failure::BadInput

@@ -7,7 +7,8 @@ use super::interrupt::Progress;
 use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs, diagnostics};
-use crate::output::sweep::{RunRow, parse_runs, rows_of, sweep_files, sweep_json};
+use crate::output::files::{RunRow, SweepFile, parse_json};
+use crate::output::sweep::{parse_points, parse_runs, rows_of, sweep_files, sweep_json};
 use crate::scenario::tree::{self, Document, NodeKind};
 use crate::scenario::{self, Loaded, Override, Problem, ScenarioError, SourceRef};
 use crate::sim;
@@ -180,10 +181,9 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool, png: bool) -> Result
             Failure::BadInput
         })?);
     }
-    let meta_value: serde_json::Value =
-        serde_json::from_str(&meta).map_err(|e| Failure::Other(format!("sweep.json: {e}")))?;
-    let replicates = meta_value["replicates"].as_u64().unwrap_or(0) as usize;
-    let npoints = meta_value["points"].as_u64().unwrap_or(0) as usize;
+    let meta_doc: SweepFile = parse_json(&meta).map_err(|e| Failure::Other(format!("sweep.json: {e}")))?;
+    let replicates = meta_doc.replicates as usize;
+    let npoints = meta_doc.points;
     let mut jobs: Vec<(usize, u32)> = rows.iter().map(|r| (r.point, r.replicate)).collect();
     jobs.sort_unstable();
     jobs.dedup();
@@ -195,10 +195,10 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool, png: bool) -> Result
         );
         return Err(Failure::BadInput);
     }
-    let mut reader = csv::Reader::from_reader(points_text.as_bytes());
-    let paths: Vec<String> = reader.headers().map(|h| h.iter().skip(1).map(String::from).collect()).unwrap_or_default();
-    let points: Vec<Vec<String>> =
-        reader.records().filter_map(Result::ok).map(|r| r.iter().skip(1).map(String::from).collect()).collect();
+    let (paths, points) = parse_points(&points_text).map_err(|e| {
+        eprintln!("error: {}: points.csv {e}", dirs[0].display());
+        Failure::BadInput
+    })?;
     let out = Output::prepare(out_dir, force)?;
     let mut files = sweep_files(&meta, &paths, &points, &mut rows, scenario.as_deref(), None);
     // Keep the shards' points.csv byte for byte.

@@ -66,7 +66,7 @@ pub struct StepRow {
 }
 
 /// One row of `elections.csv`: one cohort at one election.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CohortRow {
     /// Replicate index.
     pub replicate: u32,

@@ -1,14 +1,15 @@
-//! Paired comparison of scenarios (DESIGN §3, §6): every scenario runs the same replicates with
-//! common random numbers, so replicate r of scenario B minus replicate r of the reference is a
-//! paired difference that reflects the policy, not the dice. Pure: metrics in, JSON and tables out.
+//! Paired comparison of scenarios (docs/MODEL.md §10 Output files, §4.5): every scenario runs the
+//! same replicates with common random numbers, so replicate r of scenario B minus replicate r of
+//! the reference is a paired difference that reflects the policy, not the dice. Pure: metrics in,
+//! JSON (`comparison.json`, typed in [`super::files`]) and tables out.
 
+use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricTree, json_text};
+use super::folder::ResultsFolder;
 use super::table::columns;
-use super::{RunSummary, VERSION, add_run_files, nest, summary_value};
+use super::{RunSummary, VERSION, add_run_files};
 use crate::metrics::stats::Summary;
 use crate::metrics::{MetricsLog, Record};
-use crate::report::ResultsFolder;
 use crate::scenario::Loaded;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// One scenario's results in a comparison.
@@ -44,46 +45,52 @@ pub fn paired_differences(logs: &[MetricsLog], reference: &[MetricsLog]) -> RunS
 }
 
 /// `comparison.json`: per scenario, election and metric, the value and its paired difference from
-/// the reference (the first scenario).
-pub fn comparison_json(scenarios: &[Compared]) -> String {
-    let Some(reference) = scenarios.first() else { return "{}\n".into() };
-    let entries: Vec<Value> = scenarios
+/// the reference (the first scenario). `None` without scenarios.
+pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
+    let reference = scenarios.first()?;
+    let merge = |values: &BTreeMap<Vec<String>, Summary>, diffs: &BTreeMap<Vec<String>, Summary>| {
+        MetricTree::from_paths(values.iter().map(|(path, s)| {
+            let metric = ComparedMetric {
+                ci95: s.ci95,
+                diff_vs_reference: diffs.get(path).map(Difference::from),
+                mean: s.mean,
+                n: s.n,
+                sd: s.sd,
+            };
+            (path.clone(), metric)
+        }))
+    };
+    let entries = scenarios
         .iter()
         .map(|c| {
             let values = RunSummary::of(c.logs);
             let diffs = paired_differences(c.logs, reference.logs);
-            let merge = |v: &BTreeMap<Vec<String>, Summary>, d: &BTreeMap<Vec<String>, Summary>| {
-                let combined: BTreeMap<Vec<String>, (Summary, Option<Summary>)> =
-                    v.iter().map(|(k, s)| (k.clone(), (*s, d.get(k).copied()))).collect();
-                nest(&combined, |(s, d)| {
-                    let mut value = summary_value(s);
-                    if let (Some(d), Some(obj)) = (d, value.as_object_mut()) {
-                        obj.insert("diff_vs_reference".into(), json!({"mean": d.mean, "ci95": [d.ci95[0], d.ci95[1]]}));
-                    }
-                    value
-                })
-            };
-            json!({
-                "name": c.loaded.scenario.name,
-                "description": c.loaded.scenario.description,
-                "elections": values.elections.iter().zip(&diffs.elections).map(|(v, d)| merge(v, d)).collect::<Vec<_>>(),
-                "final": merge(&values.final_state, &diffs.final_state),
-                "ron": c.loaded.resolved_ron,
-            })
+            ComparedScenario {
+                description: c.loaded.scenario.description.clone(),
+                elections: values.elections.iter().zip(&diffs.elections).map(|(v, d)| merge(v, d)).collect(),
+                final_state: merge(&values.final_state, &diffs.final_state),
+                name: c.loaded.scenario.name.clone(),
+                ron: c.loaded.resolved_ron.clone(),
+            }
         })
         .collect();
     let s = &reference.loaded.scenario;
-    let doc = json!({
-        "reference": s.name,
-        "seed": s.seed,
-        "replicates": s.replicates,
-        "population": s.population.size,
-        "scenarios": entries,
-        "version": VERSION,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    Some(ComparisonFile {
+        population: s.population.size,
+        reference: s.name.clone(),
+        replicates: u64::from(s.replicates),
+        scenarios: entries,
+        seed: s.seed,
+        version: VERSION.to_string(),
+    })
+}
+
+/// The text of `comparison.json` ([`comparison_file`]; `{}` without scenarios).
+pub fn comparison_json(scenarios: &[Compared]) -> String {
+    match comparison_file(scenarios) {
+        Some(doc) => json_text(&doc),
+        None => "{}\n".into(),
+    }
 }
 
 /// Every file of a comparison's results folder: `comparison.json` and each scenario's run files

@@ -1,16 +1,21 @@
-//! Result files as strings (DESIGN §6): `summary.json`, `timeseries.csv`, `elections.csv`, and
-//! the tables printed after a run; [`run_files`] gathers a run's files into a [`ResultsFolder`]
-//! (from which the report is drawn). Pure: data in, text out; the command line writes them.
+//! Result files as strings (docs/MODEL.md §10 Output files): `summary.json`, `timeseries.csv`,
+//! `elections.csv`, and the tables printed after a run; [`run_files`] gathers a run's files into a
+//! [`ResultsFolder`] (from which the report is drawn). The files' schema is in [`files`]; comparisons
+//! are in [`compare`], sweeps in [`sweep`]. Pure: data in, text out; the command line writes them.
 
 pub mod compare;
+pub mod files;
+pub mod folder;
 pub mod sweep;
 pub mod table;
 
 use crate::metrics::stats::Summary;
 use crate::metrics::{HISTOGRAM_BINS, MetricsLog, Record};
-use crate::report::ResultsFolder;
 use crate::scenario::Loaded;
-use serde_json::{Map, Value, json};
+use files::{
+    HISTOGRAM_PREFIX, MetricSummary, MetricTree, ScenarioInfo, SummaryFile, TimeseriesRow, columns_of, json_text,
+};
+use folder::ResultsFolder;
 use std::collections::BTreeMap;
 
 /// The version written into every summary.
@@ -56,96 +61,47 @@ impl RunSummary {
     }
 }
 
-/// Nest `["a", "b"] → x` maps into JSON objects `{"a": {"b": x}}`.
-pub fn nest<T>(values: &BTreeMap<Vec<String>, T>, to_json: impl Fn(&T) -> Value) -> Value {
-    let mut root = Map::new();
-    for (path, v) in values {
-        let mut node = &mut root;
-        for (i, key) in path.iter().enumerate() {
-            if i + 1 == path.len() {
-                node.insert(key.clone(), to_json(v));
-            } else {
-                let entry = node.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
-                if !entry.is_object() {
-                    *entry = Value::Object(Map::new());
-                }
-                node = entry.as_object_mut().expect("just made an object");
-            }
-        }
-    }
-    Value::Object(root)
-}
-
-/// JSON of one summary: `{"mean", "sd", "ci95": [lo, hi], "n"}`.
-pub fn summary_value(s: &Summary) -> Value {
-    json!({"mean": s.mean, "sd": s.sd, "ci95": [s.ci95[0], s.ci95[1]], "n": s.n})
-}
-
-/// `summary.json`: keys sorted, no timing, so identical runs give identical bytes.
-pub fn summary_json(loaded: &Loaded, summary: &RunSummary) -> String {
+/// `summary.json` of a run: keys sorted, no timing, so identical runs give identical bytes.
+pub fn summary_file(loaded: &Loaded, summary: &RunSummary) -> SummaryFile {
     let s = &loaded.scenario;
-    let doc = json!({
-        "elections": summary.elections.iter().map(|e| nest(e, summary_value)).collect::<Vec<_>>(),
-        "final": nest(&summary.final_state, summary_value),
-        "scenario": {"name": s.name, "description": s.description, "ron": loaded.resolved_ron},
-        "seed": s.seed,
-        "replicates": s.replicates,
-        "population": s.population.size,
-        "version": VERSION,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    let tree = |values: &BTreeMap<Vec<String>, Summary>| {
+        MetricTree::from_paths(values.iter().map(|(path, v)| (path.clone(), MetricSummary::from(v))))
+    };
+    SummaryFile {
+        elections: summary.elections.iter().map(tree).collect(),
+        final_state: tree(&summary.final_state),
+        population: s.population.size,
+        replicates: u64::from(s.replicates),
+        scenario: ScenarioInfo {
+            description: s.description.clone(),
+            name: s.name.clone(),
+            ron: loaded.resolved_ron.clone(),
+        },
+        seed: s.seed,
+        version: VERSION.to_string(),
+    }
 }
 
-/// `timeseries.csv`: one row per replicate and step.
+/// The text of `summary.json` ([`summary_file`]).
+pub fn summary_json(loaded: &Loaded, summary: &RunSummary) -> String {
+    json_text(&summary_file(loaded, summary))
+}
+
+/// `timeseries.csv`: one row per replicate and step ([`TimeseriesRow`]).
 pub fn timeseries_csv(logs: &[MetricsLog]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "replicate",
-        "step",
-        "day",
-        "year",
-        "phase",
-        "eligible",
-        "mean_ideology",
-        "variance",
-        "affective",
-        "arousal",
-        "trust",
-        "believers",
-        "misinformation_per_capita",
-        "ads_per_capita",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    header.extend((0..HISTOGRAM_BINS).map(|b| format!("hist_{b:02}")));
-    let _ = w.write_record(&header);
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let header = columns_of::<TimeseriesRow>()
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..HISTOGRAM_BINS).map(|b| format!("{HISTOGRAM_PREFIX}{b:02}")));
+    let _ = w.write_record(header);
     for row in logs.iter().flat_map(|l| &l.timeseries) {
-        let mut fields = vec![
-            row.replicate.to_string(),
-            row.step.to_string(),
-            fmt(row.day),
-            fmt(row.year),
-            row.phase.to_string(),
-            row.eligible.to_string(),
-            fmt(row.mean_ideology),
-            fmt(row.variance),
-            fmt(row.affective),
-            fmt(row.arousal),
-            fmt(row.trust),
-            fmt(row.believers),
-            fmt(row.misinformation_per_capita),
-            fmt(row.ads_per_capita),
-        ];
-        fields.extend(row.histogram.iter().map(|h| fmt(*h)));
-        let _ = w.write_record(&fields);
+        let _ = w.serialize(TimeseriesRow::from(row));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// `elections.csv`: one row per replicate, election and cohort.
+/// `elections.csv`: one row per replicate, election and cohort ([`crate::metrics::CohortRow`]).
 pub fn elections_csv(logs: &[MetricsLog]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in logs.iter().flat_map(|l| &l.cohorts) {
@@ -170,8 +126,46 @@ pub fn add_run_files(folder: &mut ResultsFolder, prefix: &str, loaded: &Loaded, 
     folder.insert(format!("{prefix}scenario.ron"), loaded.resolved_ron.clone());
 }
 
-/// Shortest round-trip text of a float (deterministic).
-fn fmt(x: f64) -> String {
-    let s = format!("{x}");
-    if s == "-0" { "0".into() } else { s }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::StepRow;
+
+    fn step(replicate: u32, step: usize, x: f64) -> StepRow {
+        StepRow {
+            replicate,
+            step,
+            day: 7.0 * step as f64,
+            year: 2025.5,
+            phase: "campaign",
+            eligible: 100,
+            mean_ideology: x,
+            variance: 0.1 + 0.2,
+            affective: 0.5,
+            arousal: 1e-7,
+            trust: 1e21,
+            believers: 0.0,
+            misinformation_per_capita: 3.0,
+            ads_per_capita: 12.25,
+            histogram: [0.05; HISTOGRAM_BINS],
+        }
+    }
+
+    #[test]
+    fn timeseries_rows_follow_the_header_and_read_back() {
+        let log = MetricsLog { timeseries: vec![step(0, 0, -0.0), step(1, 3, -0.25)], ..MetricsLog::default() };
+        let text = timeseries_csv(&[log]);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(header.len(), 14 + HISTOGRAM_BINS);
+        assert_eq!(
+            (header[0], header[13], header[14], header[33]),
+            ("replicate", "ads_per_capita", "hist_00", "hist_19")
+        );
+        assert!(lines.next().unwrap().starts_with("0,0,0,2025.5,campaign,100,0,0.30000000000000004,0.5,0.0000001,"));
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let rows: Vec<TimeseriesRow> = reader.deserialize().collect::<Result<_, _>>().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[1].step, rows[1].mean_ideology, rows[1].trust), (3, -0.25, 1e21));
+    }
 }

@@ -1,32 +1,35 @@
-//! Parameter sweeps (DESIGN §5, §9): the raw per-replicate results of every point (`runs.csv`),
-//! the grid of points (`points.csv`) and the summary per point and metric (`sweep.csv`). Shards
-//! write the raw rows of their slice; merging sorts all rows into the canonical order, so the
-//! merged folder is byte-identical to an unsharded run. [`sweep_files`] gathers them, with
-//! `sweep.json` (what was varied) and `scenario.ron` (the base scenario), into a
-//! [`ResultsFolder`]. Pure: rows in, text out.
+//! Parameter sweeps (docs/MODEL.md §10 Output files, sweep files): the raw per-replicate results
+//! of every point (`runs.csv`), the grid of points (`points.csv`) and the summary per point and
+//! metric (`sweep.csv`). Shards write the raw rows of their slice; merging sorts all rows into the
+//! canonical order, so the merged folder is byte-identical to an unsharded run. [`sweep_files`]
+//! gathers them, with `sweep.json` (what was varied) and `scenario.ron` (the base scenario), into
+//! a [`ResultsFolder`]. The row and document types are in [`super::files`]. Pure: rows in, text
+//! out.
 
+use super::files::{Axis, FINAL, PointRow, RunRow, SweepFile, SweepRow, columns_of, json_text};
+use super::folder::ResultsFolder;
 use crate::metrics::MetricsLog;
 use crate::metrics::stats::Summary;
-use crate::report::ResultsFolder;
 use crate::scenario::Loaded;
-use serde_json::json;
 use std::collections::BTreeMap;
 
-/// `sweep.json`: the scenario, seed, replicates, population of the base scenario, the number of
-/// points and each varied path with its values (RON text).
+/// `sweep.json` of a sweep: the base scenario's name, seed and population, the replicates per
+/// point, the number of points and each varied path with its values (RON text).
+pub fn sweep_file(base: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> SweepFile {
+    SweepFile {
+        points,
+        population: Some(base.scenario.population.size),
+        replicates: u64::from(replicates),
+        scenario: base.scenario.name.clone(),
+        seed: base.scenario.seed,
+        vary: axes.iter().map(|(path, values)| Axis { path: path.clone(), values: values.clone() }).collect(),
+        version: super::VERSION.to_string(),
+    }
+}
+
+/// The text of `sweep.json` ([`sweep_file`]).
 pub fn sweep_json(base: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> String {
-    let doc = json!({
-        "scenario": base.scenario.name,
-        "seed": base.scenario.seed,
-        "replicates": replicates,
-        "population": base.scenario.population.size,
-        "points": points,
-        "vary": axes.iter().map(|(p, v)| json!({"path": p, "values": v})).collect::<Vec<_>>(),
-        "version": super::VERSION,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    json_text(&sweep_file(base, axes, replicates, points))
 }
 
 /// The files of a sweep folder: `sweep.json` (`meta`), `points.csv`, `runs.csv` (rows sorted into
@@ -54,21 +57,6 @@ pub fn sweep_files(
     folder
 }
 
-/// One raw result: a metric of one replicate at one point.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunRow {
-    /// Point index in the grid.
-    pub point: usize,
-    /// Replicate.
-    pub replicate: u32,
-    /// Election index, or `None` for the end of the run.
-    pub election: Option<usize>,
-    /// Metric path joined with `/` (e.g. `turnout_by_cohort/Gen Z`).
-    pub metric: String,
-    /// Value.
-    pub value: f64,
-}
-
 /// Canonical order of rows: point, replicate, elections in order then the end, metric.
 fn key(r: &RunRow) -> (usize, u32, usize, &str) {
     (r.point, r.replicate, r.election.unwrap_or(usize::MAX), r.metric.as_str())
@@ -85,57 +73,73 @@ pub fn rows_of(point: usize, replicate: u32, log: &MetricsLog) -> Vec<RunRow> {
         .collect()
 }
 
-/// `runs.csv`, rows sorted into canonical order.
+/// A CSV writer for rows whose header the caller writes (some columns are named after the varied
+/// paths, so the header cannot come from the row type).
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new())
+}
+
+fn text_of(w: csv::Writer<Vec<u8>>) -> String {
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// `runs.csv` ([`RunRow`]), rows sorted into canonical order.
 pub fn runs_csv(rows: &mut [RunRow]) -> String {
     rows.sort_by(|a, b| key(a).cmp(&key(b)));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["point", "replicate", "election", "metric", "value"]);
+    let mut w = csv_writer();
+    let _ = w.write_record(columns_of::<RunRow>());
     for r in rows.iter() {
-        let election = r.election.map_or_else(|| "final".to_string(), |k| k.to_string());
-        let _ = w.write_record([
-            r.point.to_string(),
-            r.replicate.to_string(),
-            election,
-            r.metric.clone(),
-            format!("{}", r.value),
-        ]);
+        let _ = w.serialize(r);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    text_of(w)
 }
 
 /// Parse `runs.csv` back into rows.
 pub fn parse_runs(text: &str) -> Result<Vec<RunRow>, String> {
-    let mut rows = Vec::new();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    for (line, record) in reader.records().enumerate() {
-        let r = record.map_err(|e| format!("runs.csv line {}: {e}", line + 2))?;
-        let field = |i: usize| r.get(i).ok_or_else(|| format!("runs.csv line {}: missing column {}", line + 2, i + 1));
-        let bad = |what: &str| format!("runs.csv line {}: bad {what}", line + 2);
-        rows.push(RunRow {
-            point: field(0)?.parse().map_err(|_| bad("point"))?,
-            replicate: field(1)?.parse().map_err(|_| bad("replicate"))?,
-            election: match field(2)? {
-                "final" => None,
-                k => Some(k.parse().map_err(|_| bad("election"))?),
-            },
-            metric: field(3)?.to_string(),
-            value: field(4)?.parse().map_err(|_| bad("value"))?,
-        });
-    }
-    Ok(rows)
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(line, row)| row.map_err(|e| format!("runs.csv line {}: {e}", line + 2)))
+        .collect()
 }
 
-/// `points.csv`: one row per point with the value of each varied path.
+/// `points.csv` ([`PointRow`]): one row per point with the value of each varied path.
 pub fn points_csv(paths: &[String], points: &[Vec<String>]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv_writer();
     let _ = w.write_record(std::iter::once("point".to_string()).chain(paths.iter().cloned()));
     for (i, p) in points.iter().enumerate() {
-        let _ = w.write_record(std::iter::once(i.to_string()).chain(p.iter().cloned()));
+        let _ = w.serialize(PointRow { point: i, values: p.clone() });
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    text_of(w)
 }
 
-/// `sweep.csv`: per point, election and metric, the summary over replicates.
+/// Parse `points.csv`: the varied paths (the header after `point`) and each point's values, in
+/// grid order. The error names the line.
+pub fn parse_points(text: &str) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(header) => header.map_err(|e| format!("line 1: {e}"))?,
+        None => return Err("no header".to_string()),
+    };
+    if header.get(0) != Some("point") {
+        return Err("line 1: the first column must be `point`".to_string());
+    }
+    let paths = header.iter().skip(1).map(String::from).collect();
+    let mut points = Vec::new();
+    for (i, record) in records.enumerate() {
+        let line = i + 2;
+        let row: PointRow = record.and_then(|r| r.deserialize(None)).map_err(|e| format!("line {line}: {e}"))?;
+        if row.point != i {
+            return Err(format!("line {line}: point {} is out of order (expected {i})", row.point));
+        }
+        points.push(row.values);
+    }
+    Ok((paths, points))
+}
+
+/// `sweep.csv` ([`SweepRow`]): per point, election and metric, the summary over replicates.
 pub fn sweep_csv(paths: &[String], points: &[Vec<String>], rows: &[RunRow]) -> String {
     // (point, election, metric) → (replicate, value) pairs.
     type Groups<'a> = BTreeMap<(usize, usize, &'a str), Vec<(u32, f64)>>;
@@ -146,26 +150,28 @@ pub fn sweep_csv(paths: &[String], points: &[Vec<String>], rows: &[RunRow]) -> S
             .or_default()
             .push((r.replicate, r.value));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["point"]
-        .into_iter()
-        .map(String::from)
-        .chain(paths.iter().cloned())
-        .chain(["election", "metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"].into_iter().map(String::from));
+    let mut w = csv_writer();
+    // `point`, the varied paths (the row's `values`), then the summary's columns.
+    let (point, summary) = columns_of::<SweepRow>().split_first().unwrap_or((&"point", &[]));
+    let header = std::iter::once(*point).chain(paths.iter().map(String::as_str)).chain(summary.iter().copied());
     let _ = w.write_record(header);
     for ((point, election, metric), mut values) in groups {
         values.sort_by_key(|v| v.0);
         let samples: Vec<f64> = values.iter().map(|v| v.1).collect();
         let s = Summary::of(&samples);
-        let election = if election == usize::MAX { "final".to_string() } else { election.to_string() };
-        let record = std::iter::once(point.to_string())
-            .chain(points.get(point).cloned().unwrap_or_default())
-            .chain([election, metric.to_string()])
-            .chain([s.mean, s.sd, s.ci95[0], s.ci95[1]].into_iter().map(|x| format!("{x}")))
-            .chain(std::iter::once(s.n.to_string()));
-        let _ = w.write_record(record);
+        let _ = w.serialize(SweepRow {
+            point,
+            values: points.get(point).cloned().unwrap_or_default(),
+            election: if election == usize::MAX { FINAL.to_string() } else { election.to_string() },
+            metric: metric.to_string(),
+            mean: s.mean,
+            sd: s.sd,
+            ci95_lo: s.ci95[0],
+            ci95_hi: s.ci95[1],
+            n: s.n,
+        });
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    text_of(w)
 }
 
 #[cfg(test)]
@@ -193,5 +199,15 @@ mod tests {
         let b = sweep_csv(&paths, &points, &[row(1, 0, 3.0), row(0, 1, 2.0), row(0, 0, 1.0)]);
         assert_eq!(a, b);
         assert!(a.contains("0,0.1,0,turnout,1.5"), "{a}");
+    }
+
+    #[test]
+    fn points_round_trip() {
+        let paths = vec!["x".to_string(), "y.z".to_string()];
+        let points = vec![vec!["0.1".to_string(), "Some(\"a, b\")".to_string()], vec!["0.2".into(), "None".into()]];
+        let text = points_csv(&paths, &points);
+        assert_eq!(parse_points(&text).unwrap(), (paths, points));
+        assert!(parse_points("x,y\n").is_err());
+        assert!(parse_points("point,x\n1,0.1\n").is_err());
     }
 }

@@ -1,11 +1,19 @@
 //! Reads the files of a results folder into the numbers the charts draw: `summary.json`,
 //! `timeseries.csv`, `elections.csv` and `scenario.ron` of a run (or of each scenario of a
-//! comparison), `comparison.json`, and `sweep.json`, `points.csv`, `sweep.csv` of a sweep.
+//! comparison), `comparison.json`, and `sweep.json`, `points.csv`, `sweep.csv` of a sweep, each
+//! deserialised into its type in `crate::output::files` (docs/MODEL.md §10 Output files).
 //! Malformed text gives a [`ReportError`] naming the file and what is wrong; nothing panics.
 
-use super::{ReportError, ResultsFolder};
+use super::ReportError;
+use crate::metrics::CohortRow;
 use crate::metrics::stats::Summary;
-use serde_json::Value;
+use crate::output::files::{
+    ComparedMetric, ComparisonFile, HISTOGRAM_PREFIX, MetricSummary, MetricTree, SummaryFile, SweepFile, SweepRow,
+    TimeseriesRow, columns_of, parse_json,
+};
+use crate::output::folder::{ResultsFolder, comparison_names};
+use crate::output::sweep::parse_points;
+use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 /// A mean over replicates and its 95% interval.
@@ -31,13 +39,10 @@ impl Interval {
         Interval { mean: s.mean, lo: s.ci95[0], hi: s.ci95[1] }
     }
 
-    /// `{"mean": m, "ci95": [lo, hi], ...}`; `None` unless all three are finite numbers.
-    pub fn from_json(v: &Value) -> Option<Interval> {
-        let i = Interval {
-            mean: v.get("mean")?.as_f64()?,
-            lo: v.get("ci95")?.get(0)?.as_f64()?,
-            hi: v.get("ci95")?.get(1)?.as_f64()?,
-        };
+    /// A mean and its interval `[lo, hi]` as written in a result file; `None` unless all three
+    /// are finite (a non-finite number is written as `null`).
+    pub fn written(mean: f64, ci95: [f64; 2]) -> Option<Interval> {
+        let i = Interval { mean, lo: ci95[0], hi: ci95[1] };
         i.is_finite().then_some(i)
     }
 
@@ -52,78 +57,45 @@ impl Interval {
     }
 }
 
-/// The node at `path` in a nested JSON object.
-pub fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter().try_fold(v, |node, key| node.get(key))
+/// Deserialise the JSON file `file`.
+fn read_json<T: DeserializeOwned>(folder: &ResultsFolder, file: &str) -> Result<T, ReportError> {
+    parse_json(folder.require(file)?).map_err(|message| ReportError::bad(file, message))
 }
 
-fn parse_json(folder: &ResultsFolder, file: &str) -> Result<Value, ReportError> {
-    let value: Value = serde_json::from_str(folder.require(file)?)
-        .map_err(|e| ReportError::bad(file, format!("not valid JSON: {e}")))?;
-    if value.is_object() { Ok(value) } else { Err(ReportError::bad(file, "expected a JSON object")) }
+/// A CSV file with a header: its column names, and each row deserialised by column name into
+/// `T` along with its fields (for the columns `T` does not name).
+struct Rows<T> {
+    columns: csv::StringRecord,
+    rows: Vec<(T, csv::StringRecord)>,
 }
 
-fn string(v: &Value, key: &str, file: &str) -> Result<String, ReportError> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(|| ReportError::bad(file, format!("no text `{key}`")))
-}
-
-fn whole(v: &Value, key: &str, file: &str) -> Result<u64, ReportError> {
-    v.get(key).and_then(Value::as_u64).ok_or_else(|| ReportError::bad(file, format!("no whole number `{key}`")))
-}
-
-fn objects(v: &Value, key: &str, file: &str) -> Result<Vec<Value>, ReportError> {
-    let list =
-        v.get(key).and_then(Value::as_array).ok_or_else(|| ReportError::bad(file, format!("no list `{key}`")))?;
-    if list.iter().all(Value::is_object) {
-        Ok(list.clone())
-    } else {
-        Err(ReportError::bad(file, format!("`{key}` must hold objects")))
-    }
-}
-
-/// A CSV file with a header, read by column name.
-struct Table<'a> {
-    file: &'a str,
-    columns: Vec<String>,
-    rows: Vec<csv::StringRecord>,
-}
-
-impl<'a> Table<'a> {
-    fn read(folder: &ResultsFolder, file: &'a str) -> Result<Table<'a>, ReportError> {
+impl<T: DeserializeOwned> Rows<T> {
+    /// Read `file`; every column `T` reads must be in the header.
+    fn read(folder: &ResultsFolder, file: &str) -> Result<Rows<T>, ReportError> {
         let mut reader = csv::Reader::from_reader(folder.require(file)?.as_bytes());
-        let columns = reader
-            .headers()
-            .map_err(|e| ReportError::bad(file, format!("bad header: {e}")))?
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let rows = reader
-            .records()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ReportError::bad(file, format!("bad row: {e}")))?;
-        Ok(Table { file, columns, rows })
-    }
-
-    fn column(&self, name: &str) -> Result<usize, ReportError> {
-        self.columns
-            .iter()
-            .position(|c| c == name)
-            .ok_or_else(|| ReportError::bad(self.file, format!("no column `{name}`")))
-    }
-
-    /// The text in row `row` (0-based, after the header), column `col`.
-    fn text(&self, row: usize, col: usize) -> Result<&str, ReportError> {
-        self.rows[row].get(col).ok_or_else(|| ReportError::bad(self.file, format!("line {}: too few fields", row + 2)))
-    }
-
-    fn number<T: std::str::FromStr>(&self, row: usize, col: usize) -> Result<T, ReportError> {
-        let text = self.text(row, col)?;
-        text.parse().map_err(|_| {
-            ReportError::bad(self.file, format!("line {}: `{}` is not a number: {text:?}", row + 2, self.columns[col]))
-        })
+        let columns = reader.headers().map_err(|e| ReportError::bad(file, format!("bad header: {e}")))?.clone();
+        if let Some(missing) = columns_of::<T>().iter().find(|c| !columns.iter().any(|h| h == **c)) {
+            return Err(ReportError::bad(file, format!("no column `{missing}`")));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| ReportError::bad(file, format!("bad row: {e}")))?;
+            let row = record.deserialize(Some(&columns)).map_err(|e| {
+                let line = record.position().map_or(0, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::Deserialize { err, .. } => {
+                        match err.field().and_then(|i| columns.get(i as usize)) {
+                            Some(column) => format!("line {line}: `{column}` is not valid: {}", err.kind()),
+                            None => format!("line {line}: {}", err.kind()),
+                        }
+                    }
+                    _ => format!("line {line}: {e}"),
+                };
+                ReportError::bad(file, message)
+            })?;
+            rows.push((row, record));
+        }
+        Ok(Rows { columns, rows })
     }
 }
 
@@ -164,7 +136,7 @@ pub struct RunData {
     /// Calendar year of each election.
     pub years: Vec<f64>,
     /// `summary.json`'s `elections`: one metric tree per election.
-    pub elections: Vec<Value>,
+    pub elections: Vec<MetricTree<MetricSummary>>,
     /// Every step, averaged over replicates.
     pub steps: Vec<Step>,
     /// Micro-targeted impressions per voter by (election, cohort), over replicates.
@@ -174,22 +146,20 @@ pub struct RunData {
 impl RunData {
     /// Read the run whose files start with `prefix` (`""`, or `"name/"` in a comparison).
     pub fn read(folder: &ResultsFolder, prefix: &str) -> Result<RunData, ReportError> {
-        let file = format!("{prefix}summary.json");
-        let summary = parse_json(folder, &file)?;
-        let scenario = summary.get("scenario").ok_or_else(|| ReportError::bad(&file, "no `scenario`"))?;
+        let summary: SummaryFile = read_json(folder, &format!("{prefix}summary.json"))?;
         let ron_file = format!("{prefix}scenario.ron");
         let (cohorts, years, targeted) = read_elections(folder, &format!("{prefix}elections.csv"))?;
         Ok(RunData {
-            name: string(scenario, "name", &file)?,
-            description: scenario.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
-            seed: whole(&summary, "seed", &file)?,
-            replicates: whole(&summary, "replicates", &file)?,
-            population: whole(&summary, "population", &file)?,
-            version: string(&summary, "version", &file)?,
+            name: summary.scenario.name,
+            description: summary.scenario.description,
+            seed: summary.seed,
+            replicates: summary.replicates,
+            population: summary.population,
+            version: summary.version,
             ron: folder.require(&ron_file)?.to_string(),
             cohorts,
             years,
-            elections: objects(&summary, "elections", &file)?,
+            elections: summary.elections,
             steps: read_steps(folder, &format!("{prefix}timeseries.csv"))?,
             targeted,
         })
@@ -197,7 +167,8 @@ impl RunData {
 
     /// A metric at election `k`.
     pub fn metric(&self, k: usize, path: &[&str]) -> Option<Interval> {
-        Interval::from_json(at(self.elections.get(k)?, path)?)
+        let m = self.elections.get(k)?.get(path)?;
+        Interval::written(m.mean, m.ci95)
     }
 }
 
@@ -205,28 +176,26 @@ type ElectionsCsv = (Vec<String>, Vec<f64>, BTreeMap<(usize, String), Interval>)
 
 /// Cohort order, election years, and targeted impressions per voter by election and cohort.
 fn read_elections(folder: &ResultsFolder, file: &str) -> Result<ElectionsCsv, ReportError> {
-    let t = Table::read(folder, file)?;
-    let (election, year, cohort, targeted) =
-        (t.column("election")?, t.column("year")?, t.column("cohort")?, t.column("targeted_per_capita")?);
+    let table: Rows<CohortRow> = Rows::read(folder, file)?;
     let mut cohorts: Vec<String> = Vec::new();
     let mut years: Vec<f64> = Vec::new();
     let mut samples: BTreeMap<(usize, String), Vec<f64>> = BTreeMap::new();
-    for row in 0..t.rows.len() {
-        let k: usize = t.number(row, election)?;
-        let c = t.text(row, cohort)?.to_string();
-        if !cohorts.contains(&c) {
-            cohorts.push(c.clone());
+    for (row, record) in table.rows {
+        let k = row.election;
+        if !cohorts.contains(&row.cohort) {
+            cohorts.push(row.cohort.clone());
         }
         if k >= years.len() {
             if k > 10_000 {
-                return Err(ReportError::bad(file, format!("line {}: election {k} is implausible", row + 2)));
+                let line = record.position().map_or(0, |p| p.line());
+                return Err(ReportError::bad(file, format!("line {line}: election {k} is implausible")));
             }
             years.resize(k + 1, f64::NAN);
         }
         if years[k].is_nan() {
-            years[k] = t.number(row, year)?;
+            years[k] = row.year;
         }
-        samples.entry((k, c)).or_default().push(t.number(row, targeted)?);
+        samples.entry((k, row.cohort)).or_default().push(row.targeted_per_capita);
     }
     let targeted = samples.into_iter().map(|(key, v)| (key, Interval::of(&Summary::of(&v)))).collect();
     Ok((cohorts, years, targeted))
@@ -234,11 +203,9 @@ fn read_elections(folder: &ResultsFolder, file: &str) -> Result<ElectionsCsv, Re
 
 /// Every step of `timeseries.csv`, averaged over replicates.
 fn read_steps(folder: &ResultsFolder, file: &str) -> Result<Vec<Step>, ReportError> {
-    let t = Table::read(folder, file)?;
-    let (step, year, phase, affective, believers) =
-        (t.column("step")?, t.column("year")?, t.column("phase")?, t.column("affective")?, t.column("believers")?);
+    let table: Rows<TimeseriesRow> = Rows::read(folder, file)?;
     let bins: Vec<usize> =
-        t.columns.iter().enumerate().filter(|(_, c)| c.starts_with("hist_")).map(|(i, _)| i).collect();
+        table.columns.iter().enumerate().filter(|(_, c)| c.starts_with(HISTOGRAM_PREFIX)).map(|(i, _)| i).collect();
     if bins.is_empty() {
         return Err(ReportError::bad(file, "no opinion histogram columns (hist_00, hist_01, ...)"));
     }
@@ -250,22 +217,22 @@ fn read_steps(folder: &ResultsFolder, file: &str) -> Result<Vec<Step>, ReportErr
         histogram: Vec<f64>,
     }
     let mut steps: BTreeMap<usize, Acc> = BTreeMap::new();
-    for row in 0..t.rows.len() {
-        let s: usize = t.number(row, step)?;
-        let acc = match steps.entry(s) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => e.insert(Acc {
-                year: t.number(row, year)?,
-                election: t.text(row, phase)? == "election",
-                affective: Vec::new(),
-                believers: Vec::new(),
-                histogram: vec![0.0; bins.len()],
-            }),
-        };
-        acc.affective.push(t.number(row, affective)?);
-        acc.believers.push(t.number(row, believers)?);
+    for (row, record) in &table.rows {
+        let acc = steps.entry(row.step).or_insert_with(|| Acc {
+            year: row.year,
+            election: row.phase == "election",
+            affective: Vec::new(),
+            believers: Vec::new(),
+            histogram: vec![0.0; bins.len()],
+        });
+        acc.affective.push(row.affective);
+        acc.believers.push(row.believers);
         for (sum, &col) in acc.histogram.iter_mut().zip(&bins) {
-            *sum += t.number::<f64>(row, col)?;
+            let text = record.get(col).unwrap_or_default();
+            *sum += text.parse::<f64>().map_err(|_| {
+                let line = record.position().map_or(0, |p| p.line());
+                ReportError::bad(file, format!("line {line}: `{}` is not a number: {text:?}", &table.columns[col]))
+            })?;
         }
     }
     Ok(steps
@@ -283,37 +250,20 @@ fn read_steps(folder: &ResultsFolder, file: &str) -> Result<Vec<Step>, ReportErr
         .collect())
 }
 
-/// The scenario names of `comparison.json`, each checked to be a plain folder name.
-pub fn comparison_names(text: &str) -> Result<Vec<String>, ReportError> {
-    let file = "comparison.json";
-    let doc: Value = serde_json::from_str(text).map_err(|e| ReportError::bad(file, format!("not valid JSON: {e}")))?;
-    let mut names = Vec::new();
-    for s in objects(&doc, "scenarios", file)? {
-        let name = string(&s, "name", file)?;
-        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
-            return Err(ReportError::bad(file, format!("scenario name {name:?} is not a folder name")));
-        }
-        names.push(name);
-    }
-    if names.is_empty() {
-        return Err(ReportError::bad(file, "no scenarios"));
-    }
-    Ok(names)
-}
-
 /// One scenario of `comparison.json`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Compared {
     /// Scenario name.
     pub name: String,
-    /// Its metric trees per election, each metric with `diff_vs_reference`.
-    pub elections: Vec<Value>,
+    /// Its metric trees per election, each metric with its difference from the reference.
+    pub elections: Vec<MetricTree<ComparedMetric>>,
 }
 
 impl Compared {
     /// The paired difference from the reference of a metric at election `k`.
     pub fn diff(&self, k: usize, path: &[&str]) -> Option<Interval> {
-        Interval::from_json(at(self.elections.get(k)?, path)?.get("diff_vs_reference")?)
+        let d = self.elections.get(k)?.get(path)?.diff_vs_reference?;
+        Interval::written(d.mean, d.ci95)
     }
 }
 
@@ -340,20 +290,17 @@ impl ComparisonData {
     /// Read `comparison.json` and each scenario's subfolder.
     pub fn read(folder: &ResultsFolder) -> Result<ComparisonData, ReportError> {
         let file = "comparison.json";
-        let doc = parse_json(folder, file)?;
         let names = comparison_names(folder.require(file)?)?;
-        let scenarios = objects(&doc, "scenarios", file)?
-            .into_iter()
-            .zip(&names)
-            .map(|(s, name)| Ok(Compared { name: name.clone(), elections: objects(&s, "elections", file)? }))
-            .collect::<Result<Vec<_>, ReportError>>()?;
+        let doc: ComparisonFile = read_json(folder, file)?;
+        let scenarios =
+            doc.scenarios.into_iter().map(|s| Compared { name: s.name, elections: s.elections }).collect::<Vec<_>>();
         let runs = names.iter().map(|n| RunData::read(folder, &format!("{n}/"))).collect::<Result<Vec<_>, _>>()?;
         Ok(ComparisonData {
-            reference: string(&doc, "reference", file)?,
-            seed: whole(&doc, "seed", file)?,
-            replicates: whole(&doc, "replicates", file)?,
-            population: whole(&doc, "population", file)?,
-            version: string(&doc, "version", file)?,
+            reference: doc.reference,
+            seed: doc.seed,
+            replicates: doc.replicates,
+            population: doc.population,
+            version: doc.version,
             scenarios,
             runs,
         })
@@ -386,43 +333,36 @@ pub struct SweepData {
 impl SweepData {
     /// Read the sweep's files.
     pub fn read(folder: &ResultsFolder) -> Result<SweepData, ReportError> {
-        let file = "sweep.json";
-        let meta = parse_json(folder, file)?;
-        let paths: Vec<String> =
-            objects(&meta, "vary", file)?.iter().map(|v| string(v, "path", file)).collect::<Result<_, _>>()?;
+        let meta: SweepFile = read_json(folder, "sweep.json")?;
+        let paths: Vec<String> = meta.vary.into_iter().map(|axis| axis.path).collect();
         if paths.is_empty() {
-            return Err(ReportError::bad(file, "`vary` is empty"));
+            return Err(ReportError::bad("sweep.json", "`vary` is empty"));
         }
-        let p = Table::read(folder, "points.csv")?;
-        let columns: Vec<usize> = paths.iter().map(|path| p.column(path)).collect::<Result<_, _>>()?;
-        let mut points = Vec::new();
-        for row in 0..p.rows.len() {
-            points.push(columns.iter().map(|&c| p.text(row, c).map(str::to_string)).collect::<Result<Vec<_>, _>>()?);
+        let (columns, points) =
+            parse_points(folder.require("points.csv")?).map_err(|message| ReportError::bad("points.csv", message))?;
+        if columns != paths {
+            return Err(ReportError::bad(
+                "points.csv",
+                format!("its columns {columns:?} are not the varied paths of sweep.json {paths:?}"),
+            ));
         }
-        let s = Table::read(folder, "sweep.csv")?;
-        let (point, election, metric, mean, lo, hi) = (
-            s.column("point")?,
-            s.column("election")?,
-            s.column("metric")?,
-            s.column("mean")?,
-            s.column("ci95_lo")?,
-            s.column("ci95_hi")?,
-        );
+        let table: Rows<SweepRow> = Rows::read(folder, "sweep.csv")?;
         let mut values = BTreeMap::new();
-        for row in 0..s.rows.len() {
-            let i: usize = s.number(row, point)?;
-            if i >= points.len() {
-                return Err(ReportError::bad("sweep.csv", format!("line {}: point {i} is not in points.csv", row + 2)));
+        for (row, record) in table.rows {
+            if row.point >= points.len() {
+                let line = record.position().map_or(0, |p| p.line());
+                let message = format!("line {line}: point {} is not in points.csv", row.point);
+                return Err(ReportError::bad("sweep.csv", message));
             }
-            let interval = Interval { mean: s.number(row, mean)?, lo: s.number(row, lo)?, hi: s.number(row, hi)? };
-            values.insert((i, s.text(row, election)?.to_string(), s.text(row, metric)?.to_string()), interval);
+            let interval = Interval { mean: row.mean, lo: row.ci95_lo, hi: row.ci95_hi };
+            values.insert((row.point, row.election, row.metric), interval);
         }
         Ok(SweepData {
-            scenario: string(&meta, "scenario", file)?,
-            seed: whole(&meta, "seed", file)?,
-            replicates: whole(&meta, "replicates", file)?,
-            population: meta.get("population").and_then(Value::as_u64),
-            version: string(&meta, "version", file)?,
+            scenario: meta.scenario,
+            seed: meta.seed,
+            replicates: meta.replicates,
+            population: meta.population,
+            version: meta.version,
             ron: folder.get("scenario.ron").map(str::to_string),
             paths,
             points,
@@ -452,21 +392,56 @@ mod tests {
         ResultsFolder { files: files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
     }
 
+    /// `timeseries.csv` with two histogram bins, from rows of
+    /// `replicate,step,year,phase,affective,believers,hist_00,hist_01`.
+    fn timeseries(rows: &[&str]) -> String {
+        let mut text = String::from(
+            "replicate,step,day,year,phase,eligible,mean_ideology,variance,affective,arousal,trust,believers,\
+             misinformation_per_capita,ads_per_capita,hist_00,hist_01\n",
+        );
+        for row in rows {
+            let f: Vec<&str> = row.split(',').collect();
+            let [r, step, year, phase, affective, believers, h0, h1] = f[..] else { panic!("{row}") };
+            text.push_str(&format!(
+                "{r},{step},0,{year},{phase},100,0,0.1,{affective},0.2,0.5,{believers},1,2,{h0},{h1}\n"
+            ));
+        }
+        text
+    }
+
     #[test]
-    fn intervals_come_from_summary_json_and_reject_non_numbers() {
-        let v: Value = serde_json::from_str(r#"{"mean": 0.5, "ci95": [0.4, 0.6], "n": 2}"#).unwrap();
-        assert_eq!(Interval::from_json(&v), Some(Interval { mean: 0.5, lo: 0.4, hi: 0.6 }));
-        let bad: Value = serde_json::from_str(r#"{"mean": null, "ci95": [0.4, 0.6]}"#).unwrap();
-        assert_eq!(Interval::from_json(&bad), None);
+    fn intervals_come_from_written_numbers_and_reject_non_numbers() {
+        assert_eq!(Interval::written(0.5, [0.4, 0.6]), Some(Interval { mean: 0.5, lo: 0.4, hi: 0.6 }));
+        assert_eq!(Interval::written(f64::NAN, [0.4, 0.6]), None);
+        let summary: MetricTree<MetricSummary> =
+            parse_json(r#"{"turnout": {"mean": null, "sd": 0, "ci95": [0.4, 0.6], "n": 2}}"#).unwrap();
+        let run = |elections| RunData {
+            name: String::new(),
+            description: String::new(),
+            seed: 0,
+            replicates: 0,
+            population: 0,
+            version: String::new(),
+            ron: String::new(),
+            cohorts: Vec::new(),
+            years: Vec::new(),
+            elections,
+            steps: Vec::new(),
+            targeted: BTreeMap::new(),
+        };
+        assert_eq!(run(vec![summary]).metric(0, &["turnout"]), None);
+        let summary = parse_json(r#"{"a": {"b": {"mean": 0.5, "sd": 0, "ci95": [0.4, 0.6], "n": 2}}}"#).unwrap();
+        assert_eq!(run(vec![summary]).metric(0, &["a", "b"]), Some(Interval { mean: 0.5, lo: 0.4, hi: 0.6 }));
     }
 
     #[test]
     fn steps_average_over_replicates() {
-        let csv = "replicate,step,year,phase,affective,believers,hist_00,hist_01\n\
-                   0,0,2025.5,campaign,0.4,0.1,0.5,0.5\n\
-                   1,0,2025.5,campaign,0.6,0.3,1.0,0.0\n\
-                   0,1,2026,election,0.5,0.2,0.0,1.0\n";
-        let steps = read_steps(&folder(&[("t.csv", csv)]), "t.csv").unwrap();
+        let csv = timeseries(&[
+            "0,0,2025.5,campaign,0.4,0.1,0.5,0.5",
+            "1,0,2025.5,campaign,0.6,0.3,1.0,0.0",
+            "0,1,2026,election,0.5,0.2,0.0,1.0",
+        ]);
+        let steps = read_steps(&folder(&[("t.csv", &csv)]), "t.csv").unwrap();
         assert_eq!(steps.len(), 2);
         assert!((steps[0].affective.mean - 0.5).abs() < 1e-12);
         assert_eq!(steps[0].histogram, vec![0.75, 0.25]);
@@ -475,20 +450,44 @@ mod tests {
 
     #[test]
     fn malformed_csv_names_the_file_line_and_column() {
-        let csv = "replicate,step,year,phase,affective,believers,hist_00\n0,0,2025,campaign,lots,0.1,1\n";
-        let err = read_steps(&folder(&[("t.csv", csv)]), "t.csv").unwrap_err().to_string();
+        let csv = timeseries(&["0,0,2025,campaign,lots,0.1,1,0"]);
+        let err = read_steps(&folder(&[("t.csv", &csv)]), "t.csv").unwrap_err().to_string();
         assert!(err.contains("t.csv") && err.contains("line 2") && err.contains("affective"), "{err}");
-        let err = read_steps(&folder(&[("t.csv", "step,year\n1,2\n")]), "t.csv").unwrap_err().to_string();
-        assert!(err.contains("no column `phase`"), "{err}");
+        let csv = timeseries(&["0,0,2025,campaign,0.5,0.1,1,x"]);
+        let err = read_steps(&folder(&[("t.csv", &csv)]), "t.csv").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("hist_01"), "{err}");
+        let err = read_steps(&folder(&[("t.csv", "replicate,step,year\n1,2,3\n")]), "t.csv").unwrap_err().to_string();
+        assert!(err.contains("no column `day`"), "{err}");
     }
 
     #[test]
-    fn comparison_names_must_be_plain_folder_names() {
-        assert_eq!(comparison_names(r#"{"scenarios": [{"name": "a"}, {"name": "b"}]}"#).unwrap(), vec!["a", "b"]);
-        for bad in ["../x", "a/b", ".hidden", ""] {
-            let text = format!(r#"{{"scenarios": [{{"name": {bad:?}}}]}}"#);
-            assert!(comparison_names(&text).is_err(), "{bad}");
-        }
-        assert!(comparison_names("[1, 2").is_err());
+    fn written_files_read_back() {
+        let text = crate::output::files::json_text(&ComparisonFile {
+            population: 10,
+            reference: "a".into(),
+            replicates: 2,
+            scenarios: vec![crate::output::files::ComparedScenario {
+                description: String::new(),
+                elections: vec![MetricTree::from_paths([(
+                    vec!["turnout".to_string()],
+                    ComparedMetric {
+                        ci95: [0.4, 0.6],
+                        diff_vs_reference: Some(crate::output::files::Difference { ci95: [-0.1, 0.3], mean: 0.1 }),
+                        mean: 0.5,
+                        n: 2,
+                        sd: 0.1,
+                    },
+                )])],
+                final_state: MetricTree::default(),
+                name: "a".into(),
+                ron: String::new(),
+            }],
+            seed: 1,
+            version: "0".into(),
+        });
+        let doc: ComparisonFile = parse_json(&text).unwrap();
+        let compared = Compared { name: "a".into(), elections: doc.scenarios[0].elections.clone() };
+        assert_eq!(compared.diff(0, &["turnout"]), Some(Interval { mean: 0.1, lo: -0.1, hi: 0.3 }));
+        assert_eq!(compared.diff(1, &["turnout"]), None);
     }
 }

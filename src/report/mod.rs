@@ -1,8 +1,9 @@
-//! The HTML report (issue 7, DESIGN §6): reads the text of a results folder ([`ResultsFolder`]:
-//! `summary.json`, `timeseries.csv`, `elections.csv`, `scenario.ron`; `comparison.json` and each
-//! scenario's subfolder; `sweep.json`, `points.csv`, `sweep.csv`) and writes one self-contained
-//! page with inline SVG charts ([`Report`]), plus each chart as PNG on request ([`chart_png`]).
-//! Pure: no filesystem, no printing; the command line gathers the files and writes the results.
+//! The HTML report: reads the text of a results folder ([`ResultsFolder`]: `summary.json`,
+//! `timeseries.csv`, `elections.csv`, `scenario.ron`; `comparison.json` and each scenario's
+//! subfolder; `sweep.json`, `points.csv`, `sweep.csv`; their schema is `crate::output::files`,
+//! docs/MODEL.md §10 Output files) and writes one self-contained page with inline SVG charts
+//! ([`Report`]), plus each chart as PNG on request ([`chart_png`]). Pure: no filesystem, no
+//! printing; the command line gathers the files and writes the results.
 
 mod charts;
 mod data;
@@ -12,16 +13,8 @@ mod png;
 
 pub use png::chart_png;
 
-use std::collections::BTreeMap;
+use crate::output::folder::{FolderError, Kind, ResultsFolder, kind};
 use thiserror::Error;
-
-/// A results folder in memory: relative path (e.g. `"summary.json"`, `"baseline/timeseries.csv"`,
-/// `"comparison.json"`) → file text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ResultsFolder {
-    /// The files, by path relative to the folder, `/`-separated.
-    pub files: BTreeMap<String, String>,
-}
 
 /// One chart of a report: a stable id (also the `id` of its `<figure>` and the name of its PNG),
 /// a title, and a standalone SVG document.
@@ -91,93 +84,15 @@ impl ReportError {
     }
 }
 
-/// The three kinds of results folder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// `votelab run`: `summary.json` and its companions.
-    Run,
-    /// `votelab compare`: `comparison.json` and one subfolder per scenario.
-    Comparison,
-    /// `votelab sweep` or `merge`: `sweep.json`, `points.csv`, `sweep.csv`.
-    Sweep,
-}
-
-/// Files at the top of a results folder that a report may read.
-const TOP_LEVEL: &[&str] = &[
-    "comparison.json",
-    "sweep.json",
-    "points.csv",
-    "sweep.csv",
-    "shard.txt",
-    "summary.json",
-    "timeseries.csv",
-    "elections.csv",
-    "scenario.ron",
-];
-
-/// Files of each scenario's subfolder in a comparison that a report reads.
-const PER_SCENARIO: &[&str] = &["summary.json", "timeseries.csv", "elections.csv", "scenario.ron"];
-
-impl ResultsFolder {
-    /// An empty folder.
-    pub fn new() -> ResultsFolder {
-        ResultsFolder::default()
-    }
-
-    /// Add (or replace) a file.
-    pub fn insert(&mut self, path: impl Into<String>, text: impl Into<String>) {
-        self.files.insert(path.into(), text.into());
-    }
-
-    /// The text of a file, if present.
-    pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(String::as_str)
-    }
-
-    /// The text of a file the report needs.
-    pub(crate) fn require(&self, path: &str) -> Result<&str, ReportError> {
-        self.get(path).ok_or_else(|| ReportError::Missing(path.to_string()))
-    }
-
-    /// Collect exactly the files a report reads, asking `read` for each relative path (`Ok(None)`:
-    /// the file is absent). For a comparison, the scenario subfolders are named by
-    /// `comparison.json`; a name that is not a plain folder name is refused.
-    pub fn gather(mut read: impl FnMut(&str) -> Result<Option<String>, String>) -> Result<ResultsFolder, ReportError> {
-        let mut folder = ResultsFolder::new();
-        let mut fetch = |folder: &mut ResultsFolder, path: &str| -> Result<(), ReportError> {
-            match read(path) {
-                Ok(Some(text)) => folder.insert(path, text),
-                Ok(None) => {}
-                Err(message) => return Err(ReportError::Read { file: path.to_string(), message }),
-            }
-            Ok(())
-        };
-        for path in TOP_LEVEL {
-            fetch(&mut folder, path)?;
+impl From<FolderError> for ReportError {
+    fn from(e: FolderError) -> ReportError {
+        match e {
+            FolderError::NotResults => ReportError::NotResults,
+            FolderError::Shard => ReportError::Shard,
+            FolderError::Missing(file) => ReportError::Missing(file),
+            FolderError::Read { file, message } => ReportError::Read { file, message },
+            FolderError::Bad { file, message } => ReportError::Bad { file, message },
         }
-        if kind(&folder)? == Kind::Comparison {
-            for name in data::comparison_names(folder.require("comparison.json")?)? {
-                for file in PER_SCENARIO {
-                    fetch(&mut folder, &format!("{name}/{file}"))?;
-                }
-            }
-        }
-        Ok(folder)
-    }
-}
-
-/// What kind of results folder this is, from the files present.
-pub fn kind(folder: &ResultsFolder) -> Result<Kind, ReportError> {
-    if folder.get("comparison.json").is_some() {
-        Ok(Kind::Comparison)
-    } else if folder.get("shard.txt").is_some() {
-        Err(ReportError::Shard)
-    } else if folder.get("sweep.json").is_some() {
-        Ok(Kind::Sweep)
-    } else if folder.get("summary.json").is_some() {
-        Ok(Kind::Run)
-    } else {
-        Err(ReportError::NotResults)
     }
 }
 
@@ -225,18 +140,28 @@ mod tests {
             election(0.6),
             election(0.62)
         );
-        let mut timeseries = String::from("replicate,step,day,year,phase,affective,believers,hist_00,hist_01\n");
+        let mut timeseries = String::from(
+            "replicate,step,day,year,phase,eligible,mean_ideology,variance,affective,arousal,trust,believers,\
+             misinformation_per_capita,ads_per_capita,hist_00,hist_01\n",
+        );
         for r in 0..2 {
             for (step, (year, phase)) in
                 [(2025.9, "campaign"), (2026.0, "election"), (2030.0, "election")].iter().enumerate()
             {
-                timeseries.push_str(&format!("{r},{step},{step},{year},{phase},0.5,0.02,0.4,0.6\n"));
+                timeseries
+                    .push_str(&format!("{r},{step},{step},{year},{phase},100,0,0.1,0.5,0.2,0.5,0.02,1,2,0.4,0.6\n"));
             }
         }
-        let mut elections = String::from("replicate,election,year,cohort,targeted_per_capita\n");
+        let mut elections = String::from(
+            "replicate,election,year,cohort,eligible,voters,turnout,first_time_eligible,first_time_voters,\
+             mean_ideology,hostility,trust,believers,misinformation_per_capita,ads_per_capita,targeted_per_capita\n",
+        );
         for r in 0..2 {
             for (k, year) in [(0, 2026.0), (1, 2030.0)] {
-                elections.push_str(&format!("{r},{k},{year},Young,0\n{r},{k},{year},Old,3.5\n"));
+                for (cohort, targeted) in [("Young", 0.0), ("Old", 3.5)] {
+                    elections
+                        .push_str(&format!("{r},{k},{year},{cohort},10,6,0.6,2,1,0,0.5,0.5,0.03,12,12,{targeted}\n"));
+                }
             }
         }
         let mut folder = ResultsFolder::new();
@@ -279,42 +204,5 @@ mod tests {
         let text = folder.get("timeseries.csv").unwrap().replace(",0.5,", ",1e300,").replace("2030", "1e15");
         folder.insert("timeseries.csv", text);
         render(&folder).unwrap();
-    }
-
-    #[test]
-    fn the_kind_of_folder_follows_its_files() {
-        let mut folder = ResultsFolder::new();
-        assert_eq!(kind(&folder), Err(ReportError::NotResults));
-        folder.insert("summary.json", "{}");
-        assert_eq!(kind(&folder), Ok(Kind::Run));
-        folder.insert("sweep.json", "{}");
-        assert_eq!(kind(&folder), Ok(Kind::Sweep));
-        folder.insert("shard.txt", "0/2\n");
-        assert_eq!(kind(&folder), Err(ReportError::Shard));
-        folder.insert("comparison.json", "{}");
-        assert_eq!(kind(&folder), Ok(Kind::Comparison));
-    }
-
-    #[test]
-    fn gather_reads_only_known_files_and_the_comparisons_subfolders() {
-        let mut asked = Vec::new();
-        let folder = ResultsFolder::gather(|path| {
-            asked.push(path.to_string());
-            Ok(match path {
-                "comparison.json" => Some(r#"{"scenarios": [{"name": "a"}, {"name": "b"}]}"#.to_string()),
-                "a/summary.json" => Some("{}".to_string()),
-                _ => None,
-            })
-        })
-        .unwrap();
-        assert_eq!(folder.files.keys().collect::<Vec<_>>(), vec!["a/summary.json", "comparison.json"]);
-        assert!(asked.contains(&"b/timeseries.csv".to_string()));
-        assert!(asked.iter().all(|p| TOP_LEVEL.contains(&p.as_str()) || p.starts_with("a/") || p.starts_with("b/")));
-        let traversal = ResultsFolder::gather(|path| {
-            Ok((path == "comparison.json").then(|| r#"{"scenarios": [{"name": ".."}]}"#.to_string()))
-        });
-        assert!(matches!(traversal, Err(ReportError::Bad { .. })));
-        let unreadable = ResultsFolder::gather(|_| Err("permission denied".into()));
-        assert!(unreadable.unwrap_err().to_string().contains("permission denied"));
     }
 }

@@ -24,7 +24,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The digest file's text: for each CSV its line count and FNV-1a digest.
-fn digests(files: &votelab::report::ResultsFolder) -> String {
+fn digests(files: &votelab::output::folder::ResultsFolder) -> String {
     let mut text = String::new();
     for name in ["timeseries.csv", "elections.csv"] {
         let body = files.get(name).unwrap_or_else(|| panic!("a run writes {name}"));

@@ -12,7 +12,8 @@ use super::jobs::{Stopped, Ticket, Work};
 use crate::cli::run::{SECONDS_PER_VOTER_STEP, voter_steps};
 use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_files};
-use crate::report::{self, ResultsFolder};
+use crate::output::folder::ResultsFolder;
+use crate::report;
 use crate::scenario::load::to_ron;
 use crate::scenario::{self, Limits, Loaded, Override, Problem, Scenario, ScenarioError, SourceRef, builtin, tree};
 use crate::sim;
@@ -303,7 +304,7 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
 pub struct Outcome {
     /// The explored scenario's `summary.json`.
     pub summary: Value,
-    /// `comparison.json` (DESIGN §6).
+    /// `comparison.json` (docs/MODEL.md §10 Output files).
     pub comparison: Value,
     /// The results folder as `votelab compare` writes it, `report.html` included.
     pub files: BTreeMap<String, String>,

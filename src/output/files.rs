@@ -1,0 +1,565 @@
+//! The schema of every result file (docs/MODEL.md §10 Output files), shared by the writers in
+//! `crate::output` and the reader in `crate::report`: `summary.json` ([`SummaryFile`]),
+//! `comparison.json` ([`ComparisonFile`]), `sweep.json` ([`SweepFile`]), and the rows of
+//! `timeseries.csv` ([`TimeseriesRow`]), `elections.csv` ([`crate::metrics::CohortRow`]),
+//! `runs.csv` ([`RunRow`]), `points.csv` ([`PointRow`]) and `sweep.csv` ([`SweepRow`]).
+//!
+//! The doc comments here are the code-side truth of the formats. JSON objects keep their keys in
+//! alphabetical order at every level (struct fields are declared alphabetically, metric trees are
+//! sorted maps), so identical results give identical bytes. Floats in JSON are written by
+//! serde_json in their shortest round-trip form, a non-finite float as `null`; floats in the
+//! CSV files are written as Rust's `Display` prints them (no exponent), except in
+//! `elections.csv`, which the csv crate writes in its own shortest form (`1.0`). Pure: types and
+//! (de)serialisation only.
+
+use crate::metrics::StepRow;
+use crate::metrics::stats::Summary;
+use serde::de::{DeserializeOwned, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// A JSON document as written: pretty-printed, with a final newline.
+pub fn json_text<T: Serialize>(doc: &T) -> String {
+    let mut text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Parse a JSON document of type `T`; the error says what is wrong and where (line and column),
+/// without the file's name.
+pub fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => format!("not valid JSON: {e}"),
+        _ => e.to_string(),
+    })
+}
+
+/// The field names a row type reads, in declaration order: the columns a reader requires (fields
+/// marked `skip_deserializing` are not among them). Empty for a type that is not a struct.
+pub fn columns_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    /// A deserializer that only notes the fields the struct asks for.
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("fields noted"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+/// Metrics nested by their path: `["turnout_by_cohort", "Gen Z"] → x` is written
+/// `{"turnout_by_cohort": {"Gen Z": x}}`. The paths depend on the scenario (cohort and party
+/// names; docs/MODEL.md §7.10), so the tree is a sorted map, not a struct.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MetricTree<T>(pub BTreeMap<String, MetricNode<T>>);
+
+impl<T> Default for MetricTree<T> {
+    fn default() -> Self {
+        MetricTree(BTreeMap::new())
+    }
+}
+
+/// One entry of a [`MetricTree`]: a metric's value, or a group of metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MetricNode<T> {
+    /// The value of the metric whose path ends here.
+    Leaf(T),
+    /// The metrics whose paths continue below this key.
+    Branch(MetricTree<T>),
+}
+
+impl<T> MetricTree<T> {
+    /// Nest `path → value` pairs into a tree.
+    pub fn from_paths(values: impl IntoIterator<Item = (Vec<String>, T)>) -> MetricTree<T> {
+        let mut root = MetricTree::default();
+        for (path, value) in values {
+            root.insert(&path, value);
+        }
+        root
+    }
+
+    /// Put `value` at `path` (a leaf in the way of a longer path becomes a group).
+    fn insert(&mut self, path: &[String], value: T) {
+        match path {
+            [] => {}
+            [last] => {
+                self.0.insert(last.clone(), MetricNode::Leaf(value));
+            }
+            [first, rest @ ..] => {
+                let entry = self.0.entry(first.clone()).or_insert_with(|| MetricNode::Branch(MetricTree::default()));
+                if let MetricNode::Leaf(_) = entry {
+                    *entry = MetricNode::Branch(MetricTree::default());
+                }
+                if let MetricNode::Branch(child) = entry {
+                    child.insert(rest, value);
+                }
+            }
+        }
+    }
+
+    /// The value of the metric at `path`, if there is one.
+    pub fn get(&self, path: &[&str]) -> Option<&T> {
+        let (last, parents) = path.split_last()?;
+        let mut node = self;
+        for key in parents {
+            match node.0.get(*key)? {
+                MetricNode::Branch(child) => node = child,
+                MetricNode::Leaf(_) => return None,
+            }
+        }
+        match node.0.get(*last)? {
+            MetricNode::Leaf(value) => Some(value),
+            MetricNode::Branch(_) => None,
+        }
+    }
+}
+
+/// One metric summarised over replicates: `{"ci95": [lo, hi], "mean", "n", "sd"}` (see
+/// [`Summary`]). A non-finite number is written as `null` and read back as NaN.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricSummary {
+    /// 95% Student-t interval for the mean, `[lo, hi]`.
+    #[serde(deserialize_with = "nullable_pair")]
+    pub ci95: [f64; 2],
+    /// Mean of the finite replicate values.
+    #[serde(deserialize_with = "nullable")]
+    pub mean: f64,
+    /// Number of finite replicate values.
+    pub n: usize,
+    /// Sample standard deviation (divisor n − 1).
+    #[serde(deserialize_with = "nullable")]
+    pub sd: f64,
+}
+
+impl From<&Summary> for MetricSummary {
+    fn from(s: &Summary) -> MetricSummary {
+        MetricSummary { ci95: s.ci95, mean: s.mean, n: s.n, sd: s.sd }
+    }
+}
+
+/// A paired difference from the reference scenario over replicates: `{"ci95": [lo, hi], "mean"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// 95% Student-t interval for the mean difference, `[lo, hi]`.
+    #[serde(deserialize_with = "nullable_pair")]
+    pub ci95: [f64; 2],
+    /// Mean paired difference.
+    #[serde(deserialize_with = "nullable")]
+    pub mean: f64,
+}
+
+impl From<&Summary> for Difference {
+    fn from(s: &Summary) -> Difference {
+        Difference { ci95: s.ci95, mean: s.mean }
+    }
+}
+
+/// One metric of one scenario in `comparison.json`: its summary over replicates and, when the
+/// reference has the metric too, the paired difference from the reference.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedMetric {
+    /// 95% Student-t interval for the mean, `[lo, hi]`.
+    #[serde(deserialize_with = "nullable_pair")]
+    pub ci95: [f64; 2],
+    /// The paired difference from the reference (exactly 0 for the reference itself); absent
+    /// when the reference lacks the metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_vs_reference: Option<Difference>,
+    /// Mean of the finite replicate values.
+    #[serde(deserialize_with = "nullable")]
+    pub mean: f64,
+    /// Number of finite replicate values.
+    pub n: usize,
+    /// Sample standard deviation (divisor n − 1).
+    #[serde(deserialize_with = "nullable")]
+    pub sd: f64,
+}
+
+/// The scenario of a run, in `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// The scenario's description (read as empty when absent).
+    #[serde(default)]
+    pub description: String,
+    /// The scenario's name.
+    pub name: String,
+    /// The resolved scenario as RON text, as in `scenario.ron` (read as empty when absent).
+    #[serde(default)]
+    pub ron: String,
+}
+
+/// `summary.json`: a run's metrics summarised over replicates, per election and at the end.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryFile {
+    /// One metric tree per election, in order.
+    pub elections: Vec<MetricTree<MetricSummary>>,
+    /// The metrics at the end of the run (read as empty when absent).
+    #[serde(rename = "final", default)]
+    pub final_state: MetricTree<MetricSummary>,
+    /// Simulated voters.
+    pub population: u64,
+    /// Replicates.
+    pub replicates: u64,
+    /// The scenario run.
+    pub scenario: ScenarioInfo,
+    /// Seed of replicate 0.
+    pub seed: u64,
+    /// The votelab version that wrote the file.
+    pub version: String,
+}
+
+/// One scenario in `comparison.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedScenario {
+    /// The scenario's description (read as empty when absent).
+    #[serde(default)]
+    pub description: String,
+    /// One metric tree per election, in order.
+    pub elections: Vec<MetricTree<ComparedMetric>>,
+    /// The metrics at the end of the run (read as empty when absent).
+    #[serde(rename = "final", default)]
+    pub final_state: MetricTree<ComparedMetric>,
+    /// The scenario's name, which is also its subfolder's name.
+    pub name: String,
+    /// The resolved scenario as RON text (read as empty when absent).
+    #[serde(default)]
+    pub ron: String,
+}
+
+/// `comparison.json`: every scenario's metrics and their paired differences from the reference
+/// (the first scenario), all run with the reference's seed, replicates and population size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonFile {
+    /// Simulated voters of the reference.
+    pub population: u64,
+    /// Name of the reference scenario.
+    pub reference: String,
+    /// Replicates.
+    pub replicates: u64,
+    /// Every scenario, the reference first.
+    pub scenarios: Vec<ComparedScenario>,
+    /// Seed of replicate 0.
+    pub seed: u64,
+    /// The votelab version that wrote the file.
+    pub version: String,
+}
+
+/// One varied path of a sweep, in `sweep.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// The scenario path varied, e.g. `regulation.microtargeting_ban`.
+    pub path: String,
+    /// Its values as RON text, in grid order (read as empty when absent).
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// `sweep.json`: what a sweep varied, around which base scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepFile {
+    /// Number of grid points (read as 0 when absent).
+    #[serde(default)]
+    pub points: usize,
+    /// Simulated voters of the base scenario (always written; older files may lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u64>,
+    /// Replicates per point.
+    pub replicates: u64,
+    /// Name of the base scenario.
+    pub scenario: String,
+    /// Seed of replicate 0.
+    pub seed: u64,
+    /// The varied paths; several make a grid whose first path changes slowest.
+    pub vary: Vec<Axis>,
+    /// The votelab version that wrote the file.
+    pub version: String,
+}
+
+/// Prefix of the histogram columns of `timeseries.csv`: `hist_00`, `hist_01`, ...
+pub const HISTOGRAM_PREFIX: &str = "hist_";
+
+/// One row of `timeseries.csv`: one replicate at the end of one step (the file form of
+/// [`StepRow`]). Floats are written by `Display`, `-0` as `0`. Columns: the fields below, named
+/// after them, in order, then `hist_00`, `hist_01`, ... one per histogram bin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeseriesRow {
+    /// Replicate index.
+    pub replicate: u32,
+    /// Step index, from 0.
+    pub step: usize,
+    /// Day since the run started, at the end of the step.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub day: f64,
+    /// Fractional calendar year at the end of the step.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub year: f64,
+    /// `campaign`, `election` (the last step of a campaign) or `offseason`.
+    pub phase: String,
+    /// Voters eligible to vote.
+    pub eligible: u64,
+    /// Mean ideology of the electorate.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub mean_ideology: f64,
+    /// Population variance of ideology.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub variance: f64,
+    /// Mean hostility (affective polarisation).
+    #[serde(serialize_with = "unsigned_zero")]
+    pub affective: f64,
+    /// Mean arousal.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub arousal: f64,
+    /// Mean trust.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub trust: f64,
+    /// Share of the electorate believing misinformation (belief > 0.5).
+    #[serde(serialize_with = "unsigned_zero")]
+    pub believers: f64,
+    /// Misinformation items seen per voter this campaign.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub misinformation_per_capita: f64,
+    /// Ad impressions per voter this campaign.
+    #[serde(serialize_with = "unsigned_zero")]
+    pub ads_per_capita: f64,
+    /// Share of the electorate in each equal ideology bin on [-1, 1] (`hist_00` is the leftmost).
+    /// Written as the last columns; not deserialised by column name: the reader collects the
+    /// `hist_` columns itself.
+    #[serde(serialize_with = "unsigned_zeros", skip_deserializing)]
+    pub histogram: Vec<f64>,
+}
+
+impl From<&StepRow> for TimeseriesRow {
+    fn from(r: &StepRow) -> TimeseriesRow {
+        TimeseriesRow {
+            replicate: r.replicate,
+            step: r.step,
+            day: r.day,
+            year: r.year,
+            phase: r.phase.to_string(),
+            eligible: r.eligible,
+            mean_ideology: r.mean_ideology,
+            variance: r.variance,
+            affective: r.affective,
+            arousal: r.arousal,
+            trust: r.trust,
+            believers: r.believers,
+            misinformation_per_capita: r.misinformation_per_capita,
+            ads_per_capita: r.ads_per_capita,
+            histogram: r.histogram.to_vec(),
+        }
+    }
+}
+
+/// `election` of `runs.csv` and `sweep.csv` for the end of the run.
+pub const FINAL: &str = "final";
+
+/// One row of `runs.csv`: a metric of one replicate at one point of a sweep. Columns: the fields,
+/// named after them, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRow {
+    /// Point index in the grid.
+    pub point: usize,
+    /// Replicate.
+    pub replicate: u32,
+    /// Election index, or `None` (written `final`) for the end of the run.
+    #[serde(with = "election_label")]
+    pub election: Option<usize>,
+    /// Metric path joined with `/` (e.g. `turnout_by_cohort/Gen Z`).
+    pub metric: String,
+    /// Value, written by `Display`.
+    #[serde(serialize_with = "display")]
+    pub value: f64,
+}
+
+/// One row of `points.csv`: a point of the grid. Columns `point`, then one per varied path
+/// (named after it) holding its value as RON text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PointRow {
+    /// Point index, from 0.
+    pub point: usize,
+    /// The value of each varied path, in the order of `sweep.json`'s `vary`.
+    pub values: Vec<String>,
+}
+
+/// One row of `sweep.csv`: one metric at one point and election, summarised over the point's
+/// replicates. Columns `point`, one per varied path (named after it), `election`, `metric`,
+/// `mean`, `sd`, `ci95_lo`, `ci95_hi`, `n` (the fields, in order); floats written by `Display`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepRow {
+    /// Point index, from 0.
+    pub point: usize,
+    /// The value of each varied path (as in `points.csv`). Not deserialised by column name:
+    /// `points.csv` is where a reader finds them.
+    #[serde(skip_deserializing)]
+    pub values: Vec<String>,
+    /// Election index, or `final` for the end of the run.
+    pub election: String,
+    /// Metric path joined with `/`.
+    pub metric: String,
+    /// Mean over replicates.
+    #[serde(serialize_with = "display")]
+    pub mean: f64,
+    /// Sample standard deviation.
+    #[serde(serialize_with = "display")]
+    pub sd: f64,
+    /// Lower end of the 95% interval.
+    #[serde(serialize_with = "display")]
+    pub ci95_lo: f64,
+    /// Upper end of the 95% interval.
+    #[serde(serialize_with = "display")]
+    pub ci95_hi: f64,
+    /// Finite replicate values summarised.
+    pub n: usize,
+}
+
+/// `election` written as its index, or [`FINAL`] for `None`.
+pub mod election_label {
+    use super::FINAL;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// Write the index, or `final`.
+    pub fn serialize<S: Serializer>(election: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+        match election {
+            Some(k) => s.serialize_u64(*k as u64),
+            None => s.serialize_str(FINAL),
+        }
+    }
+
+    /// Read an index, or `final`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text == FINAL {
+            return Ok(None);
+        }
+        text.parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("election {text:?} is neither an index nor `final`")))
+    }
+}
+
+/// A float as `Display` writes it.
+fn display<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(x)
+}
+
+/// A float as `Display` writes it, but `-0` as `0`.
+fn unsigned_zero<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if *x == 0.0 { s.serialize_str("0") } else { s.collect_str(x) }
+}
+
+/// Floats as [`unsigned_zero`] writes them.
+fn unsigned_zeros<S: Serializer>(xs: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    struct Each(f64);
+    impl Serialize for Each {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            unsigned_zero(&self.0, s)
+        }
+    }
+    s.collect_seq(xs.iter().map(|&x| Each(x)))
+}
+
+/// A float that may be written as `null` (non-finite): read as NaN.
+fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// A pair of floats, either of which may be `null`.
+fn nullable_pair<'de, D: Deserializer<'de>>(d: D) -> Result<[f64; 2], D::Error> {
+    let [lo, hi] = <[Option<f64>; 2]>::deserialize(d)?;
+    Ok([lo.unwrap_or(f64::NAN), hi.unwrap_or(f64::NAN)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::CohortRow;
+
+    #[test]
+    fn the_columns_of_a_row_are_its_deserialised_fields() {
+        assert_eq!(columns_of::<RunRow>(), ["point", "replicate", "election", "metric", "value"]);
+        assert_eq!(columns_of::<SweepRow>(), ["point", "election", "metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"]);
+        assert_eq!(columns_of::<TimeseriesRow>().len(), 14);
+        assert_eq!(columns_of::<TimeseriesRow>()[13], "ads_per_capita");
+        assert_eq!(columns_of::<CohortRow>().len(), 16);
+        assert!(columns_of::<f64>().is_empty());
+    }
+
+    fn summary(mean: f64) -> MetricSummary {
+        MetricSummary { ci95: [mean - 0.1, mean + 0.1], mean, n: 2, sd: 0.05 }
+    }
+
+    #[test]
+    fn metric_trees_nest_paths_and_write_sorted_keys() {
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let tree = MetricTree::from_paths([
+            (path(&["turnout_by_cohort", "Old"]), summary(0.7)),
+            (path(&["turnout"]), summary(0.6)),
+            (path(&["turnout_by_cohort", "Gen Z"]), summary(0.4)),
+        ]);
+        assert_eq!(tree.get(&["turnout_by_cohort", "Gen Z"]), Some(&summary(0.4)));
+        assert_eq!(tree.get(&["turnout_by_cohort"]), None);
+        assert_eq!(tree.get(&["turnout", "x"]), None);
+        let text = serde_json::to_string(&tree).unwrap();
+        assert!(
+            text.starts_with(
+                r#"{"turnout":{"ci95":[0.5,0.7],"mean":0.6,"n":2,"sd":0.05},"turnout_by_cohort":{"Gen Z""#
+            )
+        );
+        let back: MetricTree<MetricSummary> = parse_json(&text).unwrap();
+        assert_eq!(back, tree);
+    }
+
+    #[test]
+    fn non_finite_numbers_are_written_as_null_and_read_as_nan() {
+        let s = MetricSummary { ci95: [f64::NAN, 1.0], mean: f64::INFINITY, n: 0, sd: 0.0 };
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(text, r#"{"ci95":[null,1.0],"mean":null,"n":0,"sd":0.0}"#);
+        let back: MetricSummary = parse_json(&text).unwrap();
+        assert!(back.mean.is_nan() && back.ci95[0].is_nan() && back.ci95[1] == 1.0);
+    }
+
+    #[test]
+    fn the_difference_is_written_only_when_known() {
+        let m = ComparedMetric { ci95: [0.0, 1.0], diff_vs_reference: None, mean: 0.5, n: 2, sd: 0.1 };
+        assert!(!serde_json::to_string(&m).unwrap().contains("diff"));
+        let d = ComparedMetric { diff_vs_reference: Some(Difference { ci95: [-0.1, 0.1], mean: 0.0 }), ..m };
+        let text = serde_json::to_string(&d).unwrap();
+        assert!(text.contains(r#""diff_vs_reference":{"ci95":[-0.1,0.1],"mean":0.0},"mean""#), "{text}");
+    }
+
+    #[test]
+    fn csv_rows_write_floats_by_display_and_read_back() {
+        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        w.serialize(RunRow { point: 1, replicate: 0, election: None, metric: "a/b".into(), value: 1e20 }).unwrap();
+        w.serialize(RunRow { point: 1, replicate: 0, election: Some(2), metric: "a".into(), value: -0.0 }).unwrap();
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        assert_eq!(text, "1,0,final,a/b,100000000000000000000\n1,0,2,a,-0\n");
+        let rows: Vec<RunRow> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows[0].election, None);
+        assert_eq!(rows[1].election, Some(2));
+        assert_eq!(rows[0].value, 1e20);
+    }
+}
