@@ -28,7 +28,7 @@ fn parse_vary(text: &str) -> Result<(String, Vec<String>), ScenarioError> {
                 "--vary PATH=[v1, v2, ...], e.g. --vary regulation.takedown_hours=[None, Some(24.0), Some(1.0)]",
             ))
         };
-    let Some((path, list)) = text.split_once('=') else {
+    let Some((path, list)) = tree::split_assignment(text) else {
         return Err(bad(format!("`--vary {text}` has no `=`")));
     };
     let doc = tree::parse(list.trim(), &format!("--vary {}", path.trim())).map_err(|e| {
@@ -207,4 +207,20 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool, png: bool) -> Result
     let folder = out.commit()?;
     println!("Merged {} folders ({} jobs) into {}", dirs.len(), jobs.len(), folder.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_vary;
+
+    #[test]
+    fn vary_splits_where_the_path_ends_so_quoted_keys_may_hold_an_equals_sign() {
+        let (path, values) = parse_vary(r#"parties[0].campaign.cohort_focus["a=b"]=[1.0, 2.0]"#).unwrap();
+        assert_eq!(path, r#"parties[0].campaign.cohort_focus["a=b"]"#);
+        assert_eq!(values, ["1.0", "2.0"]);
+        let (path, values) = parse_vary("regulation.takedown_hours = [None, Some(24.0)]").unwrap();
+        assert_eq!(path, "regulation.takedown_hours");
+        assert_eq!(values, ["None", "Some(24.0)"]);
+        assert!(parse_vary("regulation.takedown_hours").is_err(), "no `=`");
+    }
 }

@@ -248,7 +248,7 @@ proptest! {
         }
         load_with(&files, Path::new("scenarios/netzdg-24h.ron"), &files[Path::new("scenarios/netzdg-24h.ron")].clone(), &overrides);
         // `--vary PATH=[v1, ...]`: the list is parsed as a RON tree, then each value is a `--set`.
-        if let Some((path, list)) = vary.split_once('=') {
+        if let Some((path, list)) = tree::split_assignment(&vary) {
             let _ = tree::parse_path(path.trim());
             if let Ok(doc) = tree::parse(list.trim(), "--vary") {
                 let items = match doc.root.kind {
