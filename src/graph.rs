@@ -85,6 +85,7 @@ impl Csr {
         }
         Csr { offsets, targets }
     }
+
     /// Build from undirected edge pairs handed over in chunks (as parallel producers make them),
     /// in any order: like [`Csr::from_undirected_edges`], but without a copy, as the builder
     /// reorders each chunk in place. The result does not depend on how the edges are chunked.
@@ -114,8 +115,8 @@ impl Csr {
     }
 }
 
-/// Counting-sort builder behind [`Csr::from_undirected_edges`] and [`Csr::from_edge_chunks`]. Takes the
-/// edge list in chunks, in any order, and reorders them in place.
+/// Counting-sort builder behind [`Csr::from_undirected_edges`] and [`Csr::from_edge_chunks`].
+/// Takes the edge list in chunks, in any order, and reorders them in place.
 ///
 /// Writes to random rows of a large `targets` array miss cache and TLB on every entry, so each
 /// side of the edges is written range by range instead: every chunk is first partitioned (in

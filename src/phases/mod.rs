@@ -291,6 +291,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_phase_is_listed_once_with_its_profile_name() {
+        let names: Vec<&str> = Phase::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "calendar & policy",
+                "data collection",
+                "targeting",
+                "feed & exposure",
+                "opinion & affect",
+                "turnout",
+                "metrics"
+            ]
+        );
+        for (k, phase) in Phase::ALL.iter().enumerate() {
+            assert!(!Phase::ALL[..k].contains(phase), "{phase:?} listed twice");
+        }
+    }
+
+    #[test]
+    fn the_phase_timer_times_every_phase() {
+        let scenario = std::sync::Arc::new(crate::sim::testing::tiny_scenario(""));
+        let (_, build, seconds) =
+            crate::sim::run_replicate_profiled(scenario, 0, false, || true).expect("not cancelled");
+        assert!(build > 0.0);
+        for (phase, t) in Phase::ALL.iter().zip(seconds) {
+            assert!(t > 0.0, "{phase:?} not timed");
+        }
+    }
+
+    #[test]
     fn table_rows_fill_the_entries_of_their_voters_in_either_layout() {
         let ids: Vec<VoterId> = (3..8).map(VoterId).collect();
         let rows = TableRows::of(&ids);
