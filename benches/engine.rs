@@ -1,4 +1,4 @@
-//! Engine benchmarks (issue 8): named configurations, small (100k voters) and large (1M voters),
+//! Engine benchmarks: named configurations, small (100k voters) and large (1M voters),
 //! in the spirit of Mesa's `benchmarks/configurations.py`. See `docs/PERFORMANCE.md`.
 //!
 //! - `bounded_confidence/<size>`: the pure bounded-confidence configuration — the built-in
@@ -29,10 +29,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use votelab::phases::{PHASE_NAMES, PhaseTimes};
+use votelab::graph::Csr;
+use votelab::phases::{Phase, PhaseTimes};
 use votelab::scenario::{self, Limits, Override, Rule, Scenario, SourceRef};
 use votelab::sim::Simulation;
-use votelab::sim::network::Csr;
 use votelab::sim::resources::{Graph, Snapshot};
 use votelab::sim::rng::{self, tag};
 
@@ -286,9 +286,13 @@ fn bench_baseline(c: &mut Criterion, size: u64, with_phases: bool) {
     let mut group = c.benchmark_group("phase");
     configure(&mut group, 2);
     group.throughput(Throughput::Elements(size));
-    for (k, name) in PHASE_NAMES.iter().enumerate() {
-        let id: String =
-            name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("_");
+    for (k, phase) in Phase::ALL.into_iter().enumerate() {
+        let id: String = phase
+            .name()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
         group.bench_function(BenchmarkId::new(id, label(size)), |b| b.iter_custom(|n| stepper.time_phase(n, k)));
     }
     group.finish();

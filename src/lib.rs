@@ -11,10 +11,12 @@
 
 pub mod agents;
 pub mod cli;
+pub mod graph;
 pub mod metrics;
 pub mod output;
 pub mod phases;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod top_k;
 pub mod validation;

@@ -1,4 +1,4 @@
-//! Voter components (DESIGN §2 "Entities"). Plain data, no behaviour: the phase systems in
+//! Voter components (`docs/MODEL.md` §2.1). Plain data, no behaviour: the phase systems in
 //! `crate::phases` read and write them. Fields that always change together share a component so
 //! the hot loops touch few columns.
 
@@ -105,7 +105,7 @@ pub struct DataFootprint(pub f32);
 /// election day, and bevy keeps 8 B of change ticks per component per voter.
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct VotingRecord {
-    /// Turnout habit stock H (DESIGN §2 phase 6).
+    /// Turnout habit stock H (`docs/MODEL.md` §7.8).
     pub habit: f32,
     /// Elections the voter was eligible for, before and during the run.
     pub eligible_elections: u8,

@@ -7,6 +7,7 @@ use super::report::write_results;
 use super::{Failure, SimArgs, diagnostics};
 use crate::metrics::MetricsLog;
 use crate::output::{self, RunSummary, table};
+use crate::phases::Phase;
 use crate::scenario::{self, Limits, Loaded, Override, Scenario, ScenarioError, SourceRef, builtin};
 use crate::sim::{self, Cancelled};
 use rayon::prelude::*;
@@ -107,7 +108,7 @@ pub fn simulate(loaded: &Loaded, progress: &Progress) -> Result<Vec<MetricsLog>,
 fn simulate_profiled(loaded: &Loaded, progress: &Progress) -> Result<Vec<MetricsLog>, Cancelled> {
     let scenario = Arc::new(loaded.scenario.clone());
     let mut logs = Vec::new();
-    let (mut build, mut phases) = (0.0, [0.0f64; 7]);
+    let (mut build, mut phases) = (0.0, [0.0f64; Phase::COUNT]);
     for r in 0..loaded.scenario.replicates {
         if interrupt::received().is_some() {
             return Err(Cancelled);
@@ -129,8 +130,8 @@ fn simulate_profiled(loaded: &Loaded, progress: &Progress) -> Result<Vec<Metrics
     progress.bar().suspend(|| {
         eprintln!("time per phase over {} replicate(s):", loaded.scenario.replicates);
         eprintln!("  {:<20} {:>8.2} s {:>5.1}%", "build world", build, 100.0 * build / total);
-        for (name, t) in crate::phases::PHASE_NAMES.iter().zip(phases) {
-            eprintln!("  {:<20} {:>8.2} s {:>5.1}%", name, t, 100.0 * t / total);
+        for (phase, t) in Phase::ALL.into_iter().zip(phases) {
+            eprintln!("  {:<20} {:>8.2} s {:>5.1}%", phase.name(), t, 100.0 * t / total);
         }
         eprintln!("  {:<20} {:>8.2} s   ({:.0} ns per voter-step)", "total", total, 1e9 * total / voter_steps);
     });

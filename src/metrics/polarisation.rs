@@ -1,4 +1,4 @@
-//! Polarisation metrics of DESIGN §7 over an ideology snapshot.
+//! Polarisation metrics (`docs/MODEL.md` §7.10) over an ideology snapshot.
 //!
 //! Reads an `&[f32]` of ideologies indexed by voter id (nominally in
 //! `[-1, 1]`; the cluster metrics also accept `[0, 1]` opinions) and, for
@@ -15,8 +15,8 @@
 
 use rayon::prelude::*;
 
+use crate::graph::Csr;
 use crate::metrics::stats::ordered_sum_by;
-use crate::sim::network::Csr;
 
 /// Esteban–Ray sensitivity to polarisation (the upper end of the admissible
 /// range `(0, 1.6]`, which weights group identification most strongly).
@@ -180,7 +180,7 @@ fn group_sizes(x: &[f32], gap: f64) -> (Vec<usize>, usize) {
     (sizes, sorted.len())
 }
 
-/// Number of major opinion clusters with the DESIGN defaults: gap
+/// Number of major opinion clusters with the default gap
 /// [`CLUSTER_GAP`] (0.02) and minimum share [`CLUSTER_MIN_SHARE`] (1%).
 /// See [`clusters_with`].
 pub fn clusters(x: &[f32]) -> usize {

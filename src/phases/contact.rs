@@ -1,4 +1,4 @@
-//! The effects of today's campaign contact on its recipient (DESIGN §2, §2.5): persuasion toward
+//! The effects of today's campaign contact on its recipient (`docs/MODEL.md` §7.3, §7.7): persuasion toward
 //! the sender as a transient shift that saturates with repetition, mobilisation and
 //! demobilisation, face-to-face contact passed on to a housemate (Nickerson 2008), and the
 //! arousal, hostility and distrust that fear, hate and negative messages cause, damped by literacy.
@@ -8,8 +8,8 @@
 //! `Trust`.
 
 use crate::agents::*;
+use crate::graph::Csr;
 use crate::scenario::Effects;
-use crate::sim::network::Csr;
 use crate::sim::rng::mix64;
 
 /// Cumulative effective impressions after `n` impressions: `S (1 − e^(−n/S))`, so gains stop after

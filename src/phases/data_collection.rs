@@ -1,4 +1,4 @@
-//! Phase 2, data collection (DESIGN §2): brokers accumulate each voter's data footprint from
+//! Phase 2, data collection (`docs/MODEL.md` §7.2): brokers accumulate each voter's data footprint from
 //! the feed items they see, `d ← d·2^(−dt/h) + diet·dt` while collection is allowed (only from
 //! voters who opted in under `Consent`, from nobody when brokers are `Banned`). A broker's profile
 //! accuracy is `a = 1 − exp(−coverage · d / footprint_scale)`; campaigns buy from the most

@@ -1,4 +1,4 @@
-//! Phase 4, feed and exposure (DESIGN §2, §2.5): each voter's political feed items for the step,
+//! Phase 4, feed and exposure (`docs/MODEL.md` §7.5): each voter's political feed items for the step,
 //! drawn from online neighbours' posts (engagement ranking favours like-minded and emotional
 //! posters; a diverse-exposure mandate guarantees a share of cross-cutting items), bot posts,
 //! and misinformation: stories seeded by the platform and passed on by believing neighbours,

@@ -1,4 +1,4 @@
-//! Phase 7, metrics (DESIGN §6–§7): read-only systems that append a `timeseries.csv` row every
+//! Phase 7, metrics (`docs/MODEL.md` §7.10, §10): read-only systems that append a `timeseries.csv` row every
 //! step and, on election day, the election record and its per-cohort rows.
 //! Reads voter state, `Graph`, `Clock`, `RunParams`, `CampaignLedger`; writes `MetricsLog`.
 
@@ -17,7 +17,7 @@ pub fn register(schedule: &mut Schedule) {
     schedule.add_systems(record.in_set(Phase::Metrics));
 }
 
-/// Belief above which a voter counts as a believer (DESIGN §7).
+/// Belief above which a voter counts as a believer (`docs/MODEL.md` §7.10).
 pub const BELIEVER_THRESHOLD: f32 = 0.5;
 
 /// Per-cohort sums over one pass.

@@ -1,21 +1,25 @@
-//! The phases of one step (DESIGN §2), as a chained `SystemSet`: each module registers its
-//! systems in its phase, and the schedule runs the phases in this order every step.
+//! The phases of one step (`docs/MODEL.md` §3), as a chained `SystemSet`: each module registers
+//! its systems in its phase, and the schedule runs the phases in [`Phase::ALL`] order every step.
+//! Also the phase timer behind `votelab run --profile` and the helpers the per-voter systems share.
 
 use crate::agents::VoterId;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
+use bevy_ecs::schedule::{InternedSystemSet, ScheduleConfigs, ScheduleLabel, SingleThreadedExecutor};
 
 pub mod calendar;
 pub mod contact;
 pub mod data_collection;
 pub mod feed;
+pub mod grassroots;
 pub mod metrics;
 pub mod opinion;
 pub mod programmes;
 pub mod targeting;
 pub mod turnout;
 
-/// The phases of a step, in order.
+/// The phases of a step, in order (`docs/MODEL.md` §3). [`Phase::ALL`] lists them for everything
+/// that walks the phases (the schedule, the phase timer, `--profile` and the benchmarks), so a new
+/// phase is added here, to [`Phase::ALL`] and to [`Phase::name`].
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Advance the date, age voters, switch programmes, reset campaigns, snapshot the state.
@@ -35,6 +39,36 @@ pub enum Phase {
     Metrics,
 }
 
+impl Phase {
+    /// Every phase, in the order a step runs them.
+    pub const ALL: [Phase; 7] = [
+        Phase::Calendar,
+        Phase::DataCollection,
+        Phase::Targeting,
+        Phase::Feed,
+        Phase::Opinion,
+        Phase::Turnout,
+        Phase::Metrics,
+    ];
+
+    /// Number of phases.
+    pub const COUNT: usize = Phase::ALL.len();
+
+    /// The phase's name as `votelab run --profile` prints it (the benchmarks' `phase/<id>` is
+    /// made of its words joined by `_`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Calendar => "calendar & policy",
+            Phase::DataCollection => "data collection",
+            Phase::Targeting => "targeting",
+            Phase::Feed => "feed & exposure",
+            Phase::Opinion => "opinion & affect",
+            Phase::Turnout => "turnout",
+            Phase::Metrics => "metrics",
+        }
+    }
+}
+
 /// Label of the simulation step schedule.
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SimStep;
@@ -44,26 +78,22 @@ pub struct SimStep;
 pub fn build_schedule() -> Schedule {
     let mut schedule = Schedule::new(SimStep);
     schedule.set_executor(SingleThreadedExecutor::new());
-    schedule.configure_sets(
-        (
-            Phase::Calendar,
-            Phase::DataCollection,
-            Phase::Targeting,
-            Phase::Feed,
-            Phase::Opinion,
-            Phase::Turnout,
-            Phase::Metrics,
-        )
-            .chain(),
-    );
-    schedule.add_systems(start_timer.before(Phase::Calendar));
-    schedule.add_systems(mark::<0>.after(Phase::Calendar).before(Phase::DataCollection));
-    schedule.add_systems(mark::<1>.after(Phase::DataCollection).before(Phase::Targeting));
-    schedule.add_systems(mark::<2>.after(Phase::Targeting).before(Phase::Feed));
-    schedule.add_systems(mark::<3>.after(Phase::Feed).before(Phase::Opinion));
-    schedule.add_systems(mark::<4>.after(Phase::Opinion).before(Phase::Turnout));
-    schedule.add_systems(mark::<5>.after(Phase::Turnout).before(Phase::Metrics));
-    schedule.add_systems(mark::<6>.after(Phase::Metrics));
+    // The phases, chained in `Phase::ALL` order: the configuration a tuple of them would make.
+    let phases: ScheduleConfigs<InternedSystemSet> = ScheduleConfigs::Configs {
+        configs: Phase::ALL.iter().map(|phase| phase.into_configs()).collect(),
+        collective_conditions: Vec::new(),
+        metadata: Default::default(),
+    };
+    schedule.configure_sets(phases.chain());
+    // The phase timer: started before the first phase, read after each.
+    schedule.add_systems(start_timer.before(Phase::ALL[0]));
+    for (k, &phase) in Phase::ALL.iter().enumerate() {
+        let mark = move |mut times: ResMut<PhaseTimes>| times.mark(k);
+        match Phase::ALL.get(k + 1) {
+            Some(&next) => schedule.add_systems(mark.after(phase).before(next)),
+            None => schedule.add_systems(mark.after(phase)),
+        };
+    }
     calendar::register(&mut schedule);
     programmes::register(&mut schedule);
     data_collection::register(&mut schedule);
@@ -75,32 +105,31 @@ pub fn build_schedule() -> Schedule {
     schedule
 }
 
-/// Names of the phases, in order (for `--profile`).
-pub const PHASE_NAMES: [&str; 7] =
-    ["calendar & policy", "data collection", "targeting", "feed & exposure", "opinion & affect", "turnout", "metrics"];
-
 /// Wall-clock seconds spent in each phase, measured only when `enabled` (for `votelab run
 /// --profile`); never part of any result.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct PhaseTimes {
     /// Whether to measure.
     pub enabled: bool,
-    /// Seconds per phase, in `PHASE_NAMES` order.
-    pub seconds: [f64; 7],
+    /// Seconds per phase, in [`Phase::ALL`] order.
+    pub seconds: [f64; Phase::COUNT],
     last: Option<std::time::Instant>,
+}
+
+impl PhaseTimes {
+    /// Add the time since the last mark to phase number `phase` (in [`Phase::ALL`] order).
+    fn mark(&mut self, phase: usize) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            self.seconds[phase] += (now - last).as_secs_f64();
+            self.last = Some(now);
+        }
+    }
 }
 
 fn start_timer(mut t: ResMut<PhaseTimes>) {
     if t.enabled {
         t.last = Some(std::time::Instant::now());
-    }
-}
-
-fn mark<const PHASE: usize>(mut t: ResMut<PhaseTimes>) {
-    if let Some(last) = t.last {
-        let now = std::time::Instant::now();
-        t.seconds[PHASE] += (now - last).as_secs_f64();
-        t.last = Some(now);
     }
 }
 
@@ -260,6 +289,37 @@ pub fn stochastic_round(x: f64, u: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phase_is_listed_once_with_its_profile_name() {
+        let names: Vec<&str> = Phase::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "calendar & policy",
+                "data collection",
+                "targeting",
+                "feed & exposure",
+                "opinion & affect",
+                "turnout",
+                "metrics"
+            ]
+        );
+        for (k, phase) in Phase::ALL.iter().enumerate() {
+            assert!(!Phase::ALL[..k].contains(phase), "{phase:?} listed twice");
+        }
+    }
+
+    #[test]
+    fn the_phase_timer_times_every_phase() {
+        let scenario = std::sync::Arc::new(crate::sim::testing::tiny_scenario(""));
+        let (_, build, seconds) =
+            crate::sim::run_replicate_profiled(scenario, 0, false, || true).expect("not cancelled");
+        assert!(build > 0.0);
+        for (phase, t) in Phase::ALL.iter().zip(seconds) {
+            assert!(t > 0.0, "{phase:?} not timed");
+        }
+    }
 
     #[test]
     fn table_rows_fill_the_entries_of_their_voters_in_either_layout() {

@@ -1,4 +1,4 @@
-//! Phase 5, opinion and affect (DESIGN §2): social influence by the configured rule, read from
+//! Phase 5, opinion and affect (`docs/MODEL.md` §7.6, §7.7): social influence by the configured rule, read from
 //! the `Snapshot` so the result does not depend on iteration order, then the personal anchor
 //! (Friedkin–Johnsen), opinion noise (Pineda et al. 2009), and the decay of arousal, hostility,
 //! mobilisation and ad persuasion.
@@ -7,8 +7,8 @@
 
 use super::{Phase, decay_factor, stochastic_round};
 use crate::agents::*;
+use crate::graph::SocialGraph;
 use crate::scenario::{Influence, Rule};
-use crate::sim::network::SocialGraph;
 use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
 use crate::sim::rng::{self, Chance, tag};
 use bevy_ecs::prelude::*;
@@ -243,7 +243,7 @@ pub fn relax(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::network::Csr;
+    use crate::graph::Csr;
 
     fn graph(n: usize, edges: &[(u32, u32)]) -> SocialGraph {
         SocialGraph { online: Csr::from_undirected_edges(n, edges), offline: Csr::from_undirected_edges(n, &[]) }

@@ -1,4 +1,4 @@
-//! Phase 1 (policy side), the remedies the source recommends (DESIGN §1): media-literacy
+//! Phase 1 (policy side), the remedies the source recommends (`docs/MODEL.md` §7.9): media-literacy
 //! programmes that raise the literacy of named cohorts while they run and fade after (Guess et
 //! al. 2020), civic education that reaches young people before and at voting age and adds to the
 //! habit they start with (the Irish pupils in parliament; Denmark's youth campaign), and offline
@@ -15,11 +15,13 @@ use bevy_ecs::prelude::*;
 
 /// Add this phase's systems.
 pub fn register(schedule: &mut Schedule) {
+    // Between the clock and the campaign reset, explicitly: the order of a step's systems is
+    // total, so it never rests on how the scheduler breaks ties.
     schedule.add_systems(
         run_programmes
             .in_set(Phase::Calendar)
             .after(super::calendar::advance_clock)
-            .before(super::calendar::take_snapshot),
+            .before(super::calendar::start_campaign),
     );
 }
 

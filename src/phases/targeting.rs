@@ -1,12 +1,13 @@
-//! Phase 3, targeting (DESIGN §2, §2.5): each campaign spends its daily budget on impressions.
-//! `Broadcast` impressions reach eligible voters at random (by cohort weight under `BasicOnly`);
-//! `Micro` campaigns score every eligible voter from the broker's estimated profile (true value
-//! plus noise shrinking with accuracy; psychometric and mood fields only where allowed) by their
-//! goal mix and cohort focus, and buy the best-scoring voters, in O(N) by selection rather than a
-//! sort. `MinAudience(n)` replaces individual scores by the mean score of segments of at least n
-//! real voters. Grassroots events pick their attendees here too. Each voter's inbox is then
-//! filled and applied at once (`contact::CampaignEffects`), off season too, when only the
-//! mobilisation housemates pass on remains.
+//! Phase 3, targeting and campaign delivery (`docs/MODEL.md` §7.3): each campaign spends its
+//! daily budget on impressions. `Broadcast` impressions reach eligible voters at random (by cohort
+//! weight under `BasicOnly`); `Micro` campaigns score every eligible voter from the broker's
+//! estimated profile (true value plus noise shrinking with accuracy; psychometric and mood fields
+//! only where allowed) by their goal mix and cohort focus, and buy the best-scoring voters, in
+//! O(N) by selection rather than a sort (`crate::top_k`). `MinAudience(n)` replaces individual
+//! scores by the mean score of segments of at least n real voters. The day's grassroots attendees
+//! (`grassroots`, §7.4) are planned and paid for here too. Each voter's inbox is then filled and
+//! applied at once (`contact::CampaignEffects`), off season too, when only the mobilisation
+//! housemates pass on remains.
 //! Reads `Snapshot`, `Graph`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`;
 //! writes `TargetingPlan`, `CampaignLedger` and each voter's own `Exposure`, `CampaignContact`,
 //! `Affect` and `Trust`.
@@ -15,11 +16,12 @@ use super::contact::{CampaignEffects, Inbox};
 use super::data_collection::BrokerMarket;
 use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
-use super::{Phase, campaign_day, map_voters, map_voters_into, stochastic_round};
+use super::{Phase, campaign_day, grassroots, map_voters, map_voters_into};
 use crate::agents::*;
 use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
 use crate::sim::resources::{Clock, Graph, RunParams, Snapshot, TurnoutModel, VoterTable};
 use crate::sim::rng::{self, tag};
+use crate::top_k::select_top_into;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
@@ -294,7 +296,7 @@ pub fn plan_targeting(
         // Grassroots events today: attendees, tickets and mobilisation.
         if let Some(g) = &party.campaign.grassroots {
             cp.attendees =
-                grassroots_attendees(s, p, g, &table, eligible, params.replicate, clock.step as u64, day, scale);
+                grassroots::attendees(s, p, g, &table, eligible, params.replicate, clock.step as u64, day, scale);
             let real = cp.attendees.len() as f64 / scale;
             ledger.parties[p].attendees += real;
             ledger.parties[p].funds_raised += real * g.ticket;
@@ -460,146 +462,6 @@ fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize)
     };
     let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&v.s.turnout, &inputs));
     (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
-}
-
-/// The `k` highest-scoring voters (ties broken by lower id), in O(N) time, and how many were
-/// selected (fewer than `k` when fewer voters score above zero). `parallel` spreads the passes
-/// over the electorate across threads (the same selection either way).
-pub fn select_top(scores: &[f32], k: usize, parallel: bool) -> (Vec<bool>, usize) {
-    let mut selected = Vec::new();
-    let count = select_top_into(scores, k, parallel, &mut selected, &mut Vec::new());
-    (selected, count)
-}
-
-/// Bits of a positive `f32` score below its [`select_top_into`] bucket: 2¹¹ buckets of equal
-/// width in the float's bit pattern (exponent and 3 bits of mantissa), so that the histogram
-/// (16 KB) costs little next to a small electorate.
-const BUCKET_SHIFT: u32 = 20;
-
-/// [`select_top`] into `selected`, with `best` as working space (both reused from day to day);
-/// returns how many were selected.
-///
-/// A radix selection: positive floats order like their bit patterns, so a histogram of the top
-/// bits finds the bucket in which the k-th best score falls. Everyone above that bucket is in, and
-/// only the voters inside it are ranked. Counts are exact and rank keys unique, so the selection
-/// does not depend on how the passes are split across threads.
-fn select_top_into(scores: &[f32], k: usize, parallel: bool, selected: &mut Vec<bool>, best: &mut Vec<u64>) -> usize {
-    use rayon::prelude::*;
-    let bucket = |s: f32| (s.to_bits() >> BUCKET_SHIFT) as usize;
-    let buckets = (u32::MAX >> (BUCKET_SHIFT + 1)) as usize + 1;
-    let count = |mut counts: Vec<usize>, part: &[f32]| {
-        for &s in part.iter().filter(|&&s| s > 0.0) {
-            counts[bucket(s)] += 1;
-        }
-        counts
-    };
-    let counts = if parallel {
-        let merge = |mut a: Vec<usize>, b: Vec<usize>| {
-            a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-            a
-        };
-        scores.par_chunks(super::ROW_CHUNK).fold(|| vec![0; buckets], count).reduce(|| vec![0; buckets], merge)
-    } else {
-        count(vec![0; buckets], scores)
-    };
-    // The threshold bucket: the highest one with at least k voters in it and above, and how many
-    // are above it (bucket 0 when fewer than k voters score above zero: then all of them are in).
-    let (mut threshold, mut above) = (0, 0);
-    for b in (1..buckets).rev() {
-        if above + counts[b] >= k {
-            threshold = b;
-            break;
-        }
-        above += counts[b];
-    }
-    // One pass marks everyone above the threshold bucket and gathers the rank keys of the voters
-    // inside it (a larger key is a better voter; the low half breaks ties by the lower id).
-    let key = |i: usize, s: f32| u64::from(s.to_bits()) << 32 | u64::from(u32::MAX - i as u32);
-    let mark = |(c, part): (usize, &mut [bool])| {
-        let (start, mut inside) = (c * super::ROW_CHUNK, Vec::new());
-        for (r, chosen) in part.iter_mut().enumerate() {
-            let s = scores[start + r];
-            if s > 0.0 {
-                let b = bucket(s);
-                *chosen = b > threshold;
-                if b == threshold {
-                    inside.push(key(start + r, s));
-                }
-            }
-        }
-        inside
-    };
-    selected.clear();
-    selected.resize(scores.len(), false);
-    best.clear();
-    if parallel {
-        let parts: Vec<Vec<u64>> = selected.par_chunks_mut(super::ROW_CHUNK).enumerate().map(mark).collect();
-        best.extend(parts.into_iter().flatten());
-    } else {
-        best.extend(selected.chunks_mut(super::ROW_CHUNK).enumerate().flat_map(mark));
-    }
-    let wanted = k.saturating_sub(above).min(best.len());
-    if wanted > 0 && wanted < best.len() {
-        best.select_nth_unstable_by(wanted - 1, |a, b| b.cmp(a));
-    }
-    best.truncate(wanted);
-    for &b in best.iter() {
-        selected[(u32::MAX - b as u32) as usize] = true;
-    }
-    above + wanted
-}
-
-/// Attendees of the party's events held today: eligible voters of the event's place (and the
-/// named cohorts), each attending with probability attendees / pool.
-#[allow(clippy::too_many_arguments)]
-fn grassroots_attendees(
-    s: &Scenario,
-    p: usize,
-    g: &crate::scenario::Grassroots,
-    table: &VoterTable,
-    eligible: &[bool],
-    replicate: u32,
-    step: u64,
-    day: u32,
-    scale: f64,
-) -> Vec<u32> {
-    let days = s.timeline.campaign_days;
-    let places = g.places.min(s.population.places).max(1);
-    // Events are spread evenly over the campaign; event e is held in place e mod places.
-    let events_today: Vec<u32> = (0..g.events)
-        .filter(|&e| (u64::from(e) * 2 + 1) * u64::from(days) / (2 * u64::from(g.events)) == u64::from(day))
-        .collect();
-    if events_today.is_empty() {
-        return Vec::new();
-    }
-    let cohorts: Vec<usize> = if g.cohorts.is_empty() {
-        (0..s.population.cohorts.len()).collect()
-    } else {
-        g.cohorts.iter().filter_map(|name| s.population.cohorts.iter().position(|c| &c.name == name)).collect()
-    };
-    let mut attendees = Vec::new();
-    for e in events_today {
-        let place = (e % places) as u16;
-        let pool: Vec<u32> = (0..table.len())
-            .filter(|&i| eligible[i] && table.place[i] == place && cohorts.contains(&(table.cohort[i] as usize)))
-            .map(|i| i as u32)
-            .collect();
-        if pool.is_empty() {
-            continue;
-        }
-        let mut rng = rng::stream(s.seed, replicate, tag::EVENTS, u64::from(e), step * 64 + p as u64);
-        let wanted = stochastic_round(f64::from(g.attendees) * scale, rng.random::<f64>()).min(pool.len() as u32);
-        // A deterministic sample without replacement: partial Fisher–Yates over the pool.
-        let mut pool = pool;
-        for k in 0..wanted as usize {
-            let j = rng.random_range(k..pool.len());
-            pool.swap(k, j);
-        }
-        attendees.extend_from_slice(&pool[..wanted as usize]);
-    }
-    attendees.sort_unstable();
-    attendees.dedup();
-    attendees
 }
 
 /// Each voter's inbox for today, applied at once: the campaigns' impressions and events on a
@@ -774,57 +636,6 @@ pub fn deliver_campaigns(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn select_top_picks_the_highest_scores_and_breaks_ties_by_id() {
-        let (selected, k) = select_top(&[0.5, 0.9, 0.1, 0.9, 0.0], 2, false);
-        assert_eq!((selected, k), (vec![false, true, false, true, false], 2));
-        let (selected, _) = select_top(&[0.5, 0.5, 0.5], 2, true);
-        assert_eq!(selected, vec![true, true, false]);
-    }
-
-    #[test]
-    fn select_top_agrees_with_a_full_sort_for_small_and_large_k() {
-        let scores: Vec<f32> = (0..500u32).map(|i| ((i * 7919) % 97) as f32 / 10.0).collect();
-        let mut order: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-        for k in [1, 5, 31, 32, 200, 495, 600] {
-            let mut expected = vec![false; scores.len()];
-            order.iter().take(k).for_each(|&i| expected[i] = true);
-            for parallel in [false, true] {
-                assert_eq!(select_top(&scores, k, parallel), (expected.clone(), k.min(order.len())), "k = {k}");
-            }
-        }
-    }
-
-    #[test]
-    fn select_top_agrees_with_a_full_sort_across_chunks_buckets_and_ties() {
-        // More voters than one row chunk; scores from subnormal to large, with repeated values
-        // that put ties inside the threshold bucket.
-        let n = 2 * super::super::ROW_CHUNK + 1234;
-        let scores: Vec<f32> = (0..n as u64)
-            .map(|i| match rng::mix64(i) % 8 {
-                0 => 0.0,
-                1 => 0.25,
-                2 => f32::from_bits(1 + (rng::mix64(i + 1) % 1000) as u32),
-                _ => (rng::mix64(i + 2) % 1_000_000) as f32 / 1000.0,
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..n).filter(|&i| scores[i] > 0.0).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-        for k in [0, 1, 1000, n / 2, order.len() - 1, order.len(), n] {
-            let mut expected = vec![false; n];
-            order.iter().take(k).for_each(|&i| expected[i] = true);
-            for parallel in [false, true] {
-                assert_eq!(select_top(&scores, k, parallel), (expected.clone(), k.min(order.len())), "k = {k}");
-            }
-        }
-    }
-
-    #[test]
-    fn select_top_never_picks_zero_scores() {
-        assert_eq!(select_top(&[0.0, 0.0, 0.2], 3, false), (vec![false, false, true], 1));
-    }
 
     #[test]
     fn segments_smaller_than_the_minimum_are_merged() {

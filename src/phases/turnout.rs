@@ -1,4 +1,4 @@
-//! Phase 6, election day (DESIGN §2): each eligible voter votes with probability
+//! Phase 6, election day (`docs/MODEL.md` §7.8): each eligible voter votes with probability
 //! `σ(β0_c + β_h·H + β_m·M + β_t·(T − T̄_c) + β_a·A − β_alien·d + at-home bonus)`, chooses the
 //! nearest party (hostility pushes away from the other side), and updates the habit stock
 //! `H ← decay·H + gain·voted`, with the larger gain in the first eligible elections.

@@ -175,15 +175,15 @@ pub fn run_replicate_to_end(scenario: Arc<Scenario>, replicate: u32) -> MetricsL
     Simulation::new(scenario, replicate).run_to_end()
 }
 
-/// Run one replicate and measure the wall-clock time of each phase (see
-/// [`phases::PHASE_NAMES`]), plus the time to build the world. `parallel_voters` as in
+/// Run one replicate and measure the wall-clock time of each phase (in [`phases::Phase::ALL`]
+/// order), plus the time to build the world. `parallel_voters` as in
 /// [`Simulation::set_parallel_voters`], `keep_going` as in [`Simulation::run`].
 pub fn run_replicate_profiled(
     scenario: Arc<Scenario>,
     replicate: u32,
     parallel_voters: bool,
     keep_going: impl FnMut() -> bool,
-) -> Result<(MetricsLog, f64, [f64; 7]), Cancelled> {
+) -> Result<(MetricsLog, f64, [f64; phases::Phase::COUNT]), Cancelled> {
     let start = std::time::Instant::now();
     let mut sim = Simulation::new(scenario, replicate);
     sim.set_parallel_voters(parallel_voters);

@@ -1,4 +1,4 @@
-//! Drawing the electorate (DESIGN §2): cohorts by share, traits from their distributions, places,
+//! Drawing the electorate (`docs/MODEL.md` §5.1, §5.3): cohorts by share, traits from their distributions, places,
 //! birth dates, consent, and a voting history before the run that seeds each voter's habit; then
 //! the per-cohort turnout intercepts solved over the sampled voters.
 //! Reads the scenario; returns the voters' starting components and the turnout model.

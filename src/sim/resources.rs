@@ -1,8 +1,8 @@
 //! World resources shared by the phase systems: the run's parameters, the clock, the social
 //! graph, the previous step's snapshot and the calibrated turnout model.
 
-use super::network::SocialGraph;
 use super::timeline::StepPlan;
+use crate::graph::SocialGraph;
 use crate::scenario::Scenario;
 use bevy_ecs::prelude::*;
 use std::sync::Arc;

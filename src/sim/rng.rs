@@ -1,4 +1,4 @@
-//! Counter-based random streams (DESIGN §3).
+//! Counter-based random streams (`docs/MODEL.md` §4.5).
 //!
 //! Every random draw in votelab comes from a stream keyed by
 //! `(seed, replicate, mechanism tag, id, step)`. The key is hashed with the SplitMix64 finaliser

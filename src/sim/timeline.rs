@@ -1,4 +1,4 @@
-//! The timetable of a run (DESIGN §2 "Time"): daily steps through each campaign, coarse steps
+//! The timetable of a run (`docs/MODEL.md` §2.7): daily steps through each campaign, coarse steps
 //! between campaigns, and the election at the end of each campaign's last day. Pure: reads the
 //! scenario's `timeline`, returns the plan.
 
