@@ -1,4 +1,4 @@
-//! Metrics (DESIGN §6–§7): the typed rows a replicate produces and the functions that compute
+//! Metrics (docs/MODEL.md §7.10, §10): the typed rows a replicate produces and the functions that compute
 //! them. `stats` summarises over replicates, `polarisation` holds the opinion metrics; the
 //! systems that fill these rows are in `crate::phases::metrics`.
 
