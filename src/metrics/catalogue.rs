@@ -119,9 +119,11 @@ const fn headline(order: u8, every_election: bool) -> Option<Headline> {
 
 /// Every metric of an election record, in the order of the run table.
 pub const CATALOGUE: &[MetricDef] = &[
-    // Turnout: effects below ~0.5 pp are treated as negligible in the election-administration
-    // and field-experiment literature (get-out-the-vote effects of impersonal contact are a
-    // fraction of a point) and are below the precision of turnout surveys.
+    // 0.5 pp: effects below about half a point are treated as negligible in the
+    // election-administration and field-experiment literature (impersonal get-out-the-vote
+    // contact moves turnout by a fraction of a point) and are below the precision of turnout
+    // surveys; the smallest effect treated as substantive, Bond et al.'s +0.39 pp from a message
+    // to 61 million users (`docs/MODEL.md` §9, row 9), sits just under it.
     MetricDef {
         id: "turnout",
         path: "turnout",
@@ -152,7 +154,8 @@ pub const CATALOGUE: &[MetricDef] = &[
         smd: 1.0,
     },
     // 1 pp: first-time voters are a small group (a few per cent of the electorate), whose turnout
-    // is measured less precisely; habit effects studied in the literature are several points.
+    // is measured less precisely; the habit effects it feeds are about +5 pp (`docs/MODEL.md` §9,
+    // row 21), so 1 pp is a fifth of one.
     MetricDef {
         id: "first-time-turnout",
         path: "first_time_turnout",
@@ -166,8 +169,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         run_table: true,
         smd: 1.0,
     },
-    // 0.5 pp: persuasion effects of campaign advertising are tenths of a point (`docs/MODEL.md`
-    // §9); a half point is what polls can just resolve and decides close races.
+    // 0.5 pp: one ad moves vote choice by +0.7 pp with a standard error of 0.7 (`docs/MODEL.md`
+    // §9, row 1), so half a point is below what one experiment can resolve; close races are
+    // decided by about that much.
     MetricDef {
         id: "vote-share",
         path: "vote_share.{party}",
@@ -181,8 +185,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         run_table: true,
         smd: 0.5,
     },
-    // 0.02 on the 0–1 scale: about 2 points on a 100-point feeling thermometer, the smallest
-    // shift reported as substantive in studies of affective polarisation.
+    // 0.02 on the 0–1 scale: about 2 points on a 100-point feeling thermometer, the low end of
+    // what depolarisation interventions achieve (2–10 points, `docs/MODEL.md` §9, row 17) and a
+    // tenth of the US rise over four decades (row 18).
     MetricDef {
         id: "affective-polarisation",
         path: "polarisation.affective",
@@ -288,7 +293,8 @@ pub const CATALOGUE: &[MetricDef] = &[
         smd: 0.02,
     },
     // 0.1 items per voter: one voter in ten seeing one more false story in a campaign; exposure
-    // is concentrated in few voters, so smaller means move nobody's belief.
+    // is concentrated in few voters (`docs/MODEL.md` §9, row 12), so smaller means hardly move
+    // anyone's belief.
     MetricDef {
         id: "misinformation-exposure",
         path: "misinformation.exposures_per_capita",
@@ -316,8 +322,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         run_table: false,
         smd: 0.1,
     },
-    // 1 pp: surveys of belief in false stories have margins of 1–3 pp; below 1 pp no study
-    // could tell the difference.
+    // 1 pp: surveys of belief in false stories have margins of 1–3 pp, so below 1 pp no study
+    // could tell the difference; remedies studied (fact-check labels, −27.6% belief,
+    // `docs/MODEL.md` §9, row 15) move it by more.
     MetricDef {
         id: "misinformation-believers",
         path: "misinformation.believers",
@@ -345,8 +352,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         run_table: false,
         smd: 1.0,
     },
-    // 1 impression per voter per campaign: field experiments find no measurable effect of a
-    // single ad exposure, so fewer than one more per voter is negligible.
+    // 1 impression per voter per campaign: a single ad's effect is not distinguishable from zero
+    // (`docs/MODEL.md` §9, row 1) and repetition saturates after about five (row 3), so fewer
+    // than one more per voter is negligible.
     MetricDef {
         id: "ad-impressions",
         path: "ads.impressions_per_capita",
@@ -405,8 +413,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         run_table: false,
         smd: 100_000.0,
     },
-    // 1 pp: studies of news feeds report like-minded shares of 50–80%; 1 pp is below what they
-    // can resolve.
+    // 1 pp: the one field test of cutting like-minded exposure cut it by a third and found
+    // affective polarisation unmoved (`docs/MODEL.md` §9, row 16); 1 pp is far below that and
+    // below what feed audits resolve.
     MetricDef {
         id: "like-minded-share",
         path: "feed.like_minded_share",

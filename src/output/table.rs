@@ -78,3 +78,28 @@ pub fn run_table(scenario: &Scenario, summary: &RunSummary) -> String {
     }
     columns(&rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::catalogue::by_id;
+
+    fn summary(mean: f64, lo: f64, hi: f64) -> Summary {
+        Summary { mean, sd: 0.0, ci95: [lo, hi], n: 2 }
+    }
+
+    #[test]
+    fn intervals_are_shown_in_the_metrics_units() {
+        let s = summary(0.627, 0.622, 0.632);
+        assert_eq!(interval(by_id("turnout").unwrap(), Some(&s)), " 62.7 ± 0.5");
+        assert_eq!(interval(by_id("echo-chamber").unwrap(), Some(&summary(0.8954, 0.8584, 0.9324))), "0.895 ± 0.037");
+        assert_eq!(interval(by_id("ad-spend").unwrap(), Some(&summary(2.0e7, 1.9e7, 2.1e7))), "20000000 ± 1000000");
+        assert_eq!(interval(by_id("trust").unwrap(), None), "—");
+    }
+
+    #[test]
+    fn columns_align_the_first_left_and_the_rest_right() {
+        let rows = vec![vec!["a".to_string(), "1".into()], vec!["long".into(), "100".into()]];
+        assert_eq!(columns(&rows), "a        1\nlong   100\n");
+    }
+}
