@@ -1,7 +1,9 @@
-//! Metrics (docs/MODEL.md §7.10, §10): the typed rows a replicate produces and the functions that compute
-//! them. `stats` summarises over replicates, `polarisation` holds the opinion metrics; the
-//! systems that fill these rows are in `crate::phases::metrics`.
+//! Metrics (`docs/MODEL.md` §7.10, files in §10): the typed rows a replicate produces and the
+//! functions that compute them. `catalogue` describes every metric of an election record (labels,
+//! units, ranges) for all that show them, `stats` summarises over replicates, `polarisation`
+//! holds the opinion metrics; the systems that fill these rows are in `crate::phases::metrics`.
 
+pub mod catalogue;
 pub mod polarisation;
 pub mod stats;
 

@@ -7,6 +7,7 @@ use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference,
 use super::folder::ResultsFolder;
 use super::table::columns;
 use super::{RunSummary, VERSION, add_run_files};
+use crate::metrics::catalogue::{self, Kind, MetricDef};
 use crate::metrics::stats::Summary;
 use crate::metrics::{MetricsLog, Record};
 use crate::scenario::Loaded;
@@ -104,15 +105,32 @@ pub fn comparison_files(scenarios: &[Compared]) -> ResultsFolder {
     folder
 }
 
-/// A headline metric: label, where to read it, and whether it is a share shown in percent.
+/// A column of the headline table: a catalogue metric, the cohort it is about (if any), and the
+/// election it is read at (`None`: the end of the run).
 struct Headline {
-    label: String,
+    def: &'static MetricDef,
+    key: Option<String>,
     election: Option<usize>,
-    path: Vec<String>,
-    percent: bool,
 }
 
-fn headlines(reference: &Loaded, elections: usize) -> Vec<Headline> {
+impl Headline {
+    /// Column heading: the short label, `E<k>` for a per-election column, `%` for shares.
+    fn label(&self, every_election: bool) -> String {
+        let mut label = self.def.short_for(self.key.as_deref());
+        if let (true, Some(k)) = (every_election, self.election) {
+            label.push_str(&format!(" E{}", k + 1));
+        }
+        if self.def.kind == Kind::Share {
+            label.push_str(" %");
+        }
+        label
+    }
+}
+
+/// The catalogue's headline metrics in order; those marked for every election once per
+/// election, the others at the last; per-cohort metrics for the youngest cohort only (the
+/// terminal is narrow).
+fn headlines(reference: &Loaded, elections: usize) -> Vec<(String, Headline)> {
     let youngest = reference
         .scenario
         .population
@@ -121,61 +139,45 @@ fn headlines(reference: &Loaded, elections: usize) -> Vec<Headline> {
         .max_by_key(|c| c.born.1)
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let mut h = Vec::new();
-    for k in 0..elections {
-        h.push(Headline {
-            label: format!("turnout E{} %", k + 1),
-            election: Some(k),
-            path: vec!["turnout".into()],
-            percent: true,
-        });
-    }
-    for k in 0..elections {
-        h.push(Headline {
-            label: format!("{youngest} E{} %", k + 1),
-            election: Some(k),
-            path: vec!["turnout_by_cohort".into(), youngest.clone()],
-            percent: true,
-        });
-    }
+    let parties: Vec<String> = reference.scenario.parties.iter().map(|p| p.name.clone()).collect();
     let last = elections.checked_sub(1);
-    let mut add = |label: &str, path: &[&str], percent: bool| {
-        h.push(Headline {
-            label: label.into(),
-            election: last,
-            path: path.iter().map(|s| s.to_string()).collect(),
-            percent,
-        })
-    };
-    add("affective", &["polarisation", "affective"], false);
-    add("echo chamber", &["polarisation", "echo_chamber"], false);
-    add("misinfo seen", &["misinformation", "exposures_per_capita"], false);
-    add("believers %", &["misinformation", "believers"], true);
-    add("targeted %", &["ads", "targeted_share"], true);
+    let mut h = Vec::new();
+    for def in catalogue::headlines() {
+        let every = def.headline.is_some_and(|h| h.every_election);
+        for e in def.expand(std::slice::from_ref(&youngest), &parties) {
+            let at: Vec<Option<usize>> = if every { (0..elections).map(Some).collect() } else { vec![last] };
+            for election in at {
+                let column = Headline { def, key: e.key.clone(), election };
+                h.push((column.label(every), column));
+            }
+        }
+    }
     h
 }
 
 fn lookup<'a>(summary: &'a RunSummary, h: &Headline) -> Option<&'a Summary> {
+    let path = h.def.path_for(h.key.as_deref());
     match h.election {
-        Some(k) => summary.elections.get(k)?.get(&h.path),
-        None => summary.final_state.get(&h.path),
+        Some(k) => summary.elections.get(k)?.get(&path),
+        None => summary.final_state.get(&path),
     }
 }
 
 /// The headline table: the reference's values, then each scenario's paired difference from it
-/// (`*` where the 95% interval excludes zero).
+/// (`*` where the 95% interval excludes zero). Columns, labels and units from the catalogue.
 pub fn headline_table(scenarios: &[Compared]) -> String {
     let Some(reference) = scenarios.first() else { return String::new() };
     let base = RunSummary::of(reference.logs);
     let metrics = headlines(reference.loaded, base.elections.len());
     let mut rows = vec![
-        std::iter::once("scenario".to_string()).chain(metrics.iter().map(|m| m.label.clone())).collect::<Vec<_>>(),
+        std::iter::once("scenario".to_string())
+            .chain(metrics.iter().map(|(label, _)| label.clone()))
+            .collect::<Vec<_>>(),
     ];
     rows.push(
         std::iter::once(reference.loaded.scenario.name.clone())
-            .chain(metrics.iter().map(|m| match lookup(&base, m) {
-                Some(s) if m.percent => format!("{:.1}", 100.0 * s.mean),
-                Some(s) => format!("{:.3}", s.mean),
+            .chain(metrics.iter().map(|(_, m)| match lookup(&base, m) {
+                Some(s) => m.def.number(s.mean),
                 None => "—".into(),
             }))
             .collect(),
@@ -184,14 +186,10 @@ pub fn headline_table(scenarios: &[Compared]) -> String {
         let d = paired_differences(c.logs, reference.logs);
         rows.push(
             std::iter::once(c.loaded.scenario.name.clone())
-                .chain(metrics.iter().map(|m| match lookup(&d, m) {
+                .chain(metrics.iter().map(|(_, m)| match lookup(&d, m) {
                     Some(s) => {
                         let star = if s.excludes_zero() { "*" } else { " " };
-                        if m.percent {
-                            format!("{:+.1}{star}", 100.0 * s.mean)
-                        } else {
-                            format!("{:+.3}{star}", s.mean)
-                        }
+                        format!("{}{star}", m.def.signed_number(s.mean))
                     }
                     None => "—".into(),
                 }))

@@ -1,7 +1,9 @@
-//! Plain-text tables for the terminal: turnout by cohort per election and the headline metrics,
-//! each as mean ± half the 95% interval. Pure: summary in, text out.
+//! Plain-text tables for the terminal: the run's metrics per election, each as mean ± half the
+//! 95% interval, rows, labels and units from the metric catalogue (`crate::metrics::catalogue`).
+//! Pure: summary in, text out.
 
 use super::RunSummary;
+use crate::metrics::catalogue::{Kind, MetricDef, expand_all};
 use crate::metrics::stats::Summary;
 use crate::scenario::Scenario;
 
@@ -39,8 +41,21 @@ pub fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The table printed after `votelab run`: per election, turnout overall, by cohort and first-time,
-/// vote shares, polarisation, misinformation and ads.
+/// `mean ± half-width` of a metric in its display units (percent for shares).
+pub fn interval(def: &MetricDef, s: Option<&Summary>) -> String {
+    match s {
+        Some(s) if def.kind == Kind::Share => pct(Some(s)),
+        Some(s) => {
+            let d = def.kind.decimals();
+            format!("{:.d$} ± {:.d$}", def.display(s.mean), 0.5 * def.display(s.ci95[1] - s.ci95[0]))
+        }
+        None => "—".to_string(),
+    }
+}
+
+/// The table printed after `votelab run`: per election, every metric the catalogue marks for the
+/// run table (turnout overall, by cohort and first-time, vote shares, polarisation,
+/// misinformation and ads), labelled with its catalogue heading.
 pub fn run_table(scenario: &Scenario, summary: &RunSummary) -> String {
     let mut rows = vec![{
         let mut h = vec!["metric (mean ± 95% CI half-width)".to_string()];
@@ -53,29 +68,38 @@ pub fn run_table(scenario: &Scenario, summary: &RunSummary) -> String {
         }));
         h
     }];
-    let mut line = |label: String, cell: &dyn Fn(usize) -> String| {
-        let mut r = vec![label];
-        r.extend((0..summary.elections.len()).map(cell));
+    let cohorts: Vec<String> = scenario.population.cohorts.iter().map(|c| c.name.clone()).collect();
+    let parties: Vec<String> = scenario.parties.iter().map(|p| p.name.clone()).collect();
+    for m in expand_all(&cohorts, &parties).iter().filter(|m| m.def.run_table) {
+        let path = m.segments();
+        let mut r = vec![m.def.heading(m.key.as_deref())];
+        r.extend((0..summary.elections.len()).map(|k| interval(m.def, summary.get(Some(k), &path))));
         rows.push(r);
-    };
-    line("turnout %".into(), &|k| pct(summary.get(Some(k), &["turnout"])));
-    for c in &scenario.population.cohorts {
-        line(format!("  {} %", c.name), &|k| pct(summary.get(Some(k), &["turnout_by_cohort", &c.name])));
     }
-    line("  first-time voters %".into(), &|k| pct(summary.get(Some(k), &["first_time_turnout"])));
-    for p in &scenario.parties {
-        line(format!("vote share {} %", p.name), &|k| pct(summary.get(Some(k), &["vote_share", &p.name])));
-    }
-    line("affective polarisation".into(), &|k| num(summary.get(Some(k), &["polarisation", "affective"])));
-    line("ideology variance".into(), &|k| num(summary.get(Some(k), &["polarisation", "variance"])));
-    line("echo-chamber index".into(), &|k| num(summary.get(Some(k), &["polarisation", "echo_chamber"])));
-    line("major opinion clusters".into(), &|k| num(summary.get(Some(k), &["polarisation", "clusters"])));
-    line("trust".into(), &|k| num(summary.get(Some(k), &["trust"])));
-    line("misinformation seen per voter".into(), &|k| {
-        num(summary.get(Some(k), &["misinformation", "exposures_per_capita"]))
-    });
-    line("misinformation believers %".into(), &|k| pct(summary.get(Some(k), &["misinformation", "believers"])));
-    line("ad impressions per voter".into(), &|k| num(summary.get(Some(k), &["ads", "impressions_per_capita"])));
-    line("targeted share of ads %".into(), &|k| pct(summary.get(Some(k), &["ads", "targeted_share"])));
     columns(&rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::catalogue::by_id;
+
+    fn summary(mean: f64, lo: f64, hi: f64) -> Summary {
+        Summary { mean, sd: 0.0, ci95: [lo, hi], n: 2 }
+    }
+
+    #[test]
+    fn intervals_are_shown_in_the_metrics_units() {
+        let s = summary(0.627, 0.622, 0.632);
+        assert_eq!(interval(by_id("turnout").unwrap(), Some(&s)), " 62.7 ± 0.5");
+        assert_eq!(interval(by_id("echo-chamber").unwrap(), Some(&summary(0.8954, 0.8584, 0.9324))), "0.895 ± 0.037");
+        assert_eq!(interval(by_id("ad-spend").unwrap(), Some(&summary(2.0e7, 1.9e7, 2.1e7))), "20000000 ± 1000000");
+        assert_eq!(interval(by_id("trust").unwrap(), None), "—");
+    }
+
+    #[test]
+    fn columns_align_the_first_left_and_the_rest_right() {
+        let rows = vec![vec!["a".to_string(), "1".into()], vec!["long".into(), "100".into()]];
+        assert_eq!(columns(&rows), "a        1\nlong   100\n");
+    }
 }

@@ -1,4 +1,4 @@
-//! The online information environment and the remedies (issue 4): moderation, bots and their
+//! The online information environment and the remedies (`docs/MODEL.md` §7.5, §7.9): moderation, bots and their
 //! labels, misinformation, media literacy and civic education, and a property test that every
 //! value stays in range over random scenarios.
 
@@ -9,7 +9,7 @@ use votelab::agents::{
     Affect, Belief, CampaignContact, Civics, DataFootprint, Demography, Exposure, Ideology, Literacy, Trust, VoterId,
     VotingRecord,
 };
-use votelab::metrics::MetricsLog;
+use votelab::metrics::{MetricsLog, catalogue};
 use votelab::phases::turnout::eligible;
 use votelab::scenario::{
     Bots, Campaign, CivicEducation, DataBrokers, Deliberation, Distribution, Goal, Grassroots, Limits, Microtargeting,
@@ -551,24 +551,19 @@ fn check_election(sim: &mut Simulation, s: &Scenario, k: usize) -> Result<(), Te
     }
     let turnout = r.get(&["turnout"]).unwrap();
     prop_assert!((turnout - voted as f64 / eligible_count.max(1) as f64).abs() < 1e-12);
+    // Every metric of the record is in the catalogue and within its range, and every catalogue
+    // metric of this scenario is recorded.
     for (key, &value) in &r.0 {
-        let key: Vec<&str> = key.iter().map(String::as_str).collect();
         prop_assert!(value.is_finite(), "{key:?} = {value}");
-        let share = matches!(key[0], "turnout" | "turnout_by_cohort" | "first_time_turnout" | "vote_share" | "trust")
-            || matches!(
-                key[..],
-                ["misinformation", "believers" | "believers_by_cohort", ..]
-                    | ["ads", "targeted_share"]
-                    | ["brokers", "profile_accuracy"]
-                    | ["polarisation", "affective" | "esteban_ray" | "variance"]
-            );
-        if share {
-            prop_assert!(in_unit(value), "{key:?} = {value} is not in [0, 1]");
-        } else if key[..] == ["polarisation", "echo_chamber"] {
-            prop_assert!((-1.0..=1.0).contains(&value), "{key:?} = {value}");
-        } else {
-            prop_assert!(value >= 0.0, "{key:?} = {value} is negative");
-        }
+        let Some((def, _)) = catalogue::by_path(key) else {
+            return Err(TestCaseError::fail(format!("{key:?} is not in the metric catalogue")));
+        };
+        prop_assert!(def.in_range(value), "{key:?} = {value} is outside {:?}", def.range);
+    }
+    let cohorts: Vec<String> = s.population.cohorts.iter().map(|c| c.name.clone()).collect();
+    let parties: Vec<String> = s.parties.iter().map(|p| p.name.clone()).collect();
+    for m in catalogue::expand_all(&cohorts, &parties) {
+        prop_assert!(r.0.contains_key(&m.path), "{:?} is catalogued but not recorded", m.path);
     }
     if voted > 0 {
         let shares: f64 = s.parties.iter().map(|p| r.get(&["vote_share", &p.name]).unwrap()).sum();

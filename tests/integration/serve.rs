@@ -144,6 +144,26 @@ fn the_api_lists_the_builtin_scenarios_and_their_levers() {
 }
 
 #[test]
+fn the_api_serves_the_metric_catalogue() {
+    let server = Server::start(&[]);
+    let (status, doc) = server.json("/api/metrics");
+    assert_eq!(status, 200, "{doc}");
+    let metrics = doc["metrics"].as_array().expect("a list");
+    assert_eq!(metrics.len(), votelab::metrics::catalogue::CATALOGUE.len());
+    let turnout = metrics.iter().find(|m| m["id"] == "turnout").expect("turnout");
+    assert_eq!(turnout["path"], "turnout");
+    assert_eq!(turnout["kind"], "share");
+    assert_eq!(turnout["range"], serde_json::json!([0.0, 1.0]));
+    assert_eq!(turnout["headline"]["order"], 1);
+    let like_minded = metrics.iter().find(|m| m["path"] == "feed.like_minded_share").expect("like-minded share");
+    assert_eq!(like_minded["kind"], "share");
+    let cohort = metrics.iter().find(|m| m["path"] == "turnout_by_cohort.{cohort}").expect("turnout by cohort");
+    assert_eq!(cohort["each"], "Turnout of {cohort}");
+    let spend = metrics.iter().find(|m| m["id"] == "ad-spend").expect("spend");
+    assert_eq!(spend["range"][1], Value::Null, "an open range ends in null");
+}
+
+#[test]
 fn a_tiny_job_runs_to_completion_reproducibly_and_its_files_download() {
     let server = Server::start(&[]);
     let request = tiny("netzdg-24h", &["regulation.takedown_hours=Some(1.0)"], 11);
@@ -411,6 +431,10 @@ fn the_page_runs_a_changed_lever_and_shows_the_charts() {
     assert!(dom.contains("data-chart-id=\"forest-turnout\""), "no charts in the page");
     assert!(dom.contains("<svg"), "the charts are not drawn");
     assert!(dom.contains("data-metric=\"misinformation.exposures_per_capita\""), "no table of paired differences");
+    // Labels and units come from the metric catalogue (GET /api/metrics).
+    assert!(dom.contains("<td>Misinformation seen</td>"), "the metric labels are not the catalogue's");
+    assert!(dom.contains("<td>Turnout of Gen Z</td>"), "per-cohort labels are not filled in");
+    assert!(dom.contains(" pp</td>"), "share differences are not in percentage points");
     assert!(dom.contains("--set regulation.takedown_hours=Some(1.0)"), "the lever change is not shown");
     assert!(dom.contains("seed 5"), "the seed is not shown");
     // The job the page ran used the lever.

@@ -9,6 +9,7 @@ use super::errors::ApiError;
 use super::experiment::{self, Experiment, JobInfo, RunRequest, ServerLimits};
 use super::jobs::{CancelError, Pool, Refused, State, View};
 use super::page;
+use crate::metrics::catalogue;
 use crate::scenario::levers::{self, Lever};
 use crate::scenario::{self, Limits, Loaded, SourceRef, builtin};
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(page::index))
         .route("/app.js", get(page::script))
+        .route("/api/metrics", get(list_metrics))
         .route("/api/scenarios", get(list_scenarios))
         .route("/api/scenarios/{name}", get(scenario_detail))
         .route("/api/check", post(check))
@@ -204,6 +206,12 @@ async fn list_scenarios(AxumState(state): AxumState<Shared>) -> Result<Response,
         "version": crate::output::VERSION,
     }))
     .into_response())
+}
+
+/// `GET /api/metrics`: the metric catalogue (`crate::metrics::catalogue`), so the page labels and
+/// formats values as the terminal tables and the report do. Ranges are `[lo, hi]`, `null` for ∞.
+async fn list_metrics() -> Response {
+    axum::Json(json!({ "metrics": catalogue::CATALOGUE })).into_response()
 }
 
 /// `GET /api/scenarios/{name}`: a built-in scenario with its levers.

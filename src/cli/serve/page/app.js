@@ -18,6 +18,8 @@ const page = {
   levers: [], // [{lever, model, element}]
   job: null,
   result: null,
+  metrics: [], // the metric catalogue, each entry with a `regex` matching its concrete paths
+  headlines: [], // the catalogue's headline metrics, in order
 };
 
 // ---------------------------------------------------------------------------
@@ -568,22 +570,38 @@ async function cancel() {
 // Results
 // ---------------------------------------------------------------------------
 
-// Headline metrics first; the rest under "All metrics".
-const HEADLINES = [
-  "turnout",
-  "first_time_turnout",
-  "turnout_by_cohort",
-  "polarisation.affective",
-  "polarisation.echo_chamber",
-  "polarisation.variance",
-  "misinformation.exposures_per_capita",
-  "misinformation.believers",
-  "trust",
-  "ads.targeted_share",
-  "vote_share",
-];
+// The metric catalogue from GET /api/metrics: labels, units, kinds and the headline metrics, the
+// same as the terminal tables and the report use.
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
-const SHARES = /^(turnout|first_time_turnout|turnout_by_cohort|vote_share|misinformation\.believers|ads\.targeted_share|feed\.like_minded_share)/;
+function setMetrics(list) {
+  page.metrics = list.map((m) => {
+    const token = /\{(cohort|party)\}/.exec(m.path);
+    const pattern = token
+      ? escapeRegExp(m.path.slice(0, token.index)) + "(.+)" + escapeRegExp(m.path.slice(token.index + token[0].length))
+      : escapeRegExp(m.path);
+    return { ...m, token: token ? token[0] : null, regex: new RegExp(`^${pattern}$`) };
+  });
+  page.headlines = page.metrics.filter((m) => m.headline).sort((a, b) => a.headline.order - b.headline.order);
+}
+
+// The catalogue entry of a concrete path (e.g. "turnout_by_cohort.Gen Z") and the name in its
+// placeholder's place.
+function metricOf(path) {
+  for (const m of page.metrics) {
+    const match = m.regex.exec(path);
+    if (match) return { def: m, key: m.token ? match[1] : null };
+  }
+  return { def: null, key: null };
+}
+
+function labelOf(path) {
+  const { def, key } = metricOf(path);
+  if (!def) return path.replace(/_/g, " ");
+  return key === null ? def.label : def.each.replace(def.token, key);
+}
 
 function leaves(node, prefix, out) {
   if (node && typeof node === "object" && "mean" in node && "n" in node) {
@@ -596,7 +614,8 @@ function leaves(node, prefix, out) {
 
 function fmt(path, v, signed) {
   if (v === null || v === undefined || !isFinite(v)) return "—";
-  const share = SHARES.test(path);
+  const { def } = metricOf(path);
+  const share = def !== null && def.kind === "share";
   const x = share ? 100 * v : v;
   const abs = Math.abs(x);
   let s;
@@ -644,7 +663,7 @@ function tableOf(rows) {
       el(
         "tr",
         { class: r.sig ? "sig" : null, "data-metric": r.path },
-        el("td", { text: r.path.replace(/_/g, " ") }),
+        el("td", { text: labelOf(r.path) }),
         el("td", { text: fmt(r.path, r.reference, false) }),
         el("td", { text: fmt(r.path, r.value, false) }),
         el("td", { class: r.sig ? "sig" : null, text: fmt(r.path, r.diff.mean, true) + (r.sig ? " *" : "") }),
@@ -658,7 +677,7 @@ function tableOf(rows) {
 function renderDifferences() {
   const k = $("election").value === "final" ? "final" : Number($("election").value);
   const rows = differenceRows(k);
-  const rank = (r) => HEADLINES.findIndex((h) => r.path === h || r.path.startsWith(h + "."));
+  const rank = (r) => page.headlines.indexOf(metricOf(r.path).def);
   const headline = rows.filter((r) => rank(r) >= 0).sort((a, b) => rank(a) - rank(b));
   $("differences").replaceChildren(tableOf(headline));
   $("all-differences").replaceChildren(tableOf(rows));
@@ -808,7 +827,8 @@ async function start() {
     await checkOwn();
   });
   try {
-    const list = await api("GET", "/api/scenarios");
+    const [list, metrics] = await Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/metrics")]);
+    setMetrics(metrics.metrics);
     page.scenarios = list.scenarios;
     page.reference = list.reference;
     $("reference-name").textContent = list.reference;
