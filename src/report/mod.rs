@@ -37,36 +37,12 @@ pub struct Report {
     pub charts: Vec<Chart>,
 }
 
-/// Why a report could not be drawn. Every message names the file concerned.
+/// Why a report could not be drawn. Every message names the file or chart concerned.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ReportError {
-    /// None of the files that identify a results folder is there.
-    #[error(
-        "not a votelab results folder: it has no summary.json (run), comparison.json (compare) or sweep.json (sweep)"
-    )]
-    NotResults,
-    /// The folder is one shard of a sweep, which has no summary yet.
-    #[error("this is one shard of a sweep (shard.txt); join the shards with `votelab merge` and report on the result")]
-    Shard,
-    /// A file the report needs is missing.
-    #[error("{0} is missing")]
-    Missing(String),
-    /// A file could not be read.
-    #[error("cannot read {file}: {message}")]
-    Read {
-        /// The file, relative to the folder.
-        file: String,
-        /// What went wrong.
-        message: String,
-    },
-    /// A file is malformed.
-    #[error("{file}: {message}")]
-    Bad {
-        /// The file, relative to the folder.
-        file: String,
-        /// What is wrong with it.
-        message: String,
-    },
+    /// The results folder, or a file in it, is missing or malformed.
+    #[error(transparent)]
+    Folder(#[from] FolderError),
     /// A chart could not be drawn or rasterised.
     #[error("chart {id}: {message}")]
     Chart {
@@ -80,19 +56,7 @@ pub enum ReportError {
 impl ReportError {
     /// A malformed file.
     pub(crate) fn bad(file: &str, message: impl Into<String>) -> ReportError {
-        ReportError::Bad { file: file.to_string(), message: message.into() }
-    }
-}
-
-impl From<FolderError> for ReportError {
-    fn from(e: FolderError) -> ReportError {
-        match e {
-            FolderError::NotResults => ReportError::NotResults,
-            FolderError::Shard => ReportError::Shard,
-            FolderError::Missing(file) => ReportError::Missing(file),
-            FolderError::Read { file, message } => ReportError::Read { file, message },
-            FolderError::Bad { file, message } => ReportError::Bad { file, message },
-        }
+        ReportError::Folder(FolderError::Bad { file: file.to_string(), message: message.into() })
     }
 }
 
@@ -196,8 +160,8 @@ mod tests {
             let mut folder = tiny_run();
             folder.files.remove(file);
             let expected =
-                if file == "summary.json" { ReportError::NotResults } else { ReportError::Missing(file.into()) };
-            assert_eq!(render(&folder).unwrap_err(), expected);
+                if file == "summary.json" { FolderError::NotResults } else { FolderError::Missing(file.into()) };
+            assert_eq!(render(&folder).unwrap_err(), ReportError::Folder(expected));
         }
         // Odd but well-formed numbers still draw.
         let mut folder = tiny_run();
