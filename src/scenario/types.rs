@@ -883,68 +883,30 @@ pub(crate) mod defaults {
 
     /// The four generational cohorts of `baseline.ron` (see that file for the sources).
     pub fn cohorts() -> Vec<Cohort> {
-        let cohort = |name: &str, born, share, mean, literacy, trust, reactivity, diet, turnout, stubborn| Cohort {
-            name: name.into(),
-            born,
-            share,
-            ideology: Distribution::Normal { mean, sd: 0.45 },
-            literacy,
-            trust,
-            reactivity,
-            hostility: hostility(),
-            media_diet: diet,
-            baseline_turnout: turnout,
-            stubbornness: Some(stubborn),
-        };
-        vec![
-            cohort(
-                "Gen Z",
-                (1995, 2012),
-                0.24,
-                -0.15,
-                Distribution::Beta { a: 2.0, b: 3.0 },
-                Distribution::Beta { a: 2.0, b: 3.0 },
-                Distribution::Beta { a: 3.0, b: 2.0 },
-                14.0,
-                0.461,
-                0.05,
-            ),
-            cohort(
-                "Millennials",
-                (1980, 1994),
-                0.26,
-                -0.08,
-                Distribution::Beta { a: 2.5, b: 2.5 },
-                Distribution::Beta { a: 2.2, b: 3.0 },
-                Distribution::Beta { a: 2.5, b: 2.5 },
-                12.0,
-                0.587,
-                0.1,
-            ),
-            cohort(
-                "Gen X",
-                (1965, 1979),
-                0.24,
-                0.05,
-                Distribution::Beta { a: 2.5, b: 2.5 },
-                Distribution::Beta { a: 2.5, b: 2.5 },
-                Distribution::Beta { a: 2.0, b: 2.5 },
-                9.0,
-                0.666,
-                0.15,
-            ),
-            cohort(
-                "Boomers+",
-                (1930, 1964),
-                0.26,
-                0.12,
-                Distribution::Beta { a: 2.0, b: 2.8 },
-                Distribution::Beta { a: 2.8, b: 2.5 },
-                Distribution::Beta { a: 2.0, b: 2.5 },
-                5.0,
-                0.709,
-                0.2,
-            ),
-        ]
+        /// Name, birth years, share, mean ideology, literacy, trust and reactivity as Beta (a, b),
+        /// media diet, baseline turnout and stubbornness.
+        type Row = (&'static str, (i32, i32), f64, f64, (f64, f64), (f64, f64), (f64, f64), f64, f64, f64);
+        const ROWS: [Row; 4] = [
+            ("Gen Z", (1995, 2012), 0.24, -0.15, (2.0, 3.0), (2.0, 3.0), (3.0, 2.0), 14.0, 0.461, 0.05),
+            ("Millennials", (1980, 1994), 0.26, -0.08, (2.5, 2.5), (2.2, 3.0), (2.5, 2.5), 12.0, 0.587, 0.1),
+            ("Gen X", (1965, 1979), 0.24, 0.05, (2.5, 2.5), (2.5, 2.5), (2.0, 2.5), 9.0, 0.666, 0.15),
+            ("Boomers+", (1930, 1964), 0.26, 0.12, (2.0, 2.8), (2.8, 2.5), (2.0, 2.5), 5.0, 0.709, 0.2),
+        ];
+        let beta = |(a, b): (f64, f64)| Distribution::Beta { a, b };
+        ROWS.iter()
+            .map(|&(name, born, share, mean, literacy, trust, reactivity, diet, turnout, stubborn)| Cohort {
+                name: name.into(),
+                born,
+                share,
+                ideology: Distribution::Normal { mean, sd: 0.45 },
+                literacy: beta(literacy),
+                trust: beta(trust),
+                reactivity: beta(reactivity),
+                hostility: hostility(),
+                media_diet: diet,
+                baseline_turnout: turnout,
+                stubbornness: Some(stubborn),
+            })
+            .collect()
     }
 }

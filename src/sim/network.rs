@@ -108,8 +108,10 @@ pub fn generate(params: &NetworkParams, attrs: &NodeAttrs, seed: u64, replicate:
             })
             .collect()
     };
-    let offline = LayerPlan { step: OFFLINE_STEP, local: local(k_off / 2.0, &Pool::NONE), global: Pool::NONE };
-    let online = LayerPlan { step: ONLINE_STEP, local: local(locality * k_on / 2.0, &global), global };
+    let layer =
+        |step: u64, local: Vec<Pool>, global: Pool| LayerPlan { step, local, global, homophily, seed, replicate };
+    let offline = layer(OFFLINE_STEP, local(k_off / 2.0, &Pool::NONE), Pool::NONE);
+    let online = layer(ONLINE_STEP, local(locality * k_on / 2.0, &global), global);
 
     let proposals = |plan: &LayerPlan| -> Vec<Vec<(u32, u32)>> {
         let blocks = n.div_ceil(GEN_CHUNK);
@@ -120,9 +122,9 @@ pub fn generate(params: &NetworkParams, attrs: &NodeAttrs, seed: u64, replicate:
             .into_par_iter()
             .map(|c| {
                 if c < blocks {
-                    plan.propose_local(&index, homophily, block(c), seed, replicate)
+                    plan.propose_local(&index, block(c))
                 } else {
-                    plan.propose_global(&index, homophily, block(c - blocks), seed, replicate)
+                    plan.propose_global(&index, block(c - blocks))
                 }
             })
             .collect()
@@ -372,7 +374,7 @@ fn solve_proposals(m: usize, p: f64, edges: impl Fn(f64) -> f64) -> f64 {
     0.5 * (lo + hi)
 }
 
-/// One layer's proposal plan: a pool per place plus the global pool.
+/// One layer's proposal plan: a pool per place plus the global pool, and what every draw needs.
 struct LayerPlan {
     /// Stream step of the local proposals; `step + 1` is that of the global ones.
     step: u64,
@@ -380,20 +382,20 @@ struct LayerPlan {
     local: Vec<Pool>,
     /// The whole population as a pool ([`Pool::NONE`] for the offline layer).
     global: Pool,
+    /// Chance that a partner is drawn from the voter's homophily window.
+    homophily: f64,
+    /// The run's seed.
+    seed: u64,
+    /// The replicate drawn.
+    replicate: u32,
 }
 
 impl LayerPlan {
     /// Proposals into their own place by the voters at `positions` in `index.members`, as
     /// (proposer, partner) pairs. Walking voters in place-then-ideology order (rather than by
     /// id) keeps each pool and window in cache; the graph does not depend on the order.
-    fn propose_local(
-        &self,
-        index: &PoolIndex,
-        homophily: f64,
-        positions: Range<usize>,
-        seed: u64,
-        replicate: u32,
-    ) -> Vec<(u32, u32)> {
+    fn propose_local(&self, index: &PoolIndex, positions: Range<usize>) -> Vec<(u32, u32)> {
+        let (homophily, seed, replicate) = (self.homophily, self.seed, self.replicate);
         let starts = &index.place_start;
         // Place of the first position (skipping empty places); advanced as positions grow.
         let first = starts.partition_point(|&s| s as usize <= positions.start) - 1;
@@ -425,14 +427,8 @@ impl LayerPlan {
 
     /// Proposals into the whole population by the voters at `positions` in `index.order`,
     /// walked in ideology order so that consecutive homophily windows overlap in cache.
-    fn propose_global(
-        &self,
-        index: &PoolIndex,
-        homophily: f64,
-        positions: Range<usize>,
-        seed: u64,
-        replicate: u32,
-    ) -> Vec<(u32, u32)> {
+    fn propose_global(&self, index: &PoolIndex, positions: Range<usize>) -> Vec<(u32, u32)> {
+        let (homophily, seed, replicate) = (self.homophily, self.seed, self.replicate);
         let global = self.global;
         let mut out = Vec::with_capacity(positions.len() * (global.proposals as usize + 1));
         for rank in positions {

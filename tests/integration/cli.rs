@@ -17,18 +17,27 @@ fn bad_input(scenario_text: &str, extra: &[&str]) -> (String, tempfile::TempDir)
     (stderr(&o), dir)
 }
 
+/// Runs `scenario_text` as [`bad_input`] does and checks that the message holds every one of
+/// `needles`.
+fn refused_saying(scenario_text: &str, extra: &[&str], needles: &[&str]) {
+    let (err, _d) = bad_input(scenario_text, extra);
+    for needle in needles {
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
 #[test]
 fn a_typo_in_a_field_name_is_located_and_corrected() {
-    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    netwrok: Network(),\n)\n", &[]);
-    assert!(err.contains("bad.ron:3:5"), "{err}");
-    assert!(err.contains("did you mean `network`?"), "{err}");
+    refused_saying(
+        "Scenario(\n    name: \"x\",\n    netwrok: Network(),\n)\n",
+        &[],
+        &["bad.ron:3:5", "did you mean `network`?"],
+    );
 }
 
 #[test]
 fn a_wrong_type_names_the_field_and_line() {
-    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    seed: \"forty-two\",\n)\n", &[]);
-    assert!(err.contains("bad.ron:3:"), "{err}");
-    assert!(err.contains("`seed`"), "{err}");
+    refused_saying("Scenario(\n    name: \"x\",\n    seed: \"forty-two\",\n)\n", &[], &["bad.ron:3:", "`seed`"]);
 }
 
 #[test]
@@ -47,10 +56,7 @@ fn shares_that_do_not_sum_to_one_are_refused() {
         Cohort(name: "Young", born: (1981, 2005), share: 0.6),
     ]),
 )"#;
-    let (err, _d) = bad_input(text, &[]);
-    assert!(err.contains("population.cohorts"), "{err}");
-    assert!(err.contains("sum to 1.1"), "{err}");
-    assert!(err.contains("bad.ron:3:"), "{err}");
+    refused_saying(text, &[], &["population.cohorts", "sum to 1.1", "bad.ron:3:"]);
 }
 
 #[test]
@@ -61,32 +67,31 @@ fn an_unknown_cohort_name_gets_a_suggestion() {
         media_literacy: [Programme(cohorts: ["GenZ"], boost: 0.1, years: (2026, 2030))],
     ),
 )"#;
-    let (err, _d) = bad_input(text, &[]);
-    assert!(err.contains("regulation.media_literacy[0].cohorts[0]"), "{err}");
-    assert!(err.contains("did you mean \"Gen Z\"?"), "{err}");
-    assert!(err.contains("bad.ron:4:"), "{err}");
+    refused_saying(text, &[], &["regulation.media_literacy[0].cohorts[0]", "did you mean \"Gen Z\"?", "bad.ron:4:"]);
 }
 
 #[test]
 fn an_absurd_population_is_refused_before_simulating() {
-    let (err, _d) = bad_input("Scenario(\n    name: \"x\",\n    population: Population(size: 900000000000),\n)\n", &[]);
-    assert!(err.contains("population.size"), "{err}");
-    assert!(err.contains("bad.ron:3:"), "{err}");
+    refused_saying(
+        "Scenario(\n    name: \"x\",\n    population: Population(size: 900000000000),\n)\n",
+        &[],
+        &["population.size", "bad.ron:3:"],
+    );
 }
 
 #[test]
 fn several_problems_are_reported_at_once() {
     let text = "Scenario(\n    name: \"x\",\n    network: Network(homophily: 2.0),\n    influence: Influence(noise: -1.0),\n)\n";
-    let (err, _d) = bad_input(text, &[]);
-    assert!(err.contains("network.homophily") && err.contains("influence.noise"), "{err}");
-    assert!(err.contains("2 problems found"), "{err}");
+    refused_saying(text, &[], &["network.homophily", "influence.noise", "2 problems found"]);
 }
 
 #[test]
 fn a_bad_set_value_is_located_in_the_flag() {
-    let (err, _d) = bad_input("Scenario(name: \"x\")", &["--set", "regulation.takedown_hour=Some(1.0)"]);
-    assert!(err.contains("--set regulation.takedown_hour"), "{err}");
-    assert!(err.contains("did you mean `takedown_hours`?"), "{err}");
+    refused_saying(
+        "Scenario(name: \"x\")",
+        &["--set", "regulation.takedown_hour=Some(1.0)"],
+        &["--set regulation.takedown_hour", "did you mean `takedown_hours`?"],
+    );
 }
 
 #[test]
@@ -115,22 +120,8 @@ fn scenarios_lists_the_builtins() {
 #[test]
 fn a_run_writes_the_results_folder_and_prints_turnout_by_cohort() {
     let dir = tempfile::tempdir().unwrap();
-    let o = votelab(
-        dir.path(),
-        &[
-            "run",
-            "baseline",
-            "--replicates",
-            "2",
-            "--set",
-            "population.size=2000",
-            "--set",
-            "timeline.elections=2",
-            "--quiet",
-            "--out",
-            "res",
-        ],
-    );
+    let sets = ["population.size=2000", "timeline.elections=2"];
+    let o = votelab(dir.path(), &command(&["run", "baseline"], "2", &sets, &["--quiet", "--out", "res"]));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Gen Z") && out.contains("election 2"), "{out}");

@@ -52,6 +52,18 @@ pub fn run_small(extra: &[&str], r: u32) -> votelab::metrics::MetricsLog {
     votelab::sim::run_replicate_to_end(small_baseline(extra), r)
 }
 
+/// The words of a command line: `head`, then `--replicates` and a `--set` per override, then
+/// `tail`, in that order.
+pub fn command<'a>(head: &[&'a str], replicates: &'a str, sets: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    let mut words = head.to_vec();
+    words.extend(["--replicates", replicates]);
+    for set in sets {
+        words.extend(["--set", set]);
+    }
+    words.extend_from_slice(tail);
+    words
+}
+
 /// Flags for a headless Chromium on a machine with a closed network (no background fetches, no
 /// GPU, no sandbox for root in CI).
 pub const HEADLESS_FLAGS: &[&str] = &[

@@ -4,19 +4,23 @@ use super::common::*;
 use std::fs;
 use std::path::Path;
 
-const SMALL: [&str; 8] = [
-    "--replicates",
-    "2",
-    "--set",
-    "population.size=1500",
-    "--set",
-    "timeline.elections=1",
-    "--set",
-    "timeline.campaign_days=20",
-];
+/// Small and quick: two replicates of 1,500 voters, one election after a 20-day campaign.
+const SMALL: [&str; 3] = ["population.size=1500", "timeline.elections=1", "timeline.campaign_days=20"];
 
 fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
-    head.iter().chain(SMALL.iter()).chain(tail).copied().collect()
+    command(head, "2", &SMALL, tail)
+}
+
+/// Compares the baseline with `other` into `c/` under `dir`, which must succeed; the command's output.
+fn compare_with(dir: &Path, other: &str) -> std::process::Output {
+    let o = votelab(dir, &args(&["compare", "baseline", other], &["--quiet", "--out", "c"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+/// A JSON file of a results folder, parsed.
+fn json_at(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// Every metric leaf (an object with a `mean`) under `node`, by its path.
@@ -34,12 +38,9 @@ fn metric_leaves<'a>(node: &'a serde_json::Value, path: String, out: &mut Vec<(S
 #[test]
 fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let o = votelab(dir.path(), &args(&["compare", "baseline", "baseline"], &["--quiet", "--out", "c"]));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("c/baseline/summary.json")).unwrap()).unwrap();
+    let o = compare_with(dir.path(), "baseline");
+    let json = json_at(&dir.path().join("c/comparison.json"));
+    let summary = json_at(&dir.path().join("c/baseline/summary.json"));
     for moment in ["elections/0", "final"] {
         let pointer = format!("/{moment}");
         let (mut compared, mut summarised) = (Vec::new(), Vec::new());
@@ -60,10 +61,8 @@ fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
 #[test]
 fn a_comparison_marks_a_policy_difference_whose_interval_excludes_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let o = votelab(dir.path(), &args(&["compare", "baseline", "microtargeting-ban"], &["--quiet", "--out", "c"]));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let json: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
+    let o = compare_with(dir.path(), "microtargeting-ban");
+    let json = json_at(&dir.path().join("c/comparison.json"));
     let d = &json["scenarios"][1]["elections"][0]["ads"]["targeted_share"]["diff_vs_reference"];
     assert_eq!(d["mean"].as_f64(), Some(-1.0), "{d}");
     assert!(stdout(&o).contains("-100.0*"), "{}", stdout(&o));
@@ -71,7 +70,7 @@ fn a_comparison_marks_a_policy_difference_whose_interval_excludes_zero() {
 }
 
 fn sweep(dir: &Path, out: &str, extra: &[&str]) {
-    let mut a = vec![
+    let head = [
         "sweep",
         "baseline",
         "--vary",
@@ -79,8 +78,7 @@ fn sweep(dir: &Path, out: &str, extra: &[&str]) {
         "--vary",
         "network.homophily=[0.2, 0.6]",
     ];
-    a.extend_from_slice(&SMALL);
-    a.extend_from_slice(&["--quiet", "--out", out]);
+    let mut a = args(&head, &["--quiet", "--out", out]);
     a.extend_from_slice(extra);
     let o = votelab(dir, &a);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

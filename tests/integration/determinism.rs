@@ -5,24 +5,9 @@ use std::fs;
 
 fn summary_with_threads(threads: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let o = votelab(
-        dir.path(),
-        &[
-            "run",
-            "baseline",
-            "--threads",
-            threads,
-            "--replicates",
-            "3",
-            "--set",
-            "population.size=3000",
-            "--set",
-            "timeline.elections=2",
-            "--quiet",
-            "--out",
-            "r",
-        ],
-    );
+    let head = ["run", "baseline", "--threads", threads];
+    let sets = ["population.size=3000", "timeline.elections=2"];
+    let o = votelab(dir.path(), &command(&head, "3", &sets, &["--quiet", "--out", "r"]));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     fs::read_to_string(dir.path().join("r/summary.json")).unwrap()
 }

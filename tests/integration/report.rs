@@ -12,16 +12,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Small and quick: 1,500 voters, two elections after 20-day campaigns, two replicates.
-const SMALL: [&str; 8] = [
-    "--replicates",
-    "2",
-    "--set",
-    "population.size=1500",
-    "--set",
-    "timeline.elections=2",
-    "--set",
-    "timeline.campaign_days=20",
-];
+const SMALL: [&str; 3] = ["population.size=1500", "timeline.elections=2", "timeline.campaign_days=20"];
 
 /// Results folders made once for all tests here: `run`, `compare` and `sweep` under one folder.
 fn fixtures() -> &'static Path {
@@ -36,7 +27,7 @@ fn fixtures() -> &'static Path {
             &["sweep", "baseline", "--vary", "network.homophily=[0.2, 0.7]", "--out", "sweep"],
         ];
         for head in runs {
-            let args: Vec<&str> = head.iter().chain(SMALL.iter()).chain(["--quiet"].iter()).copied().collect();
+            let args = command(head, "2", &SMALL, &["--quiet"]);
             let o = votelab(&dir, &args);
             assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         }
@@ -82,25 +73,35 @@ fn check_self_contained(html: &str) {
     }
 }
 
-#[test]
-fn a_run_report_is_self_contained_and_has_every_chart() {
-    let html = report_of("run");
+/// The report of the `kind` fixture, checked self-contained and holding every chart of `charts`,
+/// with all its chart ids in order.
+fn report_with_charts(kind: &str, charts: &[&str]) -> (String, Vec<String>) {
+    let html = report_of(kind);
     check_self_contained(&html);
     let ids = chart_ids(&html);
-    for id in [
-        "turnout-by-cohort",
-        "first-time-turnout",
-        "opinion-distribution",
-        "affective-polarisation",
-        "echo-chamber",
-        "misinformation-exposure-by-cohort",
-        "misinformation-believers-by-cohort",
-        "misinformation-believers-over-time",
-        "ad-impressions-by-cohort",
-        "targeted-ads-by-cohort",
-    ] {
+    for id in charts {
         assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
     }
+    (html, ids)
+}
+
+#[test]
+fn a_run_report_is_self_contained_and_has_every_chart() {
+    let (html, ids) = report_with_charts(
+        "run",
+        &[
+            "turnout-by-cohort",
+            "first-time-turnout",
+            "opinion-distribution",
+            "affective-polarisation",
+            "echo-chamber",
+            "misinformation-exposure-by-cohort",
+            "misinformation-believers-by-cohort",
+            "misinformation-believers-over-time",
+            "ad-impressions-by-cohort",
+            "targeted-ads-by-cohort",
+        ],
+    );
     // `--png` wrote every chart as a PNG named by its id.
     for id in &ids {
         let bytes = fs::read(fixtures().join("run/charts").join(format!("{id}.png"))).unwrap();
@@ -118,25 +119,23 @@ fn a_run_report_is_self_contained_and_has_every_chart() {
 
 #[test]
 fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
-    let html = report_of("compare");
-    check_self_contained(&html);
-    let ids = chart_ids(&html);
-    for id in [
-        "forest-turnout",
-        "forest-turnout-by-cohort",
-        "forest-first-time-turnout",
-        "forest-affective-polarisation",
-        "forest-echo-chamber",
-        "forest-misinformation-exposure",
-        "forest-misinformation-believers",
-        "forest-ad-impressions",
-        "forest-targeted-share",
-        "baseline-turnout-by-cohort",
-        "microtargeting-ban-turnout-by-cohort",
-        "microtargeting-ban-opinion-distribution",
-    ] {
-        assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
-    }
+    let (html, ids) = report_with_charts(
+        "compare",
+        &[
+            "forest-turnout",
+            "forest-turnout-by-cohort",
+            "forest-first-time-turnout",
+            "forest-affective-polarisation",
+            "forest-echo-chamber",
+            "forest-misinformation-exposure",
+            "forest-misinformation-believers",
+            "forest-ad-impressions",
+            "forest-targeted-share",
+            "baseline-turnout-by-cohort",
+            "microtargeting-ban-turnout-by-cohort",
+            "microtargeting-ban-opinion-distribution",
+        ],
+    );
     let mut unique = ids.clone();
     unique.sort();
     unique.dedup();
@@ -147,12 +146,10 @@ fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
 
 #[test]
 fn a_sweep_report_plots_each_metric_against_the_varied_parameter() {
-    let html = report_of("sweep");
-    check_self_contained(&html);
-    let ids = chart_ids(&html);
-    for id in ["sweep-turnout", "sweep-turnout-gen-z", "sweep-affective-polarisation", "sweep-targeted-share"] {
-        assert!(ids.iter().any(|i| i == id), "{id} missing from {ids:?}");
-    }
+    let (html, _) = report_with_charts(
+        "sweep",
+        &["sweep-turnout", "sweep-turnout-gen-z", "sweep-affective-polarisation", "sweep-targeted-share"],
+    );
     assert!(html.contains("network.homophily"));
 }
 

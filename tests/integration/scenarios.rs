@@ -10,24 +10,10 @@ fn every_scenario_file_runs() {
     assert!(!files.is_empty());
     for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "ron")) {
         let out = tempfile::tempdir().unwrap();
-        let o = votelab(
-            &dir,
-            &[
-                "run",
-                file.to_str().unwrap(),
-                "--replicates",
-                "1",
-                "--set",
-                "population.size=1500",
-                "--set",
-                "timeline.elections=2",
-                "--set",
-                "timeline.campaign_days=20",
-                "--quiet",
-                "--out",
-                out.path().join("r").to_str().unwrap(),
-            ],
-        );
+        let sets = ["population.size=1500", "timeline.elections=2", "timeline.campaign_days=20"];
+        let results = out.path().join("r");
+        let tail = ["--quiet", "--out", results.to_str().unwrap()];
+        let o = votelab(&dir, &command(&["run", file.to_str().unwrap()], "1", &sets, &tail));
         assert_eq!(o.status.code(), Some(0), "{}: {}", file.display(), stderr(&o));
     }
 }

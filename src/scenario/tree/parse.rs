@@ -417,14 +417,43 @@ impl Parser {
         is_field
     }
 
+    /// Skips white space before the next item of a sequence that `close` ends: whether it ends
+    /// here. The end of the input is an error `eof` says where.
+    fn at_close(&mut self, close: char, eof: impl FnOnce() -> String) -> PResult<bool> {
+        self.skip_ws()?;
+        match self.peek() {
+            None => Err(self.eof_error(&eof())),
+            Some(c) => Ok(c == close),
+        }
+    }
+
+    /// After an item of a sequence that `close` ends: consumes the `,` that follows it and says
+    /// whether `close` comes instead. Anything else is an error: the end of the input, `eof`
+    /// saying where, or a missing comma after the item ending at `item_end`, `after` saying
+    /// which.
+    fn separator(
+        &mut self,
+        close: char,
+        item_end: Pos,
+        after: impl FnOnce() -> String,
+        eof: impl FnOnce() -> String,
+    ) -> PResult<bool> {
+        match self.peek() {
+            Some(',') => {
+                self.bump();
+                Ok(false)
+            }
+            Some(c) if c == close => Ok(true),
+            None => Err(self.eof_error(&eof())),
+            Some(_) => Err(self.missing_comma(item_end, &after(), close)),
+        }
+    }
+
     fn struct_fields(&mut self, label: &str) -> PResult<Vec<Field>> {
         let mut fields: Vec<Field> = Vec::new();
         loop {
-            self.skip_ws()?;
-            match self.peek() {
-                None => return Err(self.eof_error(&format!("while reading the fields of {label}"))),
-                Some(')') => return Ok(fields),
-                _ => {}
+            if self.at_close(')', || format!("while reading the fields of {label}"))? {
+                return Ok(fields);
             }
             let key_pos = self.pos;
             let n = self.ident_len();
@@ -487,17 +516,9 @@ impl Parser {
                 });
             }
             fields.push(Field { key: key.clone(), key_origin: self.origin_at(key_pos), value });
-            match next {
-                Some(',') => {
-                    self.bump();
-                }
-                Some(')') => return Ok(fields),
-                None => {
-                    return Err(self.eof_error(&format!("after field `{}`", bare(&key))));
-                }
-                Some(_) => {
-                    return Err(self.missing_comma(value_end, &format!("after field `{}`", bare(&key)), ')'));
-                }
+            let after = || format!("after field `{}`", bare(&key));
+            if self.separator(')', value_end, after, after)? {
+                return Ok(fields);
             }
         }
     }
@@ -505,11 +526,8 @@ impl Parser {
     fn tuple_items(&mut self, open: Pos, label: &str) -> PResult<Vec<Node>> {
         let mut items = Vec::new();
         loop {
-            self.skip_ws()?;
-            match self.peek() {
-                None => return Err(self.eof_error(&format!("while reading the items of {label}"))),
-                Some(')') => return Ok(items),
-                _ => {}
+            if self.at_close(')', || format!("while reading the items of {label}"))? {
+                return Ok(items);
             }
             let n = items.len() + 1;
             let item = self.value(&Ctx { after: format!("in {label}"), label: format!("item {n} of {label}") })?;
@@ -526,29 +544,20 @@ impl Parser {
                 ));
             }
             items.push(item);
-            match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some(')') => return Ok(items),
-                None => return Err(self.eof_error(&format!("after item {n} of {label}"))),
-                Some(':') => {
-                    return Err(self.error(
-                        self.pos,
-                        format!(
-                            "unexpected `:` in the tuple opened at line {}, column {} ({label})",
-                            open.line, open.col
-                        ),
-                        Some(
-                            "a tuple has no field names; for a struct, name every field \
-                             (`name: value`), starting with the first"
-                                .to_string(),
-                        ),
-                    ));
-                }
-                Some(_) => {
-                    return Err(self.missing_comma(end, &format!("after item {n} of {label}"), ')'));
-                }
+            if self.peek() == Some(':') {
+                return Err(self.error(
+                    self.pos,
+                    format!("unexpected `:` in the tuple opened at line {}, column {} ({label})", open.line, open.col),
+                    Some(
+                        "a tuple has no field names; for a struct, name every field \
+                         (`name: value`), starting with the first"
+                            .to_string(),
+                    ),
+                ));
+            }
+            let after = || format!("after item {n} of {label}");
+            if self.separator(')', end, after, after)? {
+                return Ok(items);
             }
         }
     }
@@ -557,11 +566,8 @@ impl Parser {
         self.open('[', label.to_string())?;
         let mut items = Vec::new();
         loop {
-            self.skip_ws()?;
-            match self.peek() {
-                None => return Err(self.eof_error("while reading a list")),
-                Some(']') => break,
-                _ => {}
+            if self.at_close(']', || "while reading a list".to_string())? {
+                break;
             }
             let n = items.len() + 1;
             let item =
@@ -569,15 +575,13 @@ impl Parser {
             let end = self.last_end;
             items.push(item);
             self.skip_ws()?;
-            match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some(']') => break,
-                None => return Err(self.eof_error(&format!("after item {n} of a list"))),
-                Some(_) => {
-                    return Err(self.missing_comma(end, &format!("after item {n} of {label}"), ']'));
-                }
+            if self.separator(
+                ']',
+                end,
+                || format!("after item {n} of {label}"),
+                || format!("after item {n} of a list"),
+            )? {
+                break;
             }
         }
         self.close();
@@ -588,11 +592,8 @@ impl Parser {
         self.open('{', label.to_string())?;
         let mut entries = Vec::new();
         loop {
-            self.skip_ws()?;
-            match self.peek() {
-                None => return Err(self.eof_error("while reading a map")),
-                Some('}') => break,
-                _ => {}
+            if self.at_close('}', || "while reading a map".to_string())? {
+                break;
             }
             let key =
                 self.value(&Ctx { after: format!("as a key in the map {label}"), label: format!("a key in {label}") })?;
@@ -619,15 +620,9 @@ impl Parser {
             let end = self.last_end;
             entries.push((key, value));
             self.skip_ws()?;
-            match self.peek() {
-                Some(',') => {
-                    self.bump();
-                }
-                Some('}') => break,
-                None => return Err(self.eof_error("after a map entry")),
-                Some(_) => {
-                    return Err(self.missing_comma(end, &format!("after the map entry {key_text}"), '}'));
-                }
+            let after = || format!("after the map entry {key_text}");
+            if self.separator('}', end, after, || "after a map entry".to_string())? {
+                break;
             }
         }
         self.close();

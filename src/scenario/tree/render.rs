@@ -234,29 +234,28 @@ mod tests {
 
     #[test]
     fn locate_maps_ron_errors_back() {
-        // Unknown field: the key's original position.
-        let bad = BASE.replace("                kind: Fixed(-0.5),", "                kind: Fixed(-0.5), bogus: 3,");
-        let (origin, p) = locate_error(&doc(&bad, "base.ron"));
-        assert_eq!(origin, Origin::new("base.ron", 12, 36));
-        assert_eq!(p, "population.cohorts[1].bogus");
-
-        // Wrong type of a value: the value's position.
-        let bad = BASE.replace("share: 0.35", "share: \"lots\"");
-        let (origin, p) = locate_error(&doc(&bad, "base.ron"));
-        assert_eq!(origin, Origin::new("base.ron", 8, 41));
-        assert_eq!(p, "population.cohorts[0].share");
-
-        // A wrong list item.
-        let bad = BASE.replace("[\"a\", \"b\",]", "[\"a\", 3]");
-        let (origin, p) = locate_error(&doc(&bad, "base.ron"));
-        assert_eq!(origin, Origin::new("base.ron", 18, 17));
-        assert_eq!(p, "tags[1]");
-
-        // A missing field: the struct that lacks it.
-        let bad = BASE.replace("share: 0.35, ", "");
-        let (origin, p) = locate_error(&doc(&bad, "base.ron"));
-        assert_eq!(origin, Origin::new("base.ron", 8, 13));
-        assert_eq!(p, "population.cohorts[0]");
+        // Edits of the base file: (text replaced, its replacement, line, column, field path).
+        let edits = [
+            // Unknown field: the key's original position.
+            (
+                "                kind: Fixed(-0.5),",
+                "                kind: Fixed(-0.5), bogus: 3,",
+                12,
+                36,
+                "population.cohorts[1].bogus",
+            ),
+            // Wrong type of a value: the value's position.
+            ("share: 0.35", "share: \"lots\"", 8, 41, "population.cohorts[0].share"),
+            // A wrong list item.
+            ("[\"a\", \"b\",]", "[\"a\", 3]", 18, 17, "tags[1]"),
+            // A missing field: the struct that lacks it.
+            ("share: 0.35, ", "", 8, 13, "population.cohorts[0]"),
+        ];
+        for (from, to, line, col, path) in edits {
+            let (origin, p) = locate_error(&doc(&BASE.replace(from, to), "base.ron"));
+            assert_eq!(origin, Origin::new("base.ron", line, col), "{to:?}");
+            assert_eq!(p, path);
+        }
 
         // An unknown variant inside Some(...) in an overriding file.
         let base = doc(BASE, "base.ron");
@@ -271,18 +270,14 @@ mod tests {
         assert_eq!(p, "bots.share");
 
         // A node introduced by --set reports the origin it was given.
-        let mut d = doc(BASE, "base.ron");
-        let v = value("\"big\"", "--set population.size");
-        set_path(&mut d.root, &path("population.size"), v).expect("set");
-        let (origin, p) = locate_error(&d);
-        assert_eq!(origin, Origin::new("--set population.size", 1, 1));
-        assert_eq!(p, "population.size");
-        let mut d = doc(BASE, "base.ron");
-        let v = value("1", "--set population.extra");
-        set_path(&mut d.root, &path("population.extra"), v).expect("set");
-        let (origin, p) = locate_error(&d);
-        assert_eq!(origin, Origin::new("--set population.extra", 1, 1));
-        assert_eq!(p, "population.extra");
+        for (field, text) in [("population.size", "\"big\""), ("population.extra", "1")] {
+            let mut d = doc(BASE, "base.ron");
+            let flag = format!("--set {field}");
+            set_path(&mut d.root, &path(field), value(text, &flag)).expect("set");
+            let (origin, p) = locate_error(&d);
+            assert_eq!(origin, Origin::new(&flag, 1, 1));
+            assert_eq!(p, field);
+        }
     }
 
     #[test]
