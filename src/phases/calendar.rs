@@ -57,12 +57,11 @@ pub fn take_snapshot(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::testing::{column, tiny_world};
+    use crate::sim::testing::{column, stepped_world, tiny_world};
 
     #[test]
     fn the_first_step_is_the_first_campaign_day_and_the_snapshot_copies_the_voters() {
-        let mut sim = tiny_world("");
-        sim.step();
+        let mut sim = stepped_world("");
         let clock = sim.world.resource::<Clock>().clone();
         assert_eq!(clock.step, 0);
         assert!(clock.in_campaign());

@@ -147,15 +147,14 @@ mod tests {
     }
     #[test]
     fn a_step_grows_footprints_only_where_collection_is_allowed() {
-        use crate::sim::testing::{column, tiny_world};
+        use crate::sim::testing::{column, stepped_world, tiny_world};
         let broker = "brokers: [Broker(name: \"A\", coverage: 0.9)]";
         let mut open = tiny_world(broker);
         let before: Vec<DataFootprint> = column(&mut open);
         open.step();
         let after: Vec<DataFootprint> = column(&mut open);
         assert!(before.iter().zip(&after).any(|(b, a)| a.0 != b.0));
-        let mut banned = tiny_world(&format!("{broker}, regulation: Regulation(data_brokers: Banned)"));
-        banned.step();
+        let mut banned = stepped_world(&format!("{broker}, regulation: Regulation(data_brokers: Banned)"));
         assert!(column::<DataFootprint>(&mut banned).iter().all(|f| f.0 == 0.0));
     }
 }

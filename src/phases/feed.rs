@@ -447,15 +447,13 @@ mod tests {
     }
     #[test]
     fn bots_appear_in_feeds_only_when_there_are_bots() {
-        use crate::sim::testing::{column, tiny_world};
-        let mut with = tiny_world(
+        use crate::sim::testing::{column, stepped_world};
+        let mut with = stepped_world(
             "bots: Some(Bots(share: 0.2, stance: 0.5, posts_per_day: 40.0, misinformation: 0.5, hate: 0.2))",
         );
-        with.step();
         let seen: Vec<Exposure> = column(&mut with);
         assert!(seen.iter().any(|e| e.bot > 0.0 && e.misinformation > 0.0));
-        let mut without = tiny_world("");
-        without.step();
+        let mut without = stepped_world("");
         let seen: Vec<Exposure> = column(&mut without);
         assert!(seen.iter().all(|e| e.bot == 0.0 && e.misinformation == 0.0));
         assert!(seen.iter().any(|e| e.like_minded + e.cross_cutting > 0.0), "neighbours' posts are seen");

@@ -101,15 +101,14 @@ pub fn run_programmes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::testing::{column, tiny_world};
+    use crate::sim::testing::{column, stepped_world};
 
     #[test]
     fn civic_education_reaches_pupils_and_literacy_programmes_raise_literacy() {
-        let mut sim = tiny_world(
+        let mut sim = stepped_world(
             "regulation: Regulation(civic_education: [CivicEducation(cohorts: [\"Gen Z\"], reach: 1.0, habit_boost: 0.2, years: (2025, 2026))], \
              media_literacy: [Programme(cohorts: [\"Gen Z\"], boost: 0.1, years: (2025, 2026))])",
         );
-        sim.step();
         let civics: Vec<Civics> = column(&mut sim);
         let literacy: Vec<Literacy> = column(&mut sim);
         let demography: Vec<Demography> = column(&mut sim);

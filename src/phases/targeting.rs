@@ -655,11 +655,10 @@ mod tests {
     }
     #[test]
     fn a_broadcast_campaign_reaches_voters_and_counts_exposure() {
-        use crate::sim::testing::{column, tiny_world};
-        let mut sim = tiny_world(
+        use crate::sim::testing::{column, stepped_world};
+        let mut sim = stepped_world(
             "parties: [Party(name: \"A\", position: -0.3, budget: 50.0), Party(name: \"B\", position: 0.3)]",
         );
-        sim.step();
         let exposure: Vec<Exposure> = column(&mut sim);
         let total: f32 = exposure.iter().map(|e| e.ads).sum();
         assert!(total > 0.0, "50 units at 10 per thousand buy about 5000 impressions");
@@ -672,12 +671,11 @@ mod tests {
 
     #[test]
     fn micro_targeting_never_reaches_a_cohort_with_zero_focus() {
-        use crate::sim::testing::{column, tiny_world};
+        use crate::sim::testing::{column, stepped_world};
         let campaign = "Campaign(targeting: Micro, cohort_focus: {\"Gen Z\": 0.0})";
-        let mut sim = tiny_world(&format!(
+        let mut sim = stepped_world(&format!(
             "parties: [Party(name: \"A\", position: -0.3, budget: 50.0, campaign: {campaign}), Party(name: \"B\", position: 0.3)], brokers: [Broker(name: \"D\")]"
         ));
-        sim.step();
         let exposure: Vec<Exposure> = column(&mut sim);
         let demography: Vec<Demography> = column(&mut sim);
         assert!(exposure.iter().any(|e| e.targeted > 0.0));

@@ -215,6 +215,13 @@ pub(crate) mod testing {
         Simulation::new(Arc::new(tiny_scenario(extra)), 0)
     }
 
+    /// A world for [`tiny_scenario`] after its first step.
+    pub fn stepped_world(extra: &str) -> Simulation {
+        let mut sim = tiny_world(extra);
+        sim.step();
+        sim
+    }
+
     /// Every voter's value of a component, in `VoterId` order.
     pub fn column<T: Component + Copy>(sim: &mut Simulation) -> Vec<T> {
         let mut q = sim.world.query::<(&crate::agents::VoterId, &T)>();
