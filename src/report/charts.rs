@@ -208,6 +208,32 @@ pub struct Sweep {
     pub series: Vec<Series>,
 }
 
+/// A chart description that draws itself: the title it shows and its SVG.
+pub trait ChartSpec {
+    /// The chart's title.
+    fn title(&self) -> &str;
+    /// The chart as a standalone SVG document, or why it could not be drawn.
+    fn draw(&self) -> Outcome<String>;
+}
+
+/// Implements [`ChartSpec`] for chart descriptions with a `title` field, each drawn by its
+/// builder function.
+macro_rules! chart_spec {
+    ($($spec:ty => $draw:ident),* $(,)?) => {$(
+        impl ChartSpec for $spec {
+            fn title(&self) -> &str {
+                &self.title
+            }
+
+            fn draw(&self) -> Outcome<String> {
+                $draw(self)
+            }
+        }
+    )*};
+}
+
+chart_spec!(Bars => bars, Bands => bands, Heatmap => heatmap, Forest => forest, Sweep => sweep);
+
 fn title_font() -> TextStyle<'static> {
     (FONT, 22).into_font().style(FontStyle::Bold).color(&BLACK)
 }
@@ -357,33 +383,126 @@ fn svg(
     Ok(out)
 }
 
+/// Which grid lines a chart keeps behind its data.
+#[derive(Clone, Copy)]
+enum Grid {
+    /// Lines at the ticks of both axes.
+    Both,
+    /// Horizontal lines only, at the y ticks.
+    Horizontal,
+    /// Vertical lines only, at the x ticks.
+    Vertical,
+    /// No grid lines.
+    Off,
+}
+
+/// How an axis labels its ticks.
+enum Labels<'a> {
+    /// Numbers with as many decimals as the spacing of the ticks needs.
+    Numbers,
+    /// Whole years.
+    Years,
+    /// Names of the categories or rows at the ticks.
+    Named(&'a dyn Fn(&f64) -> String),
+}
+
+/// One axis of a chart: its ticks, its description and how its ticks are labelled.
+struct Axis<'a> {
+    ticks: Ticked,
+    desc: Option<&'a str>,
+    labels: Labels<'a>,
+}
+
+impl<'a> Axis<'a> {
+    /// A numeric axis from `from` to `to` with round ticks.
+    fn numbers(from: f64, to: f64, desc: &'a str) -> Axis<'a> {
+        Axis { ticks: Ticked::nice(from, to), desc: Some(desc), labels: Labels::Numbers }
+    }
+
+    /// A time axis from `from` to `to`, labelled with whole years.
+    fn years(from: f64, to: f64) -> Axis<'a> {
+        Axis { ticks: Ticked::new(from, to, year_ticks(from, to)), desc: Some("year"), labels: Labels::Years }
+    }
+
+    /// An axis of categories or rows at the given ticks, labelled by `names`.
+    fn named(ticks: Ticked, desc: Option<&'a str>, names: &'a dyn Fn(&f64) -> String) -> Axis<'a> {
+        Axis { ticks, desc, labels: Labels::Named(names) }
+    }
+
+    /// The tick labels' formatter.
+    fn formatter(&self) -> Box<dyn Fn(&f64) -> String + 'a> {
+        match self.labels {
+            Labels::Numbers => {
+                let step = self.ticks.spacing();
+                Box::new(move |v: &f64| tick(*v, step))
+            }
+            Labels::Years => Box::new(|v: &f64| format!("{v:.0}")),
+            Labels::Named(names) => Box::new(names),
+        }
+    }
+}
+
+/// The room around a chart's plot: its right margin (the other sides have 12 pixels) and the
+/// width of the y tick labels' area.
+#[derive(Clone, Copy)]
+struct Room {
+    right: u32,
+    y_labels: u32,
+}
+
+/// A chart on `plot` with axes `x` and `y` drawn: their descriptions, tick labels and the grid
+/// lines of `grid`.
+fn framed<'p, DB: DrawingBackend>(
+    plot: &'p DrawingArea<DB, Shift>,
+    x: Axis,
+    y: Axis,
+    grid: Grid,
+    room: Room,
+) -> Outcome<ChartContext<'p, DB, Cartesian2d<Ticked, Ticked>>> {
+    let (x_label, y_label) = (x.formatter(), y.formatter());
+    let mut chart = ChartBuilder::on(plot)
+        .margin(12)
+        .margin_right(room.right)
+        .x_label_area_size(56)
+        .y_label_area_size(room.y_labels)
+        .build_cartesian_2d(x.ticks, y.ticks)
+        .map_err(fail)?;
+    let mut mesh = chart.configure_mesh();
+    match grid {
+        Grid::Both => &mut mesh,
+        Grid::Horizontal => mesh.disable_x_mesh(),
+        Grid::Vertical => mesh.disable_y_mesh(),
+        Grid::Off => mesh.disable_mesh(),
+    };
+    if let Some(desc) = x.desc {
+        mesh.x_desc(desc);
+    }
+    if let Some(desc) = y.desc {
+        mesh.y_desc(desc);
+    }
+    mesh.x_label_formatter(&x_label)
+        .y_label_formatter(&y_label)
+        .label_style(label_font())
+        .axis_desc_style(desc_font())
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
+}
+
 /// Grouped bars with whiskers.
 pub fn bars(spec: &Bars) -> Outcome<String> {
     svg(&spec.title, HEIGHT, |plot, side| {
         let n = spec.groups.len().max(1);
         let range = span(ends(spec.series.iter().flat_map(|s| s.values.iter().flatten())), true);
         let x = Ticked::new(-0.5, n as f64 - 0.5, (0..n).map(|i| i as f64).collect());
-        let y_axis = Ticked::nice(range.0, range.1);
-        let y_step = y_axis.spacing();
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .x_label_area_size(56)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x, y_axis)
-            .map_err(fail)?;
         let group = |v: &f64| spec.groups.get(v.round().max(0.0) as usize).cloned().unwrap_or_default();
-        let y_tick = |v: &f64| tick(*v, y_step);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc(spec.x_desc.as_str())
-            .y_desc(spec.y_desc.as_str())
-            .x_label_formatter(&group)
-            .y_label_formatter(&y_tick)
-            .label_style(label_font())
-            .axis_desc_style(desc_font())
-            .draw()
-            .map_err(fail)?;
+        let mut chart = framed(
+            plot,
+            Axis::named(x, Some(&spec.x_desc), &group),
+            Axis::numbers(range.0, range.1, &spec.y_desc),
+            Grid::Horizontal,
+            Room { right: 12, y_labels: 72 },
+        )?;
         let width = 0.8 / spec.series.len().max(1) as f64;
         for (j, series) in spec.series.iter().enumerate() {
             let c = colour(j);
@@ -440,28 +559,8 @@ pub fn bands(spec: &Bands) -> Outcome<String> {
         let (x0, x1) = span(points().map(|(x, _)| *x), false);
         let (x0, x1) = (x0 + 0.08 / 1.16 * (x1 - x0), x1 - 0.08 / 1.16 * (x1 - x0));
         let y = span(points().flat_map(|(_, v)| [v.lo, v.hi]), false);
-        let x = Ticked::new(x0, x1, year_ticks(x0, x1));
-        let y_axis = Ticked::nice(y.0, y.1);
-        let y_step = y_axis.spacing();
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .margin_right(20)
-            .x_label_area_size(56)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x, y_axis)
-            .map_err(fail)?;
-        let y_tick = |v: &f64| tick(*v, y_step);
-        let year = |v: &f64| format!("{v:.0}");
-        chart
-            .configure_mesh()
-            .x_desc("year")
-            .y_desc(spec.y_desc.as_str())
-            .x_label_formatter(&year)
-            .y_label_formatter(&y_tick)
-            .label_style(label_font())
-            .axis_desc_style(desc_font())
-            .draw()
-            .map_err(fail)?;
+        let y_axis = Axis::numbers(y.0, y.1, &spec.y_desc);
+        let mut chart = framed(plot, Axis::years(x0, x1), y_axis, Grid::Both, Room { right: 20, y_labels: 72 })?;
         markers(&mut chart, &spec.markers, (x0, x1), y, GREY)?;
         for (j, (_, p)) in spec.series.iter().enumerate() {
             let c = colour(j);
@@ -486,29 +585,8 @@ pub fn heatmap(spec: &Heatmap) -> Outcome<String> {
         let (y0, y1) = spec.y_range;
         let vmax = spec.columns.iter().flat_map(|c| c.2.iter()).copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
         let vmax = if vmax > 0.0 { vmax } else { 1.0 };
-        let x = Ticked::new(x0, x1, year_ticks(x0, x1));
-        let y_axis = Ticked::nice(y0, y1);
-        let y_step = y_axis.spacing();
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .margin_right(20)
-            .x_label_area_size(56)
-            .y_label_area_size(72)
-            .build_cartesian_2d(x, y_axis)
-            .map_err(fail)?;
-        let year = |v: &f64| format!("{v:.0}");
-        let y_tick = |v: &f64| tick(*v, y_step);
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("year")
-            .y_desc(spec.y_desc.as_str())
-            .x_label_formatter(&year)
-            .y_label_formatter(&y_tick)
-            .label_style(label_font())
-            .axis_desc_style(desc_font())
-            .draw()
-            .map_err(fail)?;
+        let y_axis = Axis::numbers(y0, y1, &spec.y_desc);
+        let mut chart = framed(plot, Axis::years(x0, x1), y_axis, Grid::Off, Room { right: 20, y_labels: 72 })?;
         // Colours in LEVELS steps; neighbouring cells of a row with the same step are drawn as one
         // rectangle, which keeps the SVG small.
         let level = |v: f64| ((v / vmax).clamp(0.0, 1.0) * (LEVELS - 1) as f64).round() as usize;
@@ -585,31 +663,18 @@ pub fn forest(spec: &Forest) -> Outcome<String> {
             x
         };
         let y = Ticked::new(-0.5, rows as f64 - 0.5, (0..rows).map(|i| i as f64).collect());
-        let x_axis = Ticked::nice(x.0, x.1);
-        let x_step = x_axis.spacing();
         let longest = spec.rows.iter().map(|r| r.chars().count()).max().unwrap_or(4).min(28) as u32;
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .margin_right(20)
-            .x_label_area_size(56)
-            .y_label_area_size(24 + 8 * longest)
-            .build_cartesian_2d(x_axis, y)
-            .map_err(fail)?;
         let row = |v: &f64| {
             let i = rows as f64 - 1.0 - v.round();
             spec.rows.get(i.max(0.0) as usize).map(|r| fit(r, 28)).unwrap_or_default()
         };
-        let x_tick = |v: &f64| tick(*v, x_step);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(spec.x_desc.as_str())
-            .x_label_formatter(&x_tick)
-            .y_label_formatter(&row)
-            .label_style(label_font())
-            .axis_desc_style(desc_font())
-            .draw()
-            .map_err(fail)?;
+        let mut chart = framed(
+            plot,
+            Axis::numbers(x.0, x.1, &spec.x_desc),
+            Axis::named(y, None, &row),
+            Grid::Vertical,
+            Room { right: 20, y_labels: 24 + 8 * longest },
+        )?;
         let edge = (-0.5, rows as f64 - 0.5);
         chart
             .draw_series(DashedLineSeries::new(vec![(0.0, edge.0), (0.0, edge.1)], 5, 4, BLACK.stroke_width(1)))
@@ -651,15 +716,6 @@ pub fn sweep(spec: &Sweep) -> Outcome<String> {
             Positions::Numeric(_) => xs.iter().copied().filter(|x| x.is_finite()).collect(),
         };
         let y = span(ends(spec.series.iter().flat_map(|s| s.values.iter().flatten())), false);
-        let y_axis = Ticked::nice(y.0, y.1);
-        let y_step = y_axis.spacing();
-        let mut chart = ChartBuilder::on(plot)
-            .margin(12)
-            .margin_right(24)
-            .x_label_area_size(56)
-            .y_label_area_size(72)
-            .build_cartesian_2d(Ticked::new(x0, x1, key_points), y_axis)
-            .map_err(fail)?;
         let x_label = |v: &f64| {
             xs.iter()
                 .position(|x| (x - v).abs() < 1e-9)
@@ -667,18 +723,13 @@ pub fn sweep(spec: &Sweep) -> Outcome<String> {
                 .map(|l| fit(l, 14))
                 .unwrap_or_default()
         };
-        let y_tick = |v: &f64| tick(*v, y_step);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_desc(spec.x_desc.as_str())
-            .y_desc(spec.y_desc.as_str())
-            .x_label_formatter(&x_label)
-            .y_label_formatter(&y_tick)
-            .label_style(label_font())
-            .axis_desc_style(desc_font())
-            .draw()
-            .map_err(fail)?;
+        let mut chart = framed(
+            plot,
+            Axis::named(Ticked::new(x0, x1, key_points), Some(&spec.x_desc), &x_label),
+            Axis::numbers(y.0, y.1, &spec.y_desc),
+            Grid::Horizontal,
+            Room { right: 24, y_labels: 72 },
+        )?;
         let s = spec.series.len().max(1) as f64;
         let dodge = 0.012 * (x1 - x0);
         for (j, series) in spec.series.iter().enumerate() {
@@ -718,9 +769,12 @@ mod tests {
         svg.contains(&format!(">\n{text}\n</text>"))
     }
 
-    fn well_formed(svg: &str) {
+    /// The chart drawn, checked to be a whole SVG document with finite coordinates.
+    fn drawn(spec: &impl ChartSpec) -> String {
+        let svg = spec.draw().unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "no non-finite coordinates");
+        svg
     }
 
     #[test]
@@ -735,8 +789,7 @@ mod tests {
                 Series { label: "Boomers+".into(), values: vec![iv(70.0, 1.0), None] },
             ],
         };
-        let svg = bars(&spec).unwrap();
-        well_formed(&svg);
+        let svg = drawn(&spec);
         for text in ["Turnout", "turnout (%)", "Gen Z", "Boomers+", "E1", "E2"] {
             assert!(draws(&svg, text), "{text} missing");
         }
@@ -748,14 +801,14 @@ mod tests {
         let nan = Some(Interval { mean: f64::NAN, lo: 0.0, hi: 1.0 });
         let flat = Series { label: "x".into(), values: vec![iv(0.0, 0.0), nan, None] };
         let b = Bars { title: "t".into(), groups: vec![], x_desc: "x".into(), y_desc: "y".into(), series: vec![] };
-        well_formed(&bars(&b).unwrap());
+        drawn(&b);
         let f = Forest {
             title: "t".into(),
             rows: vec!["a".into(), "b".into(), "c".into()],
             x_desc: "d".into(),
             series: vec![flat.clone()],
         };
-        well_formed(&forest(&f).unwrap());
+        drawn(&f);
         let s = Sweep {
             title: "t".into(),
             x: Positions::Categorical(vec!["None".into(), "Some(1.0)".into(), "Some(2.0)".into()]),
@@ -763,7 +816,7 @@ mod tests {
             y_desc: "y".into(),
             series: vec![flat],
         };
-        well_formed(&sweep(&s).unwrap());
+        drawn(&s);
         let h = Heatmap {
             title: "t".into(),
             y_desc: "y".into(),
@@ -772,9 +825,9 @@ mod tests {
             value_desc: "v".into(),
             markers: vec![],
         };
-        well_formed(&heatmap(&h).unwrap());
+        drawn(&h);
         let bd = Bands { title: "t".into(), y_desc: "y".into(), series: vec![("a".into(), vec![])], markers: vec![] };
-        well_formed(&bands(&bd).unwrap());
+        drawn(&bd);
     }
 
     #[test]
@@ -785,8 +838,7 @@ mod tests {
             x_desc: "difference".into(),
             series: vec![Series { label: "E1".into(), values: vec![iv(1.0, 0.5), iv(0.2, 0.5)] }],
         };
-        let svg = forest(&spec).unwrap();
-        well_formed(&svg);
+        let svg = drawn(&spec);
         let blue = css_colour(0).to_uppercase();
         assert!(svg.matches("<circle").count() >= 4, "two points, each a fill and a ring");
         assert!(svg.contains(&format!("fill=\"{blue}\"")), "the excluding-zero point is filled");
@@ -803,8 +855,7 @@ mod tests {
             value_desc: "share (%)".into(),
             markers: vec![(2026.0, "E1".into())],
         };
-        let svg = heatmap(&spec).unwrap();
-        well_formed(&svg);
+        let svg = drawn(&spec);
         let RGBColor(r, g, b) = ViridisRGB::get_color(1.0);
         assert!(svg.contains(&format!("#{r:02X}{g:02X}{b:02X}")), "the largest value gets the top colour");
     }
@@ -820,7 +871,7 @@ mod tests {
             value_desc: "v".into(),
             markers: vec![],
         };
-        let svg = heatmap(&spec).unwrap();
+        let svg = drawn(&spec);
         // Background, three merged rows, LEVELS swatches of the colour scale.
         assert_eq!(svg.matches("<rect").count(), 1 + 3 + LEVELS, "{svg}");
     }

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::metrics::catalogue::{self, MetricDef, Placeholder};
 use crate::report::ReportError;
-use crate::report::charts::{self, Forest, Series};
+use crate::report::charts::{Forest, Series};
 use crate::report::data::ComparisonData;
 
 /// The headline table's columns: (heading, path, metric) for each of the catalogue's headline
@@ -104,12 +104,11 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
                 };
                 figures.push(figure(
                     ids.take(format!("forest-{}", m.id)),
-                    spec.title.clone(),
+                    &spec,
                     &format!(
                         "{} of each scenario minus {reference}'s, replicate by replicate, at each election; whiskers: 95% interval.",
                         m.label
                     ),
-                    charts::forest(&spec),
                 )?);
             }
             // One row per scenario, one series per cohort, at the last election.
@@ -132,13 +131,12 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
                 };
                 figures.push(figure(
                     ids.take(format!("forest-{}", m.id)),
-                    spec.title.clone(),
+                    &spec,
                     &format!(
                         "Each cohort's {} at {} minus {reference}'s; whiskers: 95% interval.",
                         family_stem(m).to_lowercase(),
                         election_label(last, &years)
                     ),
-                    charts::forest(&spec),
                 )?);
             }
             // The report's data has no party names.

@@ -13,6 +13,7 @@ pub use comparison::comparison_page;
 pub use run::run_page;
 pub use sweep::sweep_page;
 
+use super::charts::ChartSpec;
 use super::data::Interval;
 use super::{Chart, ReportError};
 use crate::metrics::catalogue::MetricDef;
@@ -108,10 +109,10 @@ impl Ids {
     }
 }
 
-/// A figure from a drawn chart, or the drawing's error for chart `id`.
-fn figure(id: String, title: String, note: &str, svg: Result<String, String>) -> Result<Figure, ReportError> {
-    let svg = svg.map_err(|message| ReportError::Chart { id: id.clone(), message })?;
-    Ok(Figure { chart: Chart { id, title, svg }, note: note.to_string() })
+/// A figure of `spec` drawn under its title, or the drawing's error for chart `id`.
+fn figure(id: String, spec: &impl ChartSpec, note: &str) -> Result<Figure, ReportError> {
+    let svg = spec.draw().map_err(|message| ReportError::Chart { id: id.clone(), message })?;
+    Ok(Figure { chart: Chart { id, title: spec.title().to_string(), svg }, note: note.to_string() })
 }
 
 /// Scale an interval (e.g. ×100 for percent).

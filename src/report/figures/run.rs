@@ -4,7 +4,7 @@
 use super::{Ids, Page, Section, election_label, figure, markers, number, shown, version_fact, within};
 use crate::metrics::catalogue::{MetricDef, NON_NEGATIVE, by_id};
 use crate::report::ReportError;
-use crate::report::charts::{self, Bands, Bars, Heatmap, Series};
+use crate::report::charts::{Bands, Bars, Heatmap, Series};
 use crate::report::data::{Interval, RunData, Step};
 
 // The catalogue's metrics this page draws.
@@ -192,15 +192,13 @@ pub(super) fn run_sections(
             figures: vec![
                 figure(
                     id("turnout-by-cohort"),
-                    turnout.title.clone(),
+                    &turnout,
                     "Each bar is a cohort's turnout, averaged over replicates; whiskers show the 95% interval.",
-                    charts::bars(&turnout),
                 )?,
                 figure(
                     id("first-time-turnout"),
-                    first_time.title.clone(),
+                    &first_time,
                     "Turnout of voters eligible for the first time at that election, beside the turnout of all voters.",
-                    charts::bars(&first_time),
                 )?,
             ],
         },
@@ -214,24 +212,21 @@ pub(super) fn run_sections(
             figures: vec![
                 figure(
                     id("opinion-distribution"),
-                    opinion.title.clone(),
+                    &opinion,
                     "Each column is the distribution of ideology at that time (brighter: more voters). One bright \
                      band is a consensus; two bands moving apart are polarisation.",
-                    charts::heatmap(&opinion),
                 )?,
                 figure(
                     id("affective-polarisation"),
-                    affective.title.clone(),
+                    &affective,
                     "Mean hostility toward the other side after every step; the band is the 95% interval over \
                      replicates.",
-                    charts::bands(&affective),
                 )?,
                 figure(
                     id("echo-chamber"),
-                    echo.title.clone(),
+                    &echo,
                     "Correlation between a voter's ideology and the mean of their online neighbours': 0 is a mixed \
                      network, 1 a perfect echo chamber.",
-                    charts::bars(&echo),
                 )?,
             ],
         },
@@ -245,21 +240,18 @@ pub(super) fn run_sections(
             figures: vec![
                 figure(
                     id("misinformation-exposure-by-cohort"),
-                    exposure.title.clone(),
+                    &exposure,
                     "Misinformation items seen per voter during the campaign before each election.",
-                    charts::bars(&exposure),
                 )?,
                 figure(
                     id("misinformation-believers-by-cohort"),
-                    believers.title.clone(),
+                    &believers,
                     "Share of each cohort believing misinformation on election day.",
-                    charts::bars(&believers),
                 )?,
                 figure(
                     id("misinformation-believers-over-time"),
-                    believers_time.title.clone(),
+                    &believers_time,
                     "Share of the electorate believing misinformation after every step.",
-                    charts::bands(&believers_time),
                 )?,
             ],
         },
@@ -273,16 +265,14 @@ pub(super) fn run_sections(
             figures: vec![
                 figure(
                     id("ad-impressions-by-cohort"),
-                    ads.title.clone(),
+                    &ads,
                     "All ad impressions per voter of each cohort during the campaign.",
-                    charts::bars(&ads),
                 )?,
                 figure(
                     id("targeted-ads-by-cohort"),
-                    targeted.title.clone(),
+                    &targeted,
                     "Micro-targeted impressions per voter (from elections.csv); a cohort near zero is ignored by \
                      targeting.",
-                    charts::bars(&targeted),
                 )?,
             ],
         },

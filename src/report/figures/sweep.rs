@@ -4,7 +4,7 @@
 use super::{Ids, Page, Section, figure, number, scaled, slug, version_fact, within};
 use crate::metrics::catalogue;
 use crate::report::ReportError;
-use crate::report::charts::{self, Positions, Series, Sweep};
+use crate::report::charts::{Positions, Series, Sweep};
 use crate::report::data::SweepData;
 
 /// The page of a sweep: each metric at the last election against the first varied parameter,
@@ -98,9 +98,8 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
         };
         figures.push(figure(
             ids.take(format!("sweep-{}", m.id)),
-            spec.title.clone(),
+            &spec,
             &format!("{label} at {at} for each value of {first}; whiskers: 95% interval over replicates."),
-            charts::sweep(&spec),
         )?);
     }
     let population = match data.population {
