@@ -12,10 +12,10 @@
 //! The smallest meaningful differences (SMD) are first values, to be reviewed: each entry says
 //! why it has its value. They are in display units (percentage points for shares).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What sort of quantity a metric is, which decides how it is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A share in [0, 1], shown in percent; differences in percentage points.

@@ -3,7 +3,7 @@
 //! the reference is a paired difference that reflects the policy, not the dice. Pure: metrics in,
 //! JSON (`comparison.json`, typed in [`super::files`]) and tables out.
 
-use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricTree, json_text};
+use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricInfo, MetricTree, json_text};
 use super::folder::ResultsFolder;
 use super::table::columns;
 use super::{RunSummary, VERSION, add_run_files};
@@ -77,6 +77,7 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
         .collect();
     let s = &reference.loaded.scenario;
     Some(ComparisonFile {
+        metrics: catalogue::CATALOGUE.iter().map(MetricInfo::from).collect(),
         population: s.population.size,
         reference: s.name.clone(),
         replicates: u64::from(s.replicates),

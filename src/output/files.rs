@@ -13,6 +13,7 @@
 //! (de)serialisation only.
 
 use crate::metrics::StepRow;
+use crate::metrics::catalogue::{Kind, MetricDef};
 use crate::metrics::stats::Summary;
 use serde::de::{DeserializeOwned, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -248,6 +249,10 @@ pub struct ComparedScenario {
 /// (the first scenario), all run with the reference's seed, replicates and population size.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonFile {
+    /// What each metric of the file is, from the metric catalogue, in catalogue order (read as
+    /// empty when absent).
+    #[serde(default)]
+    pub metrics: Vec<MetricInfo>,
     /// Simulated voters of the reference.
     pub population: u64,
     /// Name of the reference scenario.
@@ -260,6 +265,39 @@ pub struct ComparisonFile {
     pub seed: u64,
     /// The votelab version that wrote the file.
     pub version: String,
+}
+
+/// A metric as `comparison.json` describes it, from the metric catalogue
+/// (`crate::metrics::catalogue`), so that a reader of the file knows each metric's unit and how
+/// large a difference has to be to matter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricInfo {
+    /// Stable id, e.g. `turnout-by-cohort`.
+    pub id: String,
+    /// Share, level, count or money.
+    pub kind: Kind,
+    /// What it is, e.g. "Turnout by cohort".
+    pub label: String,
+    /// Path in the metric trees, dot-separated; `{cohort}` or `{party}` stands for a name.
+    pub path: String,
+    /// Smallest meaningful difference, in display units (percentage points for shares): a smaller
+    /// paired difference is treated as negligible.
+    pub smallest_meaningful_difference: f64,
+    /// Unit of a value as shown ("%" for shares, whose differences are in percentage points).
+    pub unit: String,
+}
+
+impl From<&MetricDef> for MetricInfo {
+    fn from(m: &MetricDef) -> MetricInfo {
+        MetricInfo {
+            id: m.id.to_string(),
+            kind: m.kind,
+            label: m.label.to_string(),
+            path: m.path.to_string(),
+            smallest_meaningful_difference: m.smd,
+            unit: m.unit.to_string(),
+        }
+    }
 }
 
 /// One varied path of a sweep, in `sweep.json`.

@@ -463,6 +463,7 @@ mod tests {
     #[test]
     fn written_files_read_back() {
         let text = crate::output::files::json_text(&ComparisonFile {
+            metrics: crate::metrics::catalogue::CATALOGUE.iter().map(Into::into).collect(),
             population: 10,
             reference: "a".into(),
             replicates: 2,

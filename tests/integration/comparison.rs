@@ -56,6 +56,14 @@ fn comparing_a_scenario_with_itself_gives_differences_of_exactly_zero() {
         }
     }
     assert!(stdout(&o).contains("+0.0"), "{}", stdout(&o));
+    // The file describes its metrics from the catalogue: units and smallest meaningful differences.
+    let metrics = json["metrics"].as_array().expect("comparison.json lists its metrics");
+    let ids: Vec<&str> = metrics.iter().filter_map(|m| m["id"].as_str()).collect();
+    let catalogue: Vec<&str> = votelab::metrics::catalogue::CATALOGUE.iter().map(|m| m.id).collect();
+    assert_eq!(ids, catalogue);
+    let turnout = metrics.iter().find(|m| m["path"] == "turnout").unwrap();
+    assert_eq!((turnout["kind"].as_str(), turnout["unit"].as_str()), (Some("share"), Some("%")));
+    assert!(turnout["smallest_meaningful_difference"].as_f64().is_some_and(|d| d > 0.0), "{turnout}");
 }
 
 #[test]
