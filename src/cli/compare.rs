@@ -2,7 +2,7 @@
 //! (same seed and replicates), write `comparison.json`, each scenario's files and the report, and
 //! print the headline table of paired differences from the first scenario.
 
-use super::files::Output;
+use super::files::{Output, results_target};
 use super::interrupt::Progress;
 use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
@@ -12,7 +12,6 @@ use crate::output::compare::{Compared, comparison_files, headline_table};
 use crate::scenario::{Loaded, Override, builtin, load::to_ron};
 use crate::sim;
 use rayon::prelude::*;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Size of the default comparison: small enough to finish in about a minute on two cores.
@@ -71,7 +70,7 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
         [a, rest @ ..] => format!("compare-{a}-vs-{}-scenarios", rest.len()),
         [] => "compare".into(),
     };
-    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(default_name));
+    let target = results_target(args.out.as_deref(), &default_name);
     let out = Output::prepare(&target, args.force)?;
 
     let steps: u64 = loaded.iter().map(|l| sim::timeline::plan(&l.scenario.timeline).len() as u64).sum();

@@ -22,6 +22,25 @@ pub fn available_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// The results folder of a command: `--out` as given, or else `results/<name>`, numbered past
+/// the folders that already hold something (`results/<name>-2`, `-3`, …), so a default folder
+/// never replaces earlier results.
+pub fn results_target(out: Option<&Path>, name: &str) -> PathBuf {
+    if let Some(out) = out {
+        return out.to_path_buf();
+    }
+    std::iter::once(name.to_string())
+        .chain((2..).map(|n| format!("{name}-{n}")))
+        .map(|candidate| Path::new("results").join(candidate))
+        .find(|candidate| !holds_anything(candidate))
+        .expect("the numbered names never run out")
+}
+
+/// Whether `path` exists and is anything but an empty folder.
+fn holds_anything(path: &Path) -> bool {
+    path.exists() && !(path.is_dir() && fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()))
+}
+
 /// A results folder being prepared.
 pub struct Output {
     target: PathBuf,
@@ -32,22 +51,24 @@ pub struct Output {
 impl Output {
     /// Check that `target` can be written (or replaced) before anything is simulated.
     pub fn prepare(target: &Path, force: bool) -> Result<Output, Failure> {
-        if target.exists() && !force {
+        if holds_anything(target) && !force {
             if !target.is_dir() {
                 eprintln!(
                     "error: the output path {} exists and is not a folder; choose another with --out",
                     target.display()
                 );
-                return Err(Failure::BadInput);
-            }
-            let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
-            if !empty && !target.join(MARKER).exists() {
+            } else if target.join(MARKER).exists() {
+                eprintln!(
+                    "error: {} already holds votelab results; refusing to replace them (use --force to replace them, or choose another folder with --out)",
+                    target.display()
+                );
+            } else {
                 eprintln!(
                     "error: {} exists and was not written by votelab; refusing to replace it (use --force, or choose another folder with --out)",
                     target.display()
                 );
-                return Err(Failure::BadInput);
             }
+            return Err(Failure::BadInput);
         }
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if let Err(e) = fs::create_dir_all(parent) {
@@ -79,15 +100,14 @@ impl Output {
         fs::write(path, contents).map_err(|e| Failure::Other(format!("cannot write {name}: {e}")))
     }
 
-    /// Put the finished folder in place, replacing an earlier votelab folder.
+    /// Put the finished folder in place: into an empty or new folder, or over an existing one
+    /// with `--force`.
     pub fn commit(self) -> Result<PathBuf, Failure> {
-        self.write(MARKER, "This folder was written by votelab; it may be replaced by a later run.\n")?;
+        self.write(MARKER, "This folder was written by votelab; `--force` lets a later run replace it.\n")?;
         if self.target.exists() {
-            let ours = self.target.join(MARKER).exists()
-                || fs::read_dir(&self.target).map(|mut d| d.next().is_none()).unwrap_or(false);
-            if !ours && !self.force {
+            if holds_anything(&self.target) && !self.force {
                 return Err(Failure::Other(format!(
-                    "{} appeared while running and is not votelab's",
+                    "{} appeared while running; nothing was replaced (the results were not written)",
                     self.target.display()
                 )));
             }

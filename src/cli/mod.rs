@@ -86,7 +86,7 @@ enum Command {
         /// Where to write the merged sweep.
         #[arg(long)]
         out: PathBuf,
-        /// Replace an output folder that votelab did not create.
+        /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
         /// Also write each chart of the report as charts/<id>.png (for slides).
@@ -158,7 +158,8 @@ pub struct SimArgs {
     /// Override a field: PATH=RON, e.g. --set regulation.takedown_hours=Some(24.0) (repeatable).
     #[arg(long = "set", value_name = "PATH=RON")]
     sets: Vec<String>,
-    /// Results folder (default: results/<scenario name>).
+    /// Results folder; it must be new or empty unless --force (default: results/<scenario name>,
+    /// numbered -2, -3, ... past folders that already hold results, so nothing is replaced).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Print the summary JSON instead of the table.
@@ -167,7 +168,7 @@ pub struct SimArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-    /// Replace an output folder that votelab did not create.
+    /// Replace an existing output folder, and skip the memory and 24-hour run-time limits.
     #[arg(long)]
     force: bool,
     /// Print the time spent in each phase of the simulation (replicates run one at a time).

@@ -1,7 +1,7 @@
 //! `votelab run`, `check` and `scenarios`: load and validate scenarios, simulate replicates in
 //! parallel with a progress bar, write the results folder and print the table.
 
-use super::files::{self, Output};
+use super::files::{self, Output, results_target};
 use super::interrupt::{self, Progress};
 use super::report::write_results;
 use super::{Failure, SimArgs, diagnostics};
@@ -11,7 +11,6 @@ use crate::phases::Phase;
 use crate::scenario::{self, Limits, Loaded, Override, Scenario, ScenarioError, SourceRef, builtin};
 use crate::sim::{self, Cancelled};
 use rayon::prelude::*;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Parse `--set` texts, printing problems.
@@ -148,7 +147,7 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let loaded = load(reference, &sets, &limits(args.force, (threads as u64).min(replicates_hint)))?;
     let s = &loaded.scenario;
     check_duration(voter_steps(s) * f64::from(s.replicates), threads, args.force)?;
-    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(&s.name));
+    let target = results_target(args.out.as_deref(), &s.name);
     let out = Output::prepare(&target, args.force)?;
 
     let steps = sim::timeline::plan(&s.timeline).len() as u64;

@@ -2,7 +2,7 @@
 //! `--vary` make a grid), optionally one deterministic shard of the (point × replicate) jobs, and
 //! join shard folders into a result byte-identical to the unsharded run.
 
-use super::files::{self, Output};
+use super::files::{self, Output, results_target};
 use super::interrupt::Progress;
 use super::report::write_results;
 use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
@@ -120,7 +120,7 @@ pub fn sweep(reference: &str, varies: &[String], shard: Option<&str>, args: &Sim
         Some((i, n)) => format!("sweep-{name}-shard-{i}-of-{n}"),
         None => format!("sweep-{name}"),
     };
-    let target = args.out.clone().unwrap_or_else(|| PathBuf::from("results").join(default));
+    let target = results_target(args.out.as_deref(), &default);
     let out = Output::prepare(&target, args.force)?;
 
     let steps: u64 = mine.iter().map(|&(p, _)| sim::timeline::plan(&loaded[p].scenario.timeline).len() as u64).sum();

@@ -147,3 +147,54 @@ fn a_foreign_output_folder_is_not_replaced() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(fs::read_to_string(dir.path().join("mine/thesis.txt")).unwrap(), "precious");
 }
+
+/// A tiny run's arguments with `tail` after them.
+fn tiny_run<'a>(tail: &[&'a str]) -> Vec<&'a str> {
+    let head = ["run", "--set", "population.size=500", "--set", "timeline.elections=1", "--replicates", "1", "--quiet"];
+    head.iter().chain(tail).copied().collect()
+}
+
+#[test]
+fn default_folders_never_replace_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    for expected in ["results/baseline", "results/baseline-2", "results/baseline-3"] {
+        let o = votelab(dir.path(), &tiny_run(&[]));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains(&format!("Results written to {expected}")), "{}", stdout(&o));
+        assert!(dir.path().join(expected).join("summary.json").exists(), "{expected}");
+    }
+    assert!(dir.path().join("results/baseline/summary.json").exists(), "the first results are kept");
+}
+
+#[test]
+fn an_existing_results_folder_is_replaced_only_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = votelab(dir.path(), &tiny_run(&["--out", "r"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = fs::read(dir.path().join("r/summary.json")).unwrap();
+    let o = votelab(dir.path(), &tiny_run(&["--out", "r", "--seed", "9"]));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("already holds votelab results") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(fs::read(dir.path().join("r/summary.json")).unwrap(), first, "untouched without --force");
+    let o = votelab(dir.path(), &tiny_run(&["--out", "r", "--seed", "9", "--force"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(fs::read(dir.path().join("r/summary.json")).unwrap(), first, "replaced with --force");
+}
+
+#[test]
+fn two_different_comparisons_keep_both_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = ["--set", "population.size=500", "--set", "timeline.elections=1", "--replicates", "1", "--quiet"];
+    for (others, folder) in [
+        (["netzdg-24h", "takedown-1h"], "results/compare-baseline-vs-2-scenarios"),
+        (["microtargeting-ban", "data-broker-ban"], "results/compare-baseline-vs-2-scenarios-2"),
+    ] {
+        let args: Vec<&str> = ["compare", "baseline"].iter().chain(&others).chain(&small).copied().collect();
+        let o = votelab(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).contains(&format!("Results written to {folder}")), "{}", stdout(&o));
+        for name in others {
+            assert!(dir.path().join(folder).join(name).join("summary.json").exists(), "{folder}/{name}");
+        }
+    }
+}

@@ -25,7 +25,8 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Start a run that takes several seconds over an earlier results folder `out`, send `signal`
+/// Start a run that takes several seconds over an earlier results folder `out` (with `--force`, so
+/// it would replace it on success), send `signal`
 /// after 1.5 s and return (exit code, stderr, how long it took to stop, the folder).
 fn interrupt_a_run(signal: &str) -> (Option<i32>, String, Duration, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -37,7 +38,18 @@ fn interrupt_a_run(signal: &str) -> (Option<i32>, String, Duration, tempfile::Te
 
     let child = Command::new(env!("CARGO_BIN_EXE_votelab"))
         .current_dir(dir.path())
-        .args(["run", "baseline", "--set", "population.size=60000", "--replicates", "4", "--quiet", "--out", "out"])
+        .args([
+            "run",
+            "baseline",
+            "--set",
+            "population.size=60000",
+            "--replicates",
+            "4",
+            "--quiet",
+            "--out",
+            "out",
+            "--force",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
