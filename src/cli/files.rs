@@ -46,6 +46,9 @@ pub struct Output {
     target: PathBuf,
     temp: PathBuf,
     force: bool,
+    /// The folder around `target` if this output created it (removed again, when empty, if
+    /// the output is abandoned).
+    created_parent: Option<PathBuf>,
 }
 
 impl Output {
@@ -71,6 +74,7 @@ impl Output {
             return Err(Failure::BadInput);
         }
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let created_parent = (!parent.exists()).then(|| parent.to_path_buf());
         if let Err(e) = fs::create_dir_all(parent) {
             eprintln!("error: cannot create the folder {}: {e}", parent.display());
             return Err(Failure::BadInput);
@@ -82,7 +86,7 @@ impl Output {
             eprintln!("error: cannot write results under {}: {e}", parent.display());
             return Err(Failure::BadInput);
         }
-        Ok(Output { target: target.to_path_buf(), temp, force })
+        Ok(Output { target: target.to_path_buf(), temp, force, created_parent })
     }
 
     /// Write one text file into the folder being prepared.
@@ -122,7 +126,12 @@ impl Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
-        // An abandoned (failed) output leaves nothing behind.
+        // An abandoned (failed or interrupted) output leaves nothing behind: not its temporary
+        // folder, nor the folder it created around it (`remove_dir` only removes it if empty, so a
+        // committed output keeps it).
         let _ = fs::remove_dir_all(&self.temp);
+        if let Some(parent) = &self.created_parent {
+            let _ = fs::remove_dir(parent);
+        }
     }
 }
