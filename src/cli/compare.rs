@@ -97,6 +97,8 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
     let folder = out.commit()?;
     if args.json {
         print!("{}", files.get("comparison.json").unwrap_or_default());
+        // stdout is the JSON alone; where the files are goes to stderr.
+        eprintln!("Results written to {}", folder.display());
         return Ok(());
     }
     let s = &loaded[0].scenario;

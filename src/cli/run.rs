@@ -163,6 +163,8 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
     let folder = out.commit()?;
     if args.json {
         print!("{}", files.get("summary.json").unwrap_or_default());
+        // stdout is the JSON alone; where the files are goes to stderr.
+        eprintln!("Results written to {}", folder.display());
     } else {
         println!("{} — {} voters, {} replicates, seed {}\n", s.name, s.population.size, s.replicates, s.seed);
         print!("{}", table::run_table(s, &RunSummary::of(&logs)));
