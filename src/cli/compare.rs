@@ -22,16 +22,21 @@ pub const QUICK_REPLICATES: u32 = 4;
 /// `votelab` with no arguments: the baseline against every library scenario, at a quick size.
 pub fn default_comparison(args: &SimArgs) -> Result<(), Failure> {
     let mut args = args.clone();
-    if !args.sets.iter().any(|s| s.trim_start().starts_with("population.size")) {
-        args.sets.push(format!("population.size={QUICK_POPULATION}"));
-    }
+    args.voters = args.voters.or(Some(QUICK_POPULATION));
     args.replicates = args.replicates.or(Some(QUICK_REPLICATES));
     let names: Vec<String> = builtin::names().map(str::to_string).collect();
+    let (voters, replicates) = (args.voters.unwrap_or(QUICK_POPULATION), args.replicates.unwrap_or(QUICK_REPLICATES));
+    if !args.quiet {
+        eprintln!(
+            "Comparing the baseline with the {} regulation scenarios of the library ({voters} voters × {replicates} \
+             replicates each, common random numbers); at this size it usually takes under a minute on two cores.\n\
+             `votelab scenarios` lists them; `votelab compare baseline NAME` runs one.",
+            names.len().saturating_sub(1)
+        );
+    }
     compare(&names, &args)?;
     println!(
-        "\nThis was the quick comparison ({} voters × {} replicates). For tighter intervals run e.g.\n  votelab compare baseline netzdg-24h --replicates 16",
-        args.sets.iter().rev().find_map(|s| s.strip_prefix("population.size=")).unwrap_or("?"),
-        args.replicates.unwrap_or(QUICK_REPLICATES)
+        "\nThis was the quick comparison ({voters} voters × {replicates} replicates). For tighter intervals run e.g.\n  votelab compare baseline netzdg-24h --replicates 16"
     );
     Ok(())
 }

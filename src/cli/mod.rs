@@ -152,6 +152,9 @@ pub struct SimArgs {
     /// Seed (overrides the scenario's `seed`).
     #[arg(long)]
     seed: Option<u64>,
+    /// Simulated voters (overrides `population.size`; the workshop API's `population`).
+    #[arg(long)]
+    voters: Option<u64>,
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long)]
     threads: Option<usize>,
@@ -232,6 +235,7 @@ fn default_sim_args() -> SimArgs {
     SimArgs {
         replicates: None,
         seed: None,
+        voters: None,
         threads: None,
         sets: Vec::new(),
         out: None,

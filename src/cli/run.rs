@@ -49,6 +49,9 @@ pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
     if let Some(s) = args.seed {
         sets.push(Override { path: "seed".into(), value: s.to_string() });
     }
+    if let Some(n) = args.voters {
+        sets.push(Override { path: "population.size".into(), value: n.to_string() });
+    }
     Ok(sets)
 }
 

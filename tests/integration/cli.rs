@@ -207,4 +207,8 @@ fn json_output_is_the_summary_alone_and_stderr_says_where_the_results_are() {
     let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("stdout is JSON alone");
     assert!(summary["elections"][0]["turnout"]["mean"].is_number(), "{summary}");
     assert!(stderr(&o).contains("Results written to r"), "{}", stderr(&o));
+    let o = votelab(dir.path(), &tiny_run(&["--json", "--voters", "700", "--out", "v"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["population"], 700, "--voters sets population.size");
 }
