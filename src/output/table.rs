@@ -15,14 +15,6 @@ pub fn pct(s: Option<&Summary>) -> String {
     }
 }
 
-/// `mean ± half-width` with three decimals.
-pub fn num(s: Option<&Summary>) -> String {
-    match s {
-        Some(s) => format!("{:.3} ± {:.3}", s.mean, 0.5 * (s.ci95[1] - s.ci95[0])),
-        None => "—".to_string(),
-    }
-}
-
 /// Render rows as aligned columns (first column left-aligned, the rest right-aligned).
 pub fn columns(rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..rows.iter().map(Vec::len).max().unwrap_or(0))
