@@ -18,5 +18,4 @@ pub mod phases;
 pub mod report;
 pub mod scenario;
 pub mod sim;
-pub mod top_k;
 pub mod validation;

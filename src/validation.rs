@@ -429,6 +429,9 @@ pub fn first_campaign_day(targeting: &str, budget: f64, voters: u64, replicate: 
             ("parties[0].campaign.goal", "Goal(persuade: 1.0, mobilise: 0.0, demobilise: 0.0)".into()),
             ("parties[0].campaign.tone", "Tone(fear: 0.0, hate: 0.0)".into()),
             ("parties[0].campaign.cohort_focus", "{}".into()),
+            // One impression at most per voter: a budget of a little more than one impression
+            // per voter reaches everybody the campaign scores above zero exactly once.
+            ("parties[0].campaign.frequency_cap", "Some(1)".into()),
         ],
     );
     let mut sim = Simulation::new(s.clone(), replicate);

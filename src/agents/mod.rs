@@ -134,6 +134,12 @@ pub struct Exposure {
     pub ads: f32,
     /// Micro-targeted ad impressions this campaign.
     pub targeted: f32,
+    /// Ad impressions shown at a recent-exposure stock of at least the wear-out scale this
+    /// campaign (`docs/MODEL.md` §7.3): impressions past saturation.
+    pub wasted: f32,
+    /// Stock of recent ad exposures (all parties) after the last delivery: impressions, each
+    /// decaying with the attention half-life. Wear-out reads it.
+    pub ad_stock: f32,
     /// Items from like-minded sources this campaign.
     pub like_minded: f32,
     /// Items from cross-cutting sources this campaign.

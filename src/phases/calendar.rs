@@ -39,11 +39,21 @@ pub fn start_campaign(params: Res<RunParams>, clock: Res<Clock>, mut voters: Que
 pub fn take_snapshot(
     params: Res<RunParams>,
     mut snapshot: ResMut<Snapshot>,
-    voters: Query<(&VoterId, &Ideology, &Affect, &CampaignContact, &VotingRecord, &Trust, &DataFootprint, &Belief)>,
+    voters: Query<(
+        &VoterId,
+        &Ideology,
+        &Affect,
+        &CampaignContact,
+        &VotingRecord,
+        &Trust,
+        &DataFootprint,
+        &Belief,
+        &Exposure,
+    )>,
 ) {
     let (s, parallel) = (&mut *snapshot, params.parallel);
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
-    for (ids, ideology, affect, campaign, record, trust, footprint, belief) in tables {
+    for (ids, ideology, affect, campaign, record, trust, footprint, belief, exposure) in tables {
         let rows = TableRows::of(ids);
         rows.fill(&mut s.ideology, parallel, |k| ideology[k].x);
         rows.fill(&mut s.posts, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
@@ -51,6 +61,7 @@ pub fn take_snapshot(
         rows.fill(&mut s.habit, parallel, |k| record[k].habit);
         rows.fill(&mut s.trust, parallel, |k| trust[k].value);
         rows.fill(&mut s.footprint, parallel, |k| footprint[k].0);
+        rows.fill(&mut s.ad_stock, parallel, |k| exposure[k].ad_stock);
     }
 }
 

@@ -1,9 +1,9 @@
 //! The effects of today's campaign contact on its recipient (`docs/MODEL.md` §7.3, §7.7): persuasion toward
-//! the sender as a transient shift that saturates with repetition, mobilisation and
+//! the sender as a transient shift that wears out with recent exposure, mobilisation and
 //! demobilisation, face-to-face contact passed on to a housemate (Nickerson 2008), and the
 //! arousal, hostility and distrust that fear, hate and negative messages cause, damped by literacy.
 //! The targeting phase applies them to each voter as soon as its inbox is filled
-//! ([`CampaignEffects::apply`]). Reads an `Inbox`, the voter's `Exposure`, last step's contacts
+//! ([`CampaignEffects::apply`]). Reads an `Inbox`, the voter's recent-exposure stock, last step's contacts
 //! (`Snapshot`) and the offline ties; writes the voter's own `CampaignContact`, `Affect`,
 //! `Trust`.
 
@@ -12,11 +12,18 @@ use crate::graph::Csr;
 use crate::scenario::Effects;
 use crate::sim::rng::mix64;
 
-/// Cumulative effective impressions after `n` impressions: `S (1 − e^(−n/S))`, so gains stop after
-/// about `S` pieces (Green & Zelizer 2017).
+/// Cumulative effective impressions after `n` impressions in a row: `S (1 − e^(−n/S))`, so gains
+/// stop after about `S` pieces (Green & Zelizer 2017).
 #[inline]
 pub fn saturated(n: f32, saturation: f32) -> f32 {
     saturation * -(-n / saturation).exp_m1()
+}
+
+/// Of `n` impressions shown to a voter whose recent-exposure stock is `stock`, how many come at a
+/// stock of `saturation` or more (the k-th at `stock + k`): impressions past saturation.
+#[inline]
+pub fn wasted(stock: f32, n: f32, saturation: f32) -> f32 {
+    (n - (saturation - stock).max(0.0).ceil()).max(0.0)
 }
 
 /// The offline tie a voter counts as their housemate (the first contact passes mobilisation to).
@@ -87,8 +94,8 @@ impl<'a> CampaignEffects<'a> {
         !self.any_contact
     }
 
-    /// Apply voter `id`'s inbox and the mobilisation its housemates pass on. `ads_seen` counts
-    /// this campaign's impressions including today's.
+    /// Apply voter `id`'s inbox and the mobilisation its housemates pass on. `stock` is the
+    /// voter's recent-exposure stock before today's impressions (`Exposure::ad_stock`, decayed).
     #[allow(clippy::too_many_arguments)]
     pub fn apply(
         &self,
@@ -96,7 +103,7 @@ impl<'a> CampaignEffects<'a> {
         inbox: &Inbox,
         traits: &Traits,
         literacy: &Literacy,
-        ads_seen: f32,
+        stock: f32,
         campaign: &mut CampaignContact,
         affect: &mut Affect,
         trust: &mut Trust,
@@ -109,10 +116,9 @@ impl<'a> CampaignEffects<'a> {
         }
         let cred = credibility(e, literacy.value());
         let s = e.saturation as f32;
-        let before = ads_seen - inbox.impressions;
-        // Effective share of today's impressions once earlier ones have used up attention.
+        // Effective share of today's impressions once recent ones have used up attention.
         let fresh = if inbox.impressions > 0.0 {
-            (saturated(ads_seen, s) - saturated(before, s)) / inbox.impressions
+            (saturated(stock + inbox.impressions, s) - saturated(stock, s)) / inbox.impressions
         } else {
             0.0
         };
@@ -142,6 +148,14 @@ mod tests {
         assert!((saturated(1.0, s) - 0.906).abs() < 0.01);
         assert!(saturated(50.0, s) < 5.0 && saturated(50.0, s) > 4.99);
         assert!(saturated(10.0, s) - saturated(5.0, s) < saturated(5.0, s) - saturated(0.0, s));
+    }
+
+    #[test]
+    fn impressions_past_saturation_are_counted_as_wasted() {
+        assert_eq!(wasted(0.0, 3.0, 5.0), 0.0);
+        assert_eq!(wasted(0.0, 7.0, 5.0), 2.0, "the 6th and 7th come at stocks 5 and 6");
+        assert_eq!(wasted(4.5, 2.0, 5.0), 1.0, "the second comes at 5.5");
+        assert_eq!(wasted(9.0, 2.0, 5.0), 2.0);
     }
 
     #[test]
@@ -175,7 +189,7 @@ mod tests {
         effects.apply(0, &Inbox::default(), &traits, &literacy, 0.0, &mut c, &mut a, &mut t);
         assert_eq!((c, a, t), start);
         let inbox = Inbox { impressions: 2.0, pull: 1.0, mobilise: 1.0, fear: 1.0, ..Inbox::default() };
-        effects.apply(0, &inbox, &traits, &literacy, 2.0, &mut c, &mut a, &mut t);
+        effects.apply(0, &inbox, &traits, &literacy, 0.0, &mut c, &mut a, &mut t);
         assert!(c.persuasion > 0.0 && c.mobilisation > 0.0 && a.arousal > 0.0, "{c:?} {a:?}");
         assert_eq!(t, start.2, "no negative or hateful item");
     }

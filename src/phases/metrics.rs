@@ -34,6 +34,8 @@ struct CohortSums {
     misinformation: f64,
     ads: f64,
     targeted: f64,
+    reached: u64,
+    wasted: f64,
     like_minded: f64,
     cross_cutting: f64,
     bots: f64,
@@ -52,6 +54,8 @@ impl CohortSums {
         self.misinformation += o.misinformation;
         self.ads += o.ads;
         self.targeted += o.targeted;
+        self.reached += o.reached;
+        self.wasted += o.wasted;
         self.like_minded += o.like_minded;
         self.cross_cutting += o.cross_cutting;
         self.bots += o.bots;
@@ -157,6 +161,8 @@ pub fn record(
                 c.misinformation += f64::from(e.misinformation);
                 c.ads += f64::from(e.ads);
                 c.targeted += f64::from(e.targeted);
+                c.reached += u64::from(e.ads > 0.0);
+                c.wasted += f64::from(e.wasted);
                 c.like_minded += f64::from(e.like_minded);
                 c.cross_cutting += f64::from(e.cross_cutting);
                 c.bots += f64::from(e.bot);
@@ -237,15 +243,21 @@ pub fn record(
     r.set(&["feed", "like_minded_share"], per(total(|c| c.like_minded), neighbour_items));
     r.set(&["feed", "bot_items_per_capita"], per(total(|c| c.bots), eligible_total));
     r.set(&["ads", "targeted_share"], per(total(|c| c.targeted), total(|c| c.ads)));
-    let (mut funds, mut attendees) = (0.0, 0.0);
+    let reached = total(|c| c.reached as f64);
+    r.set(&["ads", "reach"], per(reached, eligible_total));
+    r.set(&["ads", "frequency"], per(total(|c| c.ads), reached));
+    r.set(&["ads", "wasted_share"], per(total(|c| c.wasted), total(|c| c.ads)));
+    let (mut funds, mut costs, mut attendees) = (0.0, 0.0, 0.0);
     for (party, l) in s.parties.iter().zip(&ledger.parties) {
         r.set(&["ads", "spend", &party.name], l.spent);
         funds += l.funds_raised;
+        costs += l.event_costs;
         attendees += l.attendees;
     }
     r.set(&["brokers", "revenue"], ledger.broker_revenue);
     r.set(&["brokers", "profile_accuracy"], per(accuracy, eligible_total));
     r.set(&["grassroots", "funds_raised"], funds);
+    r.set(&["grassroots", "event_costs"], costs);
     r.set(&["grassroots", "attendees"], attendees);
     for (cohort, c) in s.population.cohorts.iter().zip(&sums) {
         let name = cohort.name.as_str();
@@ -254,6 +266,7 @@ pub fn record(
         r.set(&["misinformation", "exposures_per_capita_by_cohort", name], per(c.misinformation, n));
         r.set(&["misinformation", "believers_by_cohort", name], per(c.believers as f64, n));
         r.set(&["ads", "impressions_per_capita_by_cohort", name], per(c.ads, n));
+        r.set(&["ads", "reach_by_cohort", name], per(c.reached as f64, n));
         log.cohorts.push(CohortRow {
             replicate: params.replicate,
             election: k,

@@ -6,6 +6,7 @@ use crate::agents::VoterId;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{InternedSystemSet, ScheduleConfigs, ScheduleLabel, SingleThreadedExecutor};
 
+pub mod allocation;
 pub mod calendar;
 pub mod contact;
 pub mod data_collection;

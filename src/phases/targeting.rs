@@ -1,13 +1,14 @@
-//! Phase 3, targeting and campaign delivery (`docs/MODEL.md` §7.3): each campaign spends its
-//! daily budget on impressions. `Broadcast` impressions reach eligible voters at random (by cohort
-//! weight under `BasicOnly`); `Micro` campaigns score every eligible voter from the broker's
-//! estimated profile (true value plus noise shrinking with accuracy; psychometric and mood fields
-//! only where allowed) by their goal mix and cohort focus, and buy the best-scoring voters, in
-//! O(N) by selection rather than a sort (`crate::top_k`). `MinAudience(n)` replaces individual
-//! scores by the mean score of segments of at least n real voters. The day's grassroots attendees
-//! (`grassroots`, §7.4) are planned and paid for here too. Each voter's inbox is then filled and
-//! applied at once (`contact::CampaignEffects`), off season too, when only the mobilisation
-//! housemates pass on remains.
+//! Phase 3, targeting and campaign delivery (`docs/MODEL.md` §7.3): each campaign spends today's
+//! share of its ad budget (its pacing) on impressions, split between cohorts by its cohort focus
+//! (weight × eligible voters). `Broadcast` impressions reach a cohort's eligible voters at random;
+//! `Micro` campaigns score every eligible voter from the broker's estimated profile (true value
+//! plus noise shrinking with accuracy; psychometric and mood fields only where allowed) by their
+//! goal mix, and buy, cohort by cohort, the impressions with the largest expected marginal effect
+//! given each voter's recent ad exposure (`allocation`), up to the frequency cap. `MinAudience(n)`
+//! replaces individual scores by the mean score of segments of at least n real voters. The day's
+//! grassroots events (`grassroots`, §7.4) are planned and paid for here too. Each voter's inbox is
+//! then filled and applied at once (`contact::CampaignEffects`), off season too, when only the
+//! mobilisation housemates pass on remains.
 //! Reads `Snapshot`, `Graph`, `VoterTable`, `BrokerMarket`, `TurnoutModel`, `Clock`, `RunParams`;
 //! writes `TargetingPlan`, `CampaignLedger` and each voter's own `Exposure`, `CampaignContact`,
 //! `Affect` and `Trust`.
@@ -16,12 +17,11 @@ use super::contact::{CampaignEffects, Inbox};
 use super::data_collection::BrokerMarket;
 use super::feed::poisson_with;
 use super::turnout::{self, TurnoutInputs};
-use super::{Phase, campaign_day, grassroots, map_voters, map_voters_into};
+use super::{Phase, allocation, campaign_day, decay_factor, grassroots, map_voters, map_voters_into};
 use crate::agents::*;
-use crate::scenario::{Microtargeting, Party, Scenario, Targeting};
+use crate::scenario::{Microtargeting, Pacing, Party, Scenario, Targeting};
 use crate::sim::resources::{Clock, Graph, RunParams, Snapshot, TurnoutModel, VoterTable};
 use crate::sim::rng::{self, tag};
-use crate::top_k::select_top_into;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution as _, StandardNormal};
@@ -55,18 +55,29 @@ pub enum Message {
 pub struct CampaignPlan {
     /// Whether impressions are micro-targeted today.
     pub micro: bool,
-    /// Micro: impressions each selected voter receives.
-    pub per_voter: u32,
-    /// Micro: who is selected (indexed by `VoterId`).
-    pub selected: Vec<bool>,
-    /// Micro: the message each selected voter gets.
+    /// Micro: impressions each voter receives today (indexed by `VoterId`).
+    pub impressions: Vec<u8>,
+    /// Micro: impressions bought today, in simulated voters' impressions.
+    pub bought: u64,
+    /// Micro: the message each voter gets.
     pub message: Vec<u8>,
     /// Broadcast: expected impressions per eligible voter, by cohort.
     pub rate_by_cohort: Vec<f64>,
     /// Broadcast: `exp(−rate)` by cohort, for Poisson draws without recomputing it per voter.
     pub exp_neg_rate_by_cohort: Vec<f64>,
+    /// Most impressions one voter gets from this campaign today (its own and the legal frequency
+    /// cap; 255 without either).
+    pub cap: u32,
     /// Grassroots attendees today (sorted `VoterId`s).
     pub attendees: Vec<u32>,
+}
+
+impl CampaignPlan {
+    /// Whether the campaign shows anybody anything today, or meets anybody.
+    pub fn delivers(&self) -> bool {
+        !self.attendees.is_empty()
+            || if self.micro { self.bought > 0 } else { self.rate_by_cohort.iter().any(|&r| r > 0.0) }
+    }
 }
 
 /// Every campaign's plan for today.
@@ -77,8 +88,20 @@ pub struct TargetingPlan {
     /// Standard-normal error of each voter's profile this campaign (indexed by `VoterId`; empty
     /// until a micro campaign needs it). Scaled by `profile_noise · (1 − accuracy)` when scored.
     pub profile_error: Vec<f32>,
+    /// What is left today of the recent-exposure stocks of the last delivery (`Exposure::ad_stock`),
+    /// `2^(−days since / attention_half_life_days)`.
+    pub stock_decay: f32,
+    /// Campaign day of the last delivery (when the stocks were last updated), if any this campaign.
+    last_delivery: Option<u32>,
     /// Per-voter working buffers, kept from day to day.
     scratch: Scratch,
+}
+
+impl TargetingPlan {
+    /// Whether any campaign delivers impressions or events today.
+    pub fn delivers_today(&self) -> bool {
+        self.campaigns.iter().any(CampaignPlan::delivers)
+    }
 }
 
 /// Per-voter working buffers of the targeting phase (contents meaningless between days).
@@ -86,10 +109,9 @@ pub struct TargetingPlan {
 struct Scratch {
     eligible: Vec<bool>,
     scored: Vec<(f32, u8, u8)>,
-    scores: Vec<f32>,
+    values: Vec<f32>,
     raw: Vec<f32>,
     bins: Vec<u8>,
-    candidates: Vec<u64>,
 }
 
 /// Money and reach of one party's current campaign, in real-world units.
@@ -97,8 +119,10 @@ struct Scratch {
 pub struct PartyLedger {
     /// Money spent on ads and profiles.
     pub spent: f64,
-    /// Money raised at grassroots events (added to the budget).
+    /// Ticket income of grassroots events (added to the budget).
     pub funds_raised: f64,
+    /// Cost of holding the grassroots events (paid from the budget).
+    pub event_costs: f64,
     /// Grassroots attendees.
     pub attendees: f64,
     /// Profiles bought.
@@ -250,8 +274,38 @@ fn segment_scores(scores: &mut [f32], table: &VoterTable, est_bin: &[u8], min_si
 /// A micro campaign's purchase for today, waiting for the voters' scores.
 struct MicroBuy {
     party: usize,
-    impressions: f64,
+    /// Impressions by cohort (simulated voters' impressions).
+    budgets: Vec<f64>,
     cpm: f64,
+}
+
+/// Share of the money left that a campaign spends on day `day` of `days`: today's pacing weight
+/// over the weights of the days left (all of it when no day left has weight).
+pub fn pacing_share(pacing: &Pacing, day: u32, days: u32) -> f64 {
+    let (day, days) = (f64::from(day), f64::from(days.max(1)));
+    let left = days - day;
+    match *pacing {
+        Pacing::Even => 1.0 / left.max(1.0),
+        Pacing::LateWeighted { days: late, share } => {
+            let late = f64::from(late).min(days);
+            let early = days - late;
+            let late_weight = share / late;
+            let early_weight = if early > 0.0 { (1.0 - share) / early } else { 0.0 };
+            let late_left = late.min(left);
+            let weights_left = late_left * late_weight + (left - late_left) * early_weight;
+            let today = if left <= late { late_weight } else { early_weight };
+            if weights_left > 0.0 { today / weights_left } else { 1.0 }
+        }
+    }
+}
+
+/// Each cohort's share of a campaign's impressions: its weight times its eligible voters,
+/// normalised (zeros when no cohort has weight).
+fn cohort_shares(weight: impl Fn(&str) -> f64, s: &Scenario, eligible_by_cohort: &[f64]) -> Vec<f64> {
+    let mass: Vec<f64> =
+        s.population.cohorts.iter().zip(eligible_by_cohort).map(|(c, n)| weight(&c.name) * n).collect();
+    let total: f64 = mass.iter().sum();
+    mass.iter().map(|m| if total > 0.0 { m / total } else { 0.0 }).collect()
 }
 
 /// Plan today's purchases and grassroots events for every party; pay for them.
@@ -269,41 +323,68 @@ pub fn plan_targeting(
     let s = &*params.scenario;
     let Some(day_plan) = clock.plan else { return };
     let day = day_plan.campaign_day;
-    let days_left = f64::from(s.timeline.campaign_days - day);
     let scale = params.scale;
     let year = clock.year;
     let n = table.len();
     let parallel = params.parallel;
-    let TargetingPlan { campaigns, profile_error, scratch } = &mut *plan;
-    let Scratch { eligible, scored, scores, raw, bins, candidates } = scratch;
+    let TargetingPlan { campaigns, profile_error, stock_decay, last_delivery, scratch } = &mut *plan;
+    let Scratch { eligible, scored, values, raw, bins } = scratch;
     map_voters_into(eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
     let eligible = &*eligible;
-    let eligible_count = eligible.iter().filter(|&&e| e).count();
+    let mut eligible_by_cohort = vec![0.0f64; s.population.cohorts.len()];
+    for i in (0..n).filter(|&i| eligible[i]) {
+        eligible_by_cohort[table.cohort[i] as usize] += 1.0;
+    }
     if day == 0 {
         *ledger = CampaignLedger { parties: vec![PartyLedger::default(); s.parties.len()], broker_revenue: 0.0 };
         profile_error.clear();
+        *last_delivery = None;
     }
-    campaigns.resize_with(s.parties.len(), CampaignPlan::default);
     let e = &s.effects;
+    // Recent exposure fades between deliveries (the stocks were zeroed when the campaign began).
+    *stock_decay = last_delivery.map_or(1.0, |last| decay_factor(f64::from(day - last), e.attention_half_life_days));
+    campaigns.resize_with(s.parties.len(), CampaignPlan::default);
+    let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
+    let voters = Electorate { s, eligible, table: &table, snapshot: &snapshot, model: &model, year };
     let mut micro_buys = Vec::new();
     for (p, party) in s.parties.iter().enumerate() {
         let wants_micro = micro_allowed(party, s) && market.broker.is_some();
         // Yesterday's per-voter buffers are refilled rather than reallocated.
-        let CampaignPlan { mut message, mut selected, .. } = std::mem::take(&mut campaigns[p]);
+        let CampaignPlan { mut message, mut impressions, .. } = std::mem::take(&mut campaigns[p]);
         message.clear();
-        selected.clear();
-        let mut cp = CampaignPlan { message, selected, ..CampaignPlan::default() };
-        // Grassroots events today: attendees, tickets and mobilisation.
+        impressions.clear();
+        let cap = [party.campaign.frequency_cap, s.regulation.frequency_cap]
+            .into_iter()
+            .flatten()
+            .fold(u32::from(u8::MAX), u32::min);
+        let mut cp = CampaignPlan { message, impressions, cap, ..CampaignPlan::default() };
+        // Grassroots events today: attendees, tickets, costs and mobilisation.
         if let Some(g) = &party.campaign.grassroots {
-            cp.attendees =
-                grassroots::attendees(s, p, g, &table, eligible, params.replicate, clock.step as u64, day, scale);
+            let today = grassroots::events_on(s, g, day);
+            let propensity = |i: usize| voters.propensity(&positions, i);
+            cp.attendees = grassroots::attendees(
+                s,
+                p,
+                g,
+                &today,
+                &table,
+                eligible,
+                &propensity,
+                params.replicate,
+                clock.step as u64,
+                scale,
+            );
             let real = cp.attendees.len() as f64 / scale;
-            ledger.parties[p].attendees += real;
-            ledger.parties[p].funds_raised += real * g.ticket;
+            let l = &mut ledger.parties[p];
+            l.attendees += real;
+            l.funds_raised += real * g.ticket;
+            l.event_costs += today.len() as f64 * g.cost_per_event;
         }
-        let available = |l: &PartyLedger| {
+        // Money the campaign may still spend: budget and ticket income (within any legal cap),
+        // less what ads, profiles and events have cost.
+        let left = |l: &PartyLedger| {
             let money = party.budget + l.funds_raised;
-            s.regulation.spending_cap.map_or(money, |cap| money.min(cap))
+            s.regulation.spending_cap.map_or(money, |cap| money.min(cap)) - l.spent - l.event_costs
         };
         // Profiles are bought once per campaign, for every eligible voter the broker holds, if the
         // campaign can afford the file; otherwise it broadcasts this campaign.
@@ -311,7 +392,7 @@ pub fn plan_targeting(
             let profiled = (0..n).filter(|&i| eligible[i] && snapshot.footprint[i] > 0.0).count() as f64 / scale;
             let cost = profiled * market.price_per_profile;
             let l = &mut ledger.parties[p];
-            if cost <= available(l) - l.spent {
+            if cost <= left(l) {
                 l.profiles += profiled;
                 l.spent += cost;
                 l.has_profiles = true;
@@ -320,70 +401,79 @@ pub fn plan_targeting(
         }
         let micro = wants_micro && ledger.parties[p].has_profiles;
         cp.micro = micro;
-        let l = &ledger.parties[p];
-        let budget_today = ((available(l) - l.spent) / days_left).max(0.0);
+        let budget_today =
+            (left(&ledger.parties[p]) * pacing_share(&party.campaign.pacing, day, s.timeline.campaign_days)).max(0.0);
         let cpm = if micro { e.cpm_targeted } else { e.cpm_broadcast };
         let impressions = budget_today / cpm * 1000.0 * scale;
-        if eligible_count == 0 || impressions < 1.0 {
-            cp.rate_by_cohort = vec![0.0; s.population.cohorts.len()];
-        } else if micro {
-            micro_buys.push(MicroBuy { party: p, impressions, cpm });
+        // Broadcast reaches everyone alike; basic targeting (cohort and place) and micro-targeting
+        // follow the campaign's cohort focus.
+        let basic =
+            party.campaign.targeting == Targeting::Micro && s.regulation.microtargeting == Microtargeting::BasicOnly;
+        let shares = if micro || basic {
+            cohort_shares(|c| focus(party, c), s, &eligible_by_cohort)
         } else {
-            let cohorts = s.population.cohorts.len();
-            let mut eligible_by_cohort = vec![0.0f64; cohorts];
-            for i in (0..n).filter(|&i| eligible[i]) {
-                eligible_by_cohort[table.cohort[i] as usize] += 1.0;
+            cohort_shares(|_| 1.0, s, &eligible_by_cohort)
+        };
+        cp.rate_by_cohort = vec![0.0; s.population.cohorts.len()];
+        if impressions >= 1.0 {
+            if micro {
+                micro_buys.push(MicroBuy { party: p, budgets: shares.iter().map(|x| x * impressions).collect(), cpm });
+            } else {
+                cp.rate_by_cohort = shares
+                    .iter()
+                    .zip(&eligible_by_cohort)
+                    .map(|(x, &n)| if n > 0.0 { x * impressions / n } else { 0.0 })
+                    .collect();
+                ledger.parties[p].spent += budget_today;
             }
-            // Broadcast reaches everyone alike; basic targeting (cohort and place) follows the
-            // campaign's cohort focus.
-            let basic = party.campaign.targeting == Targeting::Micro
-                && s.regulation.microtargeting == Microtargeting::BasicOnly;
-            let weight: Vec<f64> =
-                s.population.cohorts.iter().map(|c| if basic { focus(party, &c.name) } else { 1.0 }).collect();
-            let mass: f64 = weight.iter().zip(&eligible_by_cohort).map(|(w, n)| w * n).sum();
-            cp.rate_by_cohort = weight.iter().map(|w| if mass > 0.0 { impressions * w / mass } else { 0.0 }).collect();
-            cp.exp_neg_rate_by_cohort = cp.rate_by_cohort.iter().map(|r| (-r).exp()).collect();
-            ledger.parties[p].spent += budget_today;
         }
+        cp.exp_neg_rate_by_cohort = cp.rate_by_cohort.iter().map(|r| (-r).exp()).collect();
         campaigns[p] = cp;
     }
-    if micro_buys.is_empty() {
-        return;
-    }
-    if profile_error.len() != n {
-        let campaign = day_plan.campaign.unwrap_or(0) as u64;
-        *profile_error = profile_errors(&params, campaign, n);
-    }
-    let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
-    let voters = Electorate { s, eligible, table: &table, snapshot: &snapshot, model: &model, year };
-    score_voters(scored, &voters, &market, profile_error, &buyers, parallel);
-    let min_audience = match s.regulation.microtargeting {
-        Microtargeting::MinAudience(min) => Some(min as f64 * scale),
-        _ => None,
-    };
-    for (b, buy) in micro_buys.iter().enumerate() {
-        let (p, party) = (buy.party, &s.parties[buy.party]);
-        let entry = |i: usize| scored[i * buyers.len() + b];
-        let cp = &mut campaigns[p];
-        map_voters_into(&mut cp.message, n, parallel, |i| entry(i).1);
-        // Cohort focus applies after segmentation: a campaign can always leave a cohort out.
-        let focus_by_cohort: Vec<f32> = s.population.cohorts.iter().map(|c| focus(party, &c.name) as f32).collect();
-        let focused = |i: usize, score: f32| score * focus_by_cohort[table.cohort[i] as usize];
-        match min_audience {
-            None => map_voters_into(scores, n, parallel, |i| focused(i, entry(i).0)),
-            Some(min) => {
-                map_voters_into(raw, n, parallel, |i| entry(i).0);
-                map_voters_into(bins, n, parallel, |i| entry(i).2);
-                segment_scores(raw, &table, bins, min);
-                map_voters_into(scores, n, parallel, |i| focused(i, raw[i]));
-            }
+    if !micro_buys.is_empty() {
+        if profile_error.len() != n {
+            let campaign = day_plan.campaign.unwrap_or(0) as u64;
+            *profile_error = profile_errors(&params, campaign, n);
         }
-        // Buy whole impressions for the best voters; pay only for what is delivered.
-        let wanted = buy.impressions.floor() as usize;
-        let reachable = select_top_into(scores, wanted, parallel, &mut cp.selected, candidates);
-        cp.per_voter = wanted.checked_div(reachable).map_or(0, |n| n.max(1) as u32);
-        let delivered = reachable as f64 * f64::from(cp.per_voter);
-        ledger.parties[p].spent += delivered / (1000.0 * scale) * buy.cpm;
+        let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
+        score_voters(scored, &voters, &market, profile_error, &buyers, parallel);
+        let min_audience = match s.regulation.microtargeting {
+            Microtargeting::MinAudience(min) => Some(min as f64 * scale),
+            _ => None,
+        };
+        let decay = *stock_decay;
+        for (b, buy) in micro_buys.iter().enumerate() {
+            let entry = |i: usize| scored[i * buyers.len() + b];
+            let cp = &mut campaigns[buy.party];
+            map_voters_into(&mut cp.message, n, parallel, |i| entry(i).1);
+            let value = |i: usize, score: f32| allocation::log_value(score, snapshot.ad_stock[i] * decay, e.saturation);
+            match min_audience {
+                None => map_voters_into(values, n, parallel, |i| value(i, entry(i).0)),
+                Some(min) => {
+                    map_voters_into(raw, n, parallel, |i| entry(i).0);
+                    map_voters_into(bins, n, parallel, |i| entry(i).2);
+                    segment_scores(raw, &table, bins, min);
+                    map_voters_into(values, n, parallel, |i| value(i, raw[i]));
+                }
+            }
+            // Pay only for what is delivered.
+            cp.bought = allocation::allocate(
+                values,
+                &table.cohort,
+                &buy.budgets,
+                e.saturation,
+                cp.cap,
+                parallel,
+                &mut cp.impressions,
+            );
+            ledger.parties[buy.party].spent += cp.bought as f64 / (1000.0 * scale) * buy.cpm;
+        }
+    }
+    let delivers = campaigns.iter().any(CampaignPlan::delivers);
+    if delivers {
+        *last_delivery = Some(day);
+    } else {
+        *stock_decay = 1.0;
     }
 }
 
@@ -417,8 +507,9 @@ fn score_voters(
         if !v.eligible[i] {
             return;
         }
-        let (accuracy, undecided) = voter_day(v, market, &positions, i);
-        let (accuracy, undecided) = (f64::from(accuracy), f64::from(undecided));
+        let accuracy = f64::from(market.accuracy(v.snapshot.footprint[i]));
+        let p = v.propensity(&positions, i);
+        let undecided = 4.0 * p * (1.0 - p);
         let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
         let profile = Profile {
             ideology: (f64::from(v.snapshot.ideology[i]) + error).clamp(-1.0, 1.0),
@@ -446,22 +537,23 @@ fn profile_errors(params: &RunParams, campaign: u64, n: usize) -> Vec<f32> {
     })
 }
 
-/// An eligible voter's profile accuracy and `4p(1 − p)` of the turnout propensity the voter file
-/// predicts (habit and trust, no campaign effects).
-fn voter_day(v: &Electorate, market: &BrokerMarket, positions: &[f64], i: usize) -> (f32, f32) {
-    let (table, snapshot, model) = (v.table, v.snapshot, v.model);
-    let c = table.cohort[i] as usize;
-    let inputs = TurnoutInputs {
-        habit: f64::from(snapshot.habit[i]),
-        mobilisation: 0.0,
-        trust: f64::from(snapshot.trust[i]),
-        trust_mean: model.trust_mean[c],
-        arousal: 0.0,
-        distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
-        age: v.year - f64::from(table.born[i]),
-    };
-    let p = turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&v.s.turnout, &inputs));
-    (market.accuracy(snapshot.footprint[i]), (4.0 * p * (1.0 - p)) as f32)
+impl Electorate<'_> {
+    /// Voter i's turnout propensity as the voter file predicts it: habit, trust, alienation and
+    /// age, no campaign effects.
+    fn propensity(&self, positions: &[f64], i: usize) -> f64 {
+        let (table, snapshot, model) = (self.table, self.snapshot, self.model);
+        let c = table.cohort[i] as usize;
+        let inputs = TurnoutInputs {
+            habit: f64::from(snapshot.habit[i]),
+            mobilisation: 0.0,
+            trust: f64::from(snapshot.trust[i]),
+            trust_mean: model.trust_mean[c],
+            arousal: 0.0,
+            distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
+            age: self.year - f64::from(table.born[i]),
+        };
+        turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&self.s.turnout, &inputs))
+    }
 }
 
 /// Each voter's inbox for today, applied at once: the campaigns' impressions and events on a
@@ -488,11 +580,7 @@ pub fn deliver_campaigns(
     )>,
 ) {
     // Nobody buys or meets anyone today (off season, or e.g. no budgets): no per-voter draws.
-    let active = clock.in_campaign()
-        && !plan.campaigns.iter().all(|c| {
-            c.attendees.is_empty()
-                && if c.micro { c.per_voter == 0 } else { c.rate_by_cohort.iter().all(|&r| r <= 0.0) }
-        });
+    let active = clock.in_campaign() && plan.delivers_today();
     let s = &*params.scenario;
     let e = &s.effects;
     let effects = CampaignEffects::new(e, &snapshot.contact, &graph.0.offline);
@@ -522,16 +610,15 @@ pub fn deliver_campaigns(
             let x = ideology.x + persuasion;
             for (party, cp) in s.parties.iter().zip(&plan.campaigns) {
                 let (count, targeted, fixed_message) = if cp.micro {
-                    if cp.selected.get(i).copied().unwrap_or(false) {
-                        (cp.per_voter, true, Some(cp.message[i]))
-                    } else {
-                        (0, false, None)
+                    match cp.impressions.get(i).copied().unwrap_or(0) {
+                        0 => (0, false, None),
+                        n => (u32::from(n), true, Some(cp.message[i])),
                     }
                 } else {
                     let c = demo.cohort as usize;
                     let rate = cp.rate_by_cohort.get(c).copied().unwrap_or(0.0);
                     let n = poisson_with(rate, cp.exp_neg_rate_by_cohort.get(c).copied().unwrap_or(1.0), uniform());
-                    (n, false, None)
+                    (n.min(cp.cap), false, None)
                 };
                 if cp.attendees.binary_search(&id.0).is_ok() {
                     new.contact += e.face_to_face_mobilisation as f32;
@@ -609,11 +696,15 @@ pub fn deliver_campaigns(
         mut trust,
         mut exposure,
     )| {
+        let seen = exposure.bypass_change_detection();
+        // Recent exposure as it stands before today's impressions.
+        let stock = seen.ad_stock * plan.stock_decay;
         let inbox = if active {
             let inbox = inbox_of(id, demo, traits, ideology, campaign.persuasion, footprint);
-            let seen = exposure.bypass_change_detection();
             seen.ads += inbox.impressions;
             seen.targeted += inbox.targeted;
+            seen.wasted += super::contact::wasted(stock, inbox.impressions, e.saturation as f32);
+            seen.ad_stock = stock + inbox.impressions;
             inbox
         } else {
             Inbox::default()
@@ -624,7 +715,7 @@ pub fn deliver_campaigns(
             &inbox,
             traits,
             literacy,
-            exposure.ads,
+            stock,
             campaign,
             affect.bypass_change_detection(),
             trust.bypass_change_detection(),

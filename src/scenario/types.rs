@@ -342,10 +342,36 @@ pub struct Campaign {
     pub goal: Goal,
     /// Share of messages with fear and with hate tone; the rest is informational.
     pub tone: Tone,
-    /// Relative weight of each cohort in targeting (default 1 for cohorts not named).
+    /// Relative ad spending per eligible voter of each cohort, ≥ 0 (default 1 for cohorts not
+    /// named): each day's ad budget is split between cohorts in proportion to weight × eligible
+    /// voters, so a cohort's impressions per voter are proportional to its weight (0 leaves it
+    /// out; equal weights spend alike on every voter). `docs/MODEL.md` §7.3.
     pub cohort_focus: BTreeMap<String, f64>,
+    /// Most impressions this campaign shows one voter in a day (a media buyer's frequency cap);
+    /// `None`: no cap of its own. Range 1–255 (255 is also the technical ceiling).
+    pub frequency_cap: Option<u32>,
+    /// How the ad budget is spread over the campaign's days.
+    pub pacing: Pacing,
     /// Grassroots fund-raising events (the source's "direct grassroots investment").
     pub grassroots: Option<Grassroots>,
+}
+
+/// How a campaign spreads its ad budget over the days of the campaign. Each day it spends the
+/// money left times today's weight over the weights of the days left, so money a day could not
+/// spend moves to the days after it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Pacing {
+    /// The same amount every day.
+    #[default]
+    Even,
+    /// A `share` of the budget in the campaign's last `days` days, the rest spread evenly over
+    /// the days before (campaigns spend most in the final weeks).
+    LateWeighted {
+        /// Days at the end of the campaign that get `share` of the budget, ≥ 1.
+        days: u32,
+        /// Share of the budget spent in those days, [0, 1].
+        share: f64,
+    },
 }
 
 /// Advertising mode.
@@ -391,7 +417,13 @@ pub struct Grassroots {
     /// Real-world attendees per event. ≥ 0.
     pub attendees: u32,
     /// Ticket price in real-world money (≈ USD 270 000 / (20 × 300) ≈ 45 in the source). ≥ 0.
+    /// Ticket income, net of the events' costs, adds to the ad budget.
     pub ticket: f64,
+    /// Cost of holding one event in real-world money (venue, refreshments, staff), paid from the
+    /// budget. ≥ 0. Default 3000 (an assumption: about 10 per attendee for a 300-person
+    /// evening; the source gives no costs).
+    #[serde(default = "defaults::cost_per_event")]
+    pub cost_per_event: f64,
     /// Cohorts attendees are drawn from; empty means everyone.
     #[serde(default)]
     pub cohorts: Vec<String>,
@@ -406,10 +438,25 @@ pub struct Effects {
     /// Default 0.004: about +0.5 pp vote choice per impression in a balanced race, under the
     /// +0.7 pp of Coppock, Hill & Vavreck 2020.
     pub persuasion_per_impression: f64,
-    /// Impressions in a campaign after which further ads add little: the effective count of n
-    /// impressions is `S (1 − e^(−n/S))`, counted over the whole campaign and all parties (Green &
-    /// Zelizer 2017: direct mail's gains stop after about five pieces). Range 1–100. Default 5.
+    /// Wear-out scale S in impressions: an impression shown to a voter who recently saw a stock
+    /// A of ads (all parties, decaying with `attention_half_life_days`) has `e^(−A/S)` of a
+    /// fresh impression's effect, so n impressions in a row count `S (1 − e^(−n/S))` and gains
+    /// stop after about S pieces (Green & Zelizer 2017: direct mail's gains stop after about
+    /// five). Impressions shown at a stock of S or more count as wasted (`ads.wasted_share`).
+    /// Range 1–100. Default 5.
     pub saturation: f64,
+    /// Half-life in days of the stock of recent ad exposures that wear-out counts: attention to
+    /// ads recovers over days. Range 0.1–365. Default 7 (an assumption inside the range of
+    /// advertising carry-over half-lives, days to a few weeks: Broadbent's adstock; Hill, Lo,
+    /// Vavreck & Zaller 2013 find TV ad effects largely gone within a week).
+    pub attention_half_life_days: f64,
+    /// How strongly already-engaged voters are over-represented at grassroots events: a voter's
+    /// chance to attend is proportional to `p^k`, with p its turnout propensity (habit and
+    /// trust, no campaign effects) and k this exponent; 0 makes attendance blind to engagement.
+    /// Range 0–5. Default 1 (an assumption: participation concentrates among the already
+    /// engaged, Verba, Schlozman & Brady 1995; recruiters ask likely participants, Rosenstone &
+    /// Hansen 1993).
+    pub attendance_engagement: f64,
     /// Half-life of ad persuasion in days (Kalla & Broockman 2018; Hill et al. 2013). Range
     /// 0.1–365. Default 5.
     pub persuasion_half_life_days: f64,
@@ -574,6 +621,9 @@ pub struct Regulation {
     pub bot_labelling: Option<f64>,
     /// Cap on each party's spending per election, real-world money; `None`: no cap.
     pub spending_cap: Option<f64>,
+    /// Legal cap on the political ad impressions one advertiser shows one voter in a day;
+    /// `None`: no cap. Range 1–255.
+    pub frequency_cap: Option<u32>,
     /// Minimum share of cross-cutting items in feeds, [0, 1]; `None`: no mandate.
     pub diverse_exposure: Option<f64>,
     /// Media-literacy programmes.
@@ -738,6 +788,8 @@ impl Default for Campaign {
             goal: Goal::default(),
             tone: Tone::default(),
             cohort_focus: BTreeMap::new(),
+            frequency_cap: None,
+            pacing: Pacing::Even,
             grassroots: None,
         }
     }
@@ -760,6 +812,8 @@ impl Default for Effects {
         Effects {
             persuasion_per_impression: 0.004,
             saturation: 5.0,
+            attention_half_life_days: 7.0,
+            attendance_engagement: 1.0,
             persuasion_half_life_days: 5.0,
             targeting_premium: 0.5,
             psychometric_premium: 0.3,
@@ -812,6 +866,7 @@ impl Default for Regulation {
             detection_lag_hours: 6.0,
             bot_labelling: None,
             spending_cap: None,
+            frequency_cap: None,
             diverse_exposure: None,
             media_literacy: Vec::new(),
             civic_education: Vec::new(),
@@ -868,6 +923,9 @@ pub(crate) mod defaults {
     }
     pub fn data_half_life() -> f64 {
         365.0
+    }
+    pub fn cost_per_event() -> f64 {
+        3000.0
     }
     pub fn literacy_half_life() -> f64 {
         42.0

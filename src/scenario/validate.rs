@@ -272,12 +272,20 @@ fn parties(c: &mut Checker, parties: &[Party], cohorts: &[&str]) {
             c.cohort_ref(&path, name, cohorts);
             c.range(&path, *w, 0.0, 1e6);
         }
+        if let Some(cap) = party.campaign.frequency_cap {
+            c.int(&format!("{p}.campaign.frequency_cap"), u64::from(cap), 1, 255);
+        }
+        if let Pacing::LateWeighted { days, share } = party.campaign.pacing {
+            c.int(&format!("{p}.campaign.pacing.days"), u64::from(days), 1, 100_000);
+            c.unit(&format!("{p}.campaign.pacing.share"), share);
+        }
         if let Some(g) = &party.campaign.grassroots {
             let gp = format!("{p}.campaign.grassroots");
             c.int(&format!("{gp}.events"), u64::from(g.events), 0, 100_000);
             c.int(&format!("{gp}.places"), u64::from(g.places), 1, 65_535);
             c.int(&format!("{gp}.attendees"), u64::from(g.attendees), 0, 10_000_000);
             c.range(&format!("{gp}.ticket"), g.ticket, 0.0, 1e6);
+            c.range(&format!("{gp}.cost_per_event"), g.cost_per_event, 0.0, 1e9);
             for (j, name) in g.cohorts.iter().enumerate() {
                 c.cohort_ref(&format!("{gp}.cohorts[{j}]"), name, cohorts);
             }
@@ -288,6 +296,8 @@ fn parties(c: &mut Checker, parties: &[Party], cohorts: &[&str]) {
 fn effects(c: &mut Checker, e: &Effects) {
     c.range("effects.persuasion_per_impression", e.persuasion_per_impression, 0.0, 0.1);
     c.range("effects.saturation", e.saturation, 1.0, 100.0);
+    c.range("effects.attention_half_life_days", e.attention_half_life_days, 0.1, 365.0);
+    c.range("effects.attendance_engagement", e.attendance_engagement, 0.0, 5.0);
     c.range("effects.persuasion_half_life_days", e.persuasion_half_life_days, 0.1, 365.0);
     c.range("effects.targeting_premium", e.targeting_premium, 0.0, 2.0);
     c.unit("effects.psychometric_premium", e.psychometric_premium);
@@ -327,6 +337,9 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
     }
     if let Some(cap) = r.spending_cap {
         c.range("regulation.spending_cap", cap, 0.0, 1e13);
+    }
+    if let Some(cap) = r.frequency_cap {
+        c.int("regulation.frequency_cap", u64::from(cap), 1, 255);
     }
     if let Some(d) = r.diverse_exposure {
         c.unit("regulation.diverse_exposure", d);

@@ -130,6 +130,8 @@ pub struct Snapshot {
     pub trust: Vec<f32>,
     /// Data footprint held by brokers.
     pub footprint: Vec<f32>,
+    /// Stock of recent ad exposures after the last delivery (`Exposure::ad_stock`).
+    pub ad_stock: Vec<f32>,
 }
 
 impl Snapshot {
@@ -142,6 +144,7 @@ impl Snapshot {
             habit: vec![0.0; n],
             trust: vec![0.0; n],
             footprint: vec![0.0; n],
+            ad_stock: vec![0.0; n],
         }
     }
 }

@@ -269,3 +269,110 @@ fn with_data_brokers_banned_profile_accuracy_is_zero() {
     assert_eq!(accuracy(&banned), 0.0);
     assert_eq!(revenue(&banned), 0.0, "no broker, no sales");
 }
+
+/// Micro-targeted impressions per capita of each cohort, in cohort order, at the (only) election.
+fn targeted_by_cohort(log: &MetricsLog) -> Vec<f64> {
+    log.cohorts.iter().filter(|row| row.election == 0).map(|row| row.targeted_per_capita).collect()
+}
+
+#[test]
+fn a_cohorts_targeted_impressions_per_capita_follow_its_focus_weight() {
+    // Gen Z's focus from 0 to 2 while the other cohorts keep 1: its impressions per voter are
+    // about weight × the others', rising continuously (the budget is split by weight × voters).
+    let mut previous = -1.0;
+    for weight in [0.0, 0.05, 0.2, 0.5, 1.0, 2.0] {
+        let focus = format!("{{\"Gen Z\": {weight:.2}}}");
+        let (left, right) =
+            (format!("parties[0].campaign.cohort_focus={focus}"), format!("parties[1].campaign.cohort_focus={focus}"));
+        let log = run_small(&[&left, &right], 0);
+        let per = targeted_by_cohort(&log);
+        let others = per[1..].iter().sum::<f64>() / 3.0;
+        let ratio = per[0] / others;
+        eprintln!("Gen Z focus {weight}: targeted per capita {per:.2?}, ratio to the others {ratio:.3}");
+        assert!(per[0] > previous, "monotone: {} after {previous}", per[0]);
+        assert!((ratio - weight).abs() <= 0.05 + 0.05 * weight, "ratio {ratio} for weight {weight}");
+        previous = per[0];
+    }
+}
+
+#[test]
+fn in_the_baseline_wear_out_spreads_impressions_and_few_are_wasted() {
+    // The baseline's own 90-day campaign (the small runs compress the budget into 25 days).
+    let log = run_small(&["timeline.campaign_days=90"], 0);
+    let (reach, frequency, wasted) =
+        (metric(&log, &["ads", "reach"]), metric(&log, &["ads", "frequency"]), metric(&log, &["ads", "wasted_share"]));
+    let per_capita = metric(&log, &["ads", "impressions_per_capita"]);
+    eprintln!("reach {reach:.3}, frequency {frequency:.1}, wasted {wasted:.3}, per capita {per_capita:.1}");
+    assert!(reach > 0.5, "most voters are reached");
+    assert!((frequency * reach - per_capita).abs() < 1e-9 * per_capita.max(1.0), "frequency × reach = per capita");
+    assert!(wasted < 0.25, "wasted share {wasted}");
+    // Without recovery of attention (a half-life far longer than the campaign) more of the
+    // same budget comes past saturation.
+    let no_recovery = run_small(&["timeline.campaign_days=90", "effects.attention_half_life_days=365.0"], 0);
+    let wasted_no_recovery = metric(&no_recovery, &["ads", "wasted_share"]);
+    eprintln!("without recovery: wasted {wasted_no_recovery:.3}");
+    assert!(wasted_no_recovery > wasted);
+}
+
+#[test]
+fn a_frequency_cap_bounds_the_impressions_a_voter_gets_in_a_day() {
+    // A one-day campaign with a budget of many impressions per voter: the legal cap of 2 holds
+    // for each of the two parties, so nobody sees more than 4.
+    let sets = [
+        "timeline.campaign_days=1",
+        "parties[0].budget=20000000.0",
+        "parties[1].budget=20000000.0",
+        "regulation.frequency_cap=Some(2)",
+    ];
+    let mut sim = Simulation::new(small_baseline(&sets), 0);
+    sim.step();
+    let mut q = sim.world.query::<&votelab::agents::Exposure>();
+    let most = q.iter(&sim.world).map(|e| e.ads).fold(0.0f32, f32::max);
+    assert!(most > 0.0 && most <= 4.0, "most impressions in a day: {most}");
+}
+
+#[test]
+fn late_weighted_pacing_spends_the_budget_toward_election_day() {
+    // Half the budget in the last 5 of 25 days: impressions per day at the end are about four
+    // times those of the start (0.5 / 5 against 0.5 / 20 of the budget a day).
+    let even = run_small(&["parties[0].campaign.pacing=Even", "parties[1].campaign.pacing=Even"], 0);
+    let late = run_small(
+        &[
+            "parties[0].campaign.pacing=LateWeighted(days: 5, share: 0.5)",
+            "parties[1].campaign.pacing=LateWeighted(days: 5, share: 0.5)",
+        ],
+        0,
+    );
+    let daily = |log: &MetricsLog| -> Vec<f64> {
+        let mut seen: Vec<f64> = log.timeseries.iter().map(|row| row.ads_per_capita).collect();
+        for d in (1..seen.len()).rev() {
+            seen[d] -= seen[d - 1];
+        }
+        seen
+    };
+    let (even, late) = (daily(&even), daily(&late));
+    let ratio = |d: &[f64]| d[22] / d[2];
+    eprintln!("day 23 over day 3: even {:.2}, late-weighted {:.2}", ratio(&even), ratio(&late));
+    assert!((ratio(&even) - 1.0).abs() < 0.1);
+    assert!((ratio(&late) - 4.0).abs() < 0.6);
+}
+
+#[test]
+fn grassroots_events_cost_money_and_free_events_still_mobilise() {
+    // Free events for Gen Z with no ads: the costs come out of the budget, and turnout still rises.
+    let quiet = ["population.represents=Some(400000)", "parties[0].budget=1000000.0", "parties[1].budget=0.0"];
+    let events = "parties[0].campaign.grassroots=Some(Grassroots(events: 25, places: 10, attendees: 300, ticket: 0.0, cost_per_event: 2000.0, cohorts: [\"Gen Z\"]))";
+    let mut sets = quiet.to_vec();
+    sets.push(events);
+    let with = run_small(&sets, 0);
+    assert_eq!(metric(&with, &["grassroots", "funds_raised"]), 0.0);
+    assert!((metric(&with, &["grassroots", "event_costs"]) - 50_000.0).abs() < 1e-6);
+    assert!(metric(&with, &["ads", "spend", "Left"]) <= 1_000_000.0 - 50_000.0 + 1e-6, "events are paid first");
+    let quiet_free: Vec<&str> = vec![quiet[0], "parties[0].budget=0.0", quiet[2]];
+    let mut free_sets = quiet_free.clone();
+    free_sets.push(events);
+    let (without, with) = (run_small(&quiet_free, 0), run_small(&free_sets, 0));
+    let gain = metric(&with, &["turnout_by_cohort", "Gen Z"]) - metric(&without, &["turnout_by_cohort", "Gen Z"]);
+    eprintln!("free events with no budget at all: Gen Z turnout {:+.2} pp", 100.0 * gain);
+    assert!(gain > 0.0, "meeting people mobilises without any ad money");
+}

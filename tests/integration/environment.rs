@@ -13,7 +13,7 @@ use votelab::metrics::{MetricsLog, catalogue};
 use votelab::phases::turnout::eligible;
 use votelab::scenario::{
     Bots, Campaign, CivicEducation, DataBrokers, Deliberation, Distribution, Goal, Grassroots, Limits, Microtargeting,
-    Misinformation, Network, Party, Programme, Ranking, Repulsion, Rule, Scenario, Targeting, Timeline, Tone,
+    Misinformation, Network, Pacing, Party, Programme, Ranking, Repulsion, Rule, Scenario, Targeting, Timeline, Tone,
 };
 use votelab::sim::Simulation;
 use votelab::sim::resources::Clock;
@@ -254,9 +254,15 @@ fn civic_education_raises_first_election_turnout_and_the_effect_partly_persists_
     assert!(later_without_habit.iter().all(|&g| g == 0.0), "persistence runs through habit: {later_without_habit:?}");
 }
 
+/// Remedies: media literacy boost, civic education (reach, habit boost), deliberation share and a
+/// legal frequency cap.
+type Remedies = (Option<f64>, Option<(f64, f64)>, Option<f64>, Option<u32>);
+
 /// A party: position, budget, micro-targeting, goal (persuade, mobilise, demobilise), tone (fear,
-/// hate), Gen Z focus and grassroots events (events, attendees).
-type PartyKnobs = (f64, f64, bool, (f64, f64, f64), (f64, f64), f64, Option<(u32, u32)>);
+/// hate), Gen Z focus, grassroots events (events, attendees, cost per event), and frequency cap
+/// and late-weighted pacing (days, share).
+type PartyKnobs =
+    (f64, f64, bool, (f64, f64, f64), (f64, f64), f64, Option<(u32, u32, f64)>, (Option<u32>, Option<(u32, f64)>));
 
 /// Rules: micro-targeting, data brokers, takedown hours, bot labelling, spending cap, diverse
 /// exposure, ad transparency.
@@ -282,7 +288,7 @@ struct Knobs {
     misinformation: (f64, f64, f64, f64, f64, f64),
     effects: (f64, f64, f64, f64, f64, f64, f64, f64),
     rules: RuleKnobs,
-    remedies: (Option<f64>, Option<(f64, f64)>, Option<f64>),
+    remedies: Remedies,
 }
 
 fn unit() -> impl Strategy<Value = f64> {
@@ -320,7 +326,8 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         (0.01..=1.0f64, unit(), unit()),
         (unit(), unit()),
         0.0..=2.0f64,
-        prop::option::of((1u32..=30, 1u32..=200_000)),
+        prop::option::of((1u32..=30, 1u32..=200_000, 0.0..=1e5f64)),
+        (prop::option::of(1u32..=255), prop::option::of((1u32..=200, unit()))),
     );
     let world = (
         ranking,
@@ -348,7 +355,12 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         prop::option::of(unit()),
         any::<bool>(),
     );
-    let remedies = (prop::option::of(unit()), prop::option::of((unit(), unit())), prop::option::of(unit()));
+    let remedies = (
+        prop::option::of(unit()),
+        prop::option::of((unit(), unit())),
+        prop::option::of(unit()),
+        prop::option::of(1u32..=255),
+    );
     (shape, rule, influence, turnout, world, (rules, remedies)).prop_map(
         |(shape, rule, influence, turnout, world, (rules, remedies))| Knobs {
             size: shape.0,
@@ -412,20 +424,23 @@ fn random_scenario(k: &Knobs) -> Scenario {
         .parties
         .iter()
         .enumerate()
-        .map(|(i, &(position, budget, micro, (persuade, mobilise, demobilise), (fear, hate), focus, events))| Party {
+        .map(|(i, &(position, budget, micro, goal, (fear, hate), focus, events, (frequency_cap, pacing)))| Party {
             name: format!("P{i}"),
             position,
             budget,
             campaign: Campaign {
                 targeting: if micro { Targeting::Micro } else { Targeting::Broadcast },
-                goal: Goal { persuade, mobilise, demobilise },
+                goal: Goal { persuade: goal.0, mobilise: goal.1, demobilise: goal.2 },
                 tone: Tone { fear: fear * (1.0 - hate), hate },
                 cohort_focus: [("Gen Z".to_string(), focus)].into_iter().collect(),
-                grassroots: events.map(|(events, attendees)| Grassroots {
+                frequency_cap,
+                pacing: pacing.map_or(Pacing::Even, |(days, share)| Pacing::LateWeighted { days, share }),
+                grassroots: events.map(|(events, attendees, cost_per_event)| Grassroots {
                     events,
                     places: 5,
                     attendees,
                     ticket: 45.0,
+                    cost_per_event,
                     cohorts: Vec::new(),
                 }),
             },
@@ -468,7 +483,8 @@ fn random_scenario(k: &Knobs) -> Scenario {
     r.spending_cap = cap;
     r.diverse_exposure = diverse;
     r.ad_transparency = transparency;
-    let (literacy, civics, deliberation) = k.remedies;
+    let (literacy, civics, deliberation, frequency_cap) = k.remedies;
+    r.frequency_cap = frequency_cap;
     r.media_literacy = literacy
         .map(|boost| Programme { cohorts: vec!["Gen Z".into()], boost, years: (2025, 2030), half_life_days: 42.0 })
         .into_iter()
