@@ -12,7 +12,7 @@
 //! voters' log values: in O(voters) and without sorting, and with the same result for any thread
 //! count (the histogram holds integer counts).
 //!
-//! Reads plain slices (log values and cohorts by `VoterId`); writes impressions per voter.
+//! Reads each voter's log value and cohort (by `VoterId`); writes impressions per voter.
 
 use rayon::prelude::*;
 
@@ -109,13 +109,14 @@ impl Tail {
     }
 }
 
-/// Impressions per voter (into `out`, indexed like `values`) so that each cohort's buys are the
-/// best-valued impressions its budget pays for: `values[i]` is voter i's first-impression log
-/// value ([`log_value`], `−∞` for voters not bought), `cohort[i]` its cohort, `budgets[c]`
-/// cohort c's impressions, at most `cap` (≤ 255) impressions per voter. Returns the impressions
-/// bought, at most the sum of the budgets.
+/// Impressions per voter (into `out`, one per voter of `cohort`) so that each cohort's buys are the
+/// best-valued impressions its budget pays for: `value(i)` is voter i's first-impression log value
+/// ([`log_value`], `−∞` for voters not bought), `cohort[i]` its cohort, `budgets[c]` cohort c's
+/// impressions, at most `cap` (≤ 255) impressions per voter. Returns the impressions bought, at
+/// most the sum of the budgets.
+#[allow(clippy::too_many_arguments)]
 pub fn allocate(
-    values: &[f32],
+    value: impl Fn(usize) -> f32 + Sync,
     cohort: &[u8],
     budgets: &[f64],
     saturation: f64,
@@ -124,9 +125,10 @@ pub fn allocate(
     out: &mut Vec<u8>,
 ) -> u64 {
     let cap = cap.clamp(1, u32::from(u8::MAX));
-    let cohorts = budgets.len();
+    let (n, cohorts) = (cohort.len(), budgets.len());
     let mut best = vec![f32::NEG_INFINITY; cohorts];
-    for (&v, &c) in values.iter().zip(cohort) {
+    for (i, &c) in cohort.iter().enumerate() {
+        let v = value(i);
         if v.is_finite() {
             best[c as usize] = best[c as usize].max(v);
         }
@@ -141,26 +143,28 @@ pub fn allocate(
         })
         .collect();
     let total_bins: usize = grids.iter().map(|g| g.map_or(0, |g| g.bins)).sum();
-    let fill = |mut hist: Vec<u64>, (c, chunk): (usize, &[f32])| {
-        for (k, &v) in chunk.iter().enumerate() {
+    let fill = |mut hist: Vec<u64>, chunk: usize| {
+        let start = chunk * CHUNK;
+        for (i, &c) in cohort.iter().enumerate().take((start + CHUNK).min(n)).skip(start) {
+            let v = value(i);
             if v.is_finite() {
-                let c_i = cohort[c * CHUNK + k] as usize;
-                if let Some(g) = grids[c_i] {
-                    hist[offsets[c_i] + g.bin(v)] += 1;
+                let c = c as usize;
+                if let Some(g) = grids[c] {
+                    hist[offsets[c] + g.bin(v)] += 1;
                 }
             }
         }
         hist
     };
     // Integer counts: any split and order of the sums gives the same histogram.
+    let chunks = n.div_ceil(CHUNK);
     let histogram = if parallel {
-        values
-            .par_chunks(CHUNK)
-            .enumerate()
+        (0..chunks)
+            .into_par_iter()
             .fold(|| vec![0u64; total_bins], fill)
             .reduce(|| vec![0u64; total_bins], |a, b| a.iter().zip(&b).map(|(x, y)| x + y).collect())
     } else {
-        values.chunks(CHUNK).enumerate().fold(vec![0u64; total_bins], fill)
+        (0..chunks).fold(vec![0u64; total_bins], fill)
     };
     let mut steps = vec![0i64; cohorts];
     let mut bought = 0;
@@ -170,10 +174,11 @@ pub fn allocate(
         steps[c] = tail.threshold(budgets[c].max(0.0), cap);
         bought += tail.impressions(steps[c], cap);
     }
-    super::map_voters_into(out, values.len(), parallel, |i| {
+    super::map_voters_into(out, n, parallel, |i| {
         let c = cohort[i] as usize;
+        let v = value(i);
         match grids[c] {
-            Some(g) if values[i].is_finite() => count(g.bin(values[i]), steps[c], cap) as u8,
+            Some(g) if v.is_finite() => count(g.bin(v), steps[c], cap) as u8,
             _ => 0,
         }
     });
@@ -186,9 +191,9 @@ mod tests {
 
     fn buy(values: &[f32], cohort: &[u8], budgets: &[f64], cap: u32) -> (Vec<u8>, u64) {
         let mut out = Vec::new();
-        let bought = allocate(values, cohort, budgets, 5.0, cap, false, &mut out);
+        let bought = allocate(|i| values[i], cohort, budgets, 5.0, cap, false, &mut out);
         let mut again = Vec::new();
-        assert_eq!(allocate(values, cohort, budgets, 5.0, cap, true, &mut again), bought, "thread count");
+        assert_eq!(allocate(|i| values[i], cohort, budgets, 5.0, cap, true, &mut again), bought, "thread count");
         assert_eq!(out, again);
         (out, bought)
     }

@@ -185,22 +185,28 @@ pub fn map_voters_into<T: Send>(out: &mut Vec<T>, n: usize, parallel: bool, f: i
     }
 }
 
-/// Fill `out`, `width` entries per voter, by `f(voter, row)`: across threads when `parallel` (the
-/// same result either way, as each call writes only its own row).
-pub fn fill_rows<T: Send>(out: &mut [T], width: usize, parallel: bool, f: impl Fn(usize, &mut [T]) + Send + Sync) {
+/// Fill two arrays of `width` entries per voter, by `f(voter, row_a, row_b)`: across threads when
+/// `parallel` (the same result either way, as each call writes only its own rows).
+pub fn fill_rows<A: Send, B: Send>(
+    a: &mut [A],
+    b: &mut [B],
+    width: usize,
+    parallel: bool,
+    f: impl Fn(usize, &mut [A], &mut [B]) + Send + Sync,
+) {
     use rayon::prelude::*;
     /// Voters per parallel task: large enough that splitting costs little.
     const CHUNK: usize = 4096;
     let width = width.max(1);
-    let chunk = |(c, rows): (usize, &mut [T])| {
-        for (k, row) in rows.chunks_mut(width).enumerate() {
-            f(c * CHUNK + k, row);
+    let chunk = |(c, (rows_a, rows_b)): (usize, (&mut [A], &mut [B]))| {
+        for (k, (row_a, row_b)) in rows_a.chunks_mut(width).zip(rows_b.chunks_mut(width)).enumerate() {
+            f(c * CHUNK + k, row_a, row_b);
         }
     };
     if parallel {
-        out.par_chunks_mut(CHUNK * width).enumerate().for_each(chunk);
+        a.par_chunks_mut(CHUNK * width).zip(b.par_chunks_mut(CHUNK * width)).enumerate().for_each(chunk);
     } else {
-        out.chunks_mut(CHUNK * width).enumerate().for_each(chunk);
+        a.chunks_mut(CHUNK * width).zip(b.chunks_mut(CHUNK * width)).enumerate().for_each(chunk);
     }
 }
 

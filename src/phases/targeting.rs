@@ -108,9 +108,14 @@ impl TargetingPlan {
 #[derive(Clone, Debug, Default)]
 struct Scratch {
     eligible: Vec<bool>,
-    scored: Vec<(f32, u8, u8)>,
-    values: Vec<f32>,
+    /// Per voter and buyer (voter-major): the first impression's log value, or the raw score
+    /// when segments replace scores (`MinAudience`).
+    scores: Vec<f32>,
+    /// Per voter and buyer (voter-major): the message.
+    messages: Vec<u8>,
+    /// `MinAudience` only: one buyer's raw scores, segmented.
     raw: Vec<f32>,
+    /// `MinAudience` only: each voter's estimated-ideology bin.
     bins: Vec<u8>,
 }
 
@@ -328,7 +333,7 @@ pub fn plan_targeting(
     let n = table.len();
     let parallel = params.parallel;
     let TargetingPlan { campaigns, profile_error, stock_decay, last_delivery, scratch } = &mut *plan;
-    let Scratch { eligible, scored, values, raw, bins } = scratch;
+    let Scratch { eligible, scores, messages, raw, bins } = scratch;
     map_voters_into(eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
     let eligible = &*eligible;
     let mut eligible_by_cohort = vec![0.0f64; s.population.cohorts.len()];
@@ -436,36 +441,42 @@ pub fn plan_targeting(
             *profile_error = profile_errors(&params, campaign, n);
         }
         let buyers: Vec<usize> = micro_buys.iter().map(|b| b.party).collect();
-        score_voters(scored, &voters, &market, profile_error, &buyers, parallel);
         let min_audience = match s.regulation.microtargeting {
             Microtargeting::MinAudience(min) => Some(min as f64 * scale),
             _ => None,
         };
         let decay = *stock_decay;
+        let value = |i: usize, score: f32| allocation::log_value(score, snapshot.ad_stock[i] * decay, e.saturation);
+        // Log values at once, or raw scores to be segmented first.
+        let raw_scores = min_audience.is_some();
+        score_voters(scores, messages, &voters, &market, profile_error, &buyers, parallel, |i, score| {
+            if raw_scores { score } else { value(i, score) }
+        });
+        if raw_scores {
+            map_voters_into(bins, n, parallel, |i| estimated_bin(&voters, &market, profile_error, i));
+        }
+        let width = buyers.len();
         for (b, buy) in micro_buys.iter().enumerate() {
-            let entry = |i: usize| scored[i * buyers.len() + b];
             let cp = &mut campaigns[buy.party];
-            map_voters_into(&mut cp.message, n, parallel, |i| entry(i).1);
-            let value = |i: usize, score: f32| allocation::log_value(score, snapshot.ad_stock[i] * decay, e.saturation);
-            match min_audience {
-                None => map_voters_into(values, n, parallel, |i| value(i, entry(i).0)),
-                Some(min) => {
-                    map_voters_into(raw, n, parallel, |i| entry(i).0);
-                    map_voters_into(bins, n, parallel, |i| entry(i).2);
-                    segment_scores(raw, &table, bins, min);
-                    map_voters_into(values, n, parallel, |i| value(i, raw[i]));
-                }
-            }
+            map_voters_into(&mut cp.message, n, parallel, |i| messages[i * width + b]);
+            let (cohort, budgets, saturation, cap) = (&table.cohort, &buy.budgets, e.saturation, cp.cap);
             // Pay only for what is delivered.
-            cp.bought = allocation::allocate(
-                values,
-                &table.cohort,
-                &buy.budgets,
-                e.saturation,
-                cp.cap,
-                parallel,
-                &mut cp.impressions,
-            );
+            cp.bought = match min_audience {
+                None => allocation::allocate(
+                    |i| scores[i * width + b],
+                    cohort,
+                    budgets,
+                    saturation,
+                    cap,
+                    parallel,
+                    &mut cp.impressions,
+                ),
+                Some(min) => {
+                    map_voters_into(raw, n, parallel, |i| scores[i * width + b]);
+                    segment_scores(raw, &table, bins, min);
+                    allocation::allocate(|i| value(i, raw[i]), cohort, budgets, saturation, cap, parallel, &mut cp.impressions)
+                }
+            };
             ledger.parties[buy.party].spent += cp.bought as f64 / (1000.0 * scale) * buy.cpm;
         }
     }
@@ -487,42 +498,64 @@ struct Electorate<'a> {
     year: f64,
 }
 
-/// Score every voter for each party in `buyers` into `scored`: `(score, message, ideology bin)`
-/// per voter and buyer, voter-major (`buyers.len()` entries per voter). A voter's profile is
-/// estimated once for all buyers; ineligible voters score −1.
+/// A voter's profile as the campaign estimates it today (docs/MODEL.md §7.3).
+fn profile(v: &Electorate, market: &BrokerMarket, errors: &[f32], positions: &[f64], i: usize) -> Profile {
+    let accuracy = f64::from(market.accuracy(v.snapshot.footprint[i]));
+    let p = v.propensity(positions, i);
+    Profile {
+        ideology: estimated_ideology(v, accuracy, errors, i),
+        accuracy,
+        undecided: 4.0 * p * (1.0 - p),
+        reactivity: f64::from(v.table.reactivity[i]),
+        arousal: f64::from(v.snapshot.posts[i].arousal()),
+    }
+}
+
+/// The campaign's estimate of a voter's ideology: the truth plus noise shrinking with accuracy.
+fn estimated_ideology(v: &Electorate, accuracy: f64, errors: &[f32], i: usize) -> f64 {
+    let error = v.s.effects.profile_noise * (1.0 - accuracy) * f64::from(errors[i]);
+    (f64::from(v.snapshot.ideology[i]) + error).clamp(-1.0, 1.0)
+}
+
+/// The `MinAudience` segment bin of a voter's estimated ideology.
+fn estimated_bin(v: &Electorate, market: &BrokerMarket, errors: &[f32], i: usize) -> u8 {
+    let accuracy = f64::from(market.accuracy(v.snapshot.footprint[i]));
+    ((estimated_ideology(v, accuracy, errors, i) as f32 + 1.0) / SEGMENT_BIN) as u8
+}
+
+/// Score every eligible voter for each party in `buyers`: `scores` gets `keep(voter, score)` and
+/// `messages` the message, voter-major (`buyers.len()` entries per voter). A voter's profile is
+/// estimated once for all buyers; ineligible voters get `keep(voter, −1)` (below any score, and
+/// outside every segment) and message 0.
+#[allow(clippy::too_many_arguments)]
 fn score_voters(
-    scored: &mut Vec<(f32, u8, u8)>,
+    scores: &mut Vec<f32>,
+    messages: &mut Vec<u8>,
     v: &Electorate,
     market: &BrokerMarket,
     errors: &[f32],
     buyers: &[usize],
     parallel: bool,
+    keep: impl Fn(usize, f32) -> f32 + Send + Sync,
 ) {
     let s = v.s;
     let positions: Vec<f64> = s.parties.iter().map(|q| q.position).collect();
-    let noise = s.effects.profile_noise;
-    scored.clear();
-    scored.resize(v.eligible.len() * buyers.len(), (-1.0f32, 0u8, 0u8));
-    super::fill_rows(scored, buyers.len(), parallel, |i, row| {
+    let width = buyers.len();
+    scores.clear();
+    scores.resize(v.eligible.len() * width, 0.0);
+    messages.clear();
+    messages.resize(v.eligible.len() * width, 0);
+    super::fill_rows(scores, messages, width, parallel, |i, score_row, message_row| {
         if !v.eligible[i] {
+            score_row.fill(keep(i, -1.0));
             return;
         }
-        let accuracy = f64::from(market.accuracy(v.snapshot.footprint[i]));
-        let p = v.propensity(&positions, i);
-        let undecided = 4.0 * p * (1.0 - p);
-        let error = noise * (1.0 - accuracy) * f64::from(errors[i]);
-        let profile = Profile {
-            ideology: (f64::from(v.snapshot.ideology[i]) + error).clamp(-1.0, 1.0),
-            accuracy,
-            undecided,
-            reactivity: f64::from(v.table.reactivity[i]),
-            arousal: f64::from(v.snapshot.posts[i].arousal()),
-        };
-        let bin = ((profile.ideology as f32 + 1.0) / SEGMENT_BIN) as u8;
+        let profile = profile(v, market, errors, &positions, i);
         let mut persuadability = Persuadability::new();
-        for (out, &p) in row.iter_mut().zip(buyers) {
+        for ((out, message), &p) in score_row.iter_mut().zip(message_row.iter_mut()).zip(buyers) {
             let (sc, m) = score(s, p, &profile, &mut persuadability, market);
-            *out = (sc.max(0.0), m as u8, bin);
+            *out = keep(i, sc.max(0.0));
+            *message = m as u8;
         }
     });
 }
