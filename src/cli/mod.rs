@@ -58,6 +58,10 @@ enum Command {
         /// Scenario files or built-in names; the first is the reference.
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<String>,
+        /// Override a field of the compared scenarios only, not the reference: PATH=RON, e.g.
+        /// --set-scenario 'regulation.takedown_hours=Some(24.0)' (repeatable; applied after --set).
+        #[arg(long = "set-scenario", value_name = "PATH=RON")]
+        set_scenario: Vec<String>,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -158,7 +162,9 @@ pub struct SimArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long)]
     threads: Option<usize>,
-    /// Override a field: PATH=RON, e.g. --set regulation.takedown_hours=Some(24.0) (repeatable).
+    /// Override a field of every scenario run (with compare, the reference too; with sweep, every
+    /// point): PATH=RON, e.g. --set 'regulation.takedown_hours=Some(24.0)' (repeatable). Tables,
+    /// result files and reports list each scenario's overrides.
     #[arg(long = "set", value_name = "PATH=RON")]
     sets: Vec<String>,
     /// Results folder; it must be new or empty unless --force (default: results/<scenario name>,
@@ -207,7 +213,7 @@ pub fn main() -> ExitCode {
     }
     let outcome = match cli.command {
         None => compare::default_comparison(&default_sim_args()),
-        Some(Command::Compare { scenarios, sim }) => compare::compare(&scenarios, &sim),
+        Some(Command::Compare { scenarios, set_scenario, sim }) => compare::compare(&scenarios, &set_scenario, &sim),
         Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
         Some(Command::Sweep { scenario, vary, shard, sim }) => sweep::sweep(&scenario, &vary, shard.as_deref(), &sim),
         Some(Command::Merge { dirs, out, force, png }) => sweep::merge(&dirs, &out, force, png),

@@ -215,6 +215,12 @@ pub struct SummaryFile {
     /// The metrics at the end of the run (read as empty when absent).
     #[serde(rename = "final", default)]
     pub final_state: MetricTree<MetricSummary>,
+    /// The overrides of the scenario's fields the run applied on top of its file, as `PATH=VALUE`
+    /// in the order given (`--set`, `--set-scenario`, `--voters`, a sweep point's `--vary`), except
+    /// those of `seed`, `replicates` and `population.size`, which the file gives under their own
+    /// keys (read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// Simulated voters.
     pub population: u64,
     /// Replicates.
@@ -240,6 +246,10 @@ pub struct ComparedScenario {
     pub final_state: MetricTree<ComparedMetric>,
     /// The scenario's name, which is also its subfolder's name.
     pub name: String,
+    /// The overrides the scenario ran with, as in `summary.json` (`--set` applies to every
+    /// scenario, `--set-scenario` to all but the reference; read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// The resolved scenario as RON text (read as empty when absent).
     #[serde(default)]
     pub ron: String,
@@ -313,6 +323,10 @@ pub struct Axis {
 /// `sweep.json`: what a sweep varied, around which base scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepFile {
+    /// The overrides of the base scenario (`--set`, `--voters`) that every point ran with, as in
+    /// `summary.json` (read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// Number of grid points (read as 0 when absent).
     #[serde(default)]
     pub points: usize,

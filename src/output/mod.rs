@@ -61,6 +61,22 @@ impl RunSummary {
     }
 }
 
+/// Fields whose overrides are not listed among a scenario's overrides: the run settings that
+/// every header and result file gives under their own names (seed, replicates, voters).
+pub const RUN_SETTINGS: [&str; 3] = ["seed", "replicates", "population.size"];
+
+/// The overrides a scenario ran with, as `PATH=VALUE` in the order given, without the
+/// [`RUN_SETTINGS`].
+pub fn overrides_of(loaded: &Loaded) -> Vec<String> {
+    loaded.overrides.iter().filter(|o| !RUN_SETTINGS.contains(&o.path.as_str())).map(|o| o.to_string()).collect()
+}
+
+/// A scenario's name with the overrides it ran with, as table headers show it:
+/// `baseline [regulation.takedown_hours=Some(24.0)]`, or the name alone without overrides.
+pub fn labelled(name: &str, overrides: &[String]) -> String {
+    if overrides.is_empty() { name.to_string() } else { format!("{name} [{}]", overrides.join(", ")) }
+}
+
 /// `summary.json` of a run: keys sorted, no timing, so identical runs give identical bytes.
 pub fn summary_file(loaded: &Loaded, summary: &RunSummary) -> SummaryFile {
     let s = &loaded.scenario;
@@ -70,6 +86,7 @@ pub fn summary_file(loaded: &Loaded, summary: &RunSummary) -> SummaryFile {
     SummaryFile {
         elections: summary.elections.iter().map(tree).collect(),
         final_state: tree(&summary.final_state),
+        overrides: overrides_of(loaded),
         population: s.population.size,
         replicates: u64::from(s.replicates),
         scenario: ScenarioInfo {

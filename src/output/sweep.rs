@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 /// point, the number of points and each varied path with its values (RON text).
 pub fn sweep_file(base: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> SweepFile {
     SweepFile {
+        overrides: super::overrides_of(base),
         points,
         population: Some(base.scenario.population.size),
         replicates: u64::from(replicates),

@@ -131,6 +131,8 @@ pub struct RunData {
     pub version: String,
     /// The resolved scenario.
     pub ron: String,
+    /// The overrides it ran with (`PATH=VALUE`, from `summary.json`).
+    pub overrides: Vec<String>,
     /// Cohort names in the scenario's order.
     pub cohorts: Vec<String>,
     /// Calendar year of each election.
@@ -157,6 +159,7 @@ impl RunData {
             population: summary.population,
             version: summary.version,
             ron: folder.require(&ron_file)?.to_string(),
+            overrides: summary.overrides,
             cohorts,
             years,
             elections: summary.elections,
@@ -255,6 +258,8 @@ fn read_steps(folder: &ResultsFolder, file: &str) -> Result<Vec<Step>, ReportErr
 pub struct Compared {
     /// Scenario name.
     pub name: String,
+    /// The overrides it ran with (`PATH=VALUE`, from `comparison.json`).
+    pub overrides: Vec<String>,
     /// Its metric trees per election, each metric with its difference from the reference.
     pub elections: Vec<MetricTree<ComparedMetric>>,
 }
@@ -292,8 +297,11 @@ impl ComparisonData {
         let file = "comparison.json";
         let names = comparison_names(folder.require(file)?)?;
         let doc: ComparisonFile = read_json(folder, file)?;
-        let scenarios =
-            doc.scenarios.into_iter().map(|s| Compared { name: s.name, elections: s.elections }).collect::<Vec<_>>();
+        let scenarios = doc
+            .scenarios
+            .into_iter()
+            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections })
+            .collect::<Vec<_>>();
         let runs = names.iter().map(|n| RunData::read(folder, &format!("{n}/"))).collect::<Result<Vec<_>, _>>()?;
         Ok(ComparisonData {
             reference: doc.reference,
@@ -322,6 +330,8 @@ pub struct SweepData {
     pub version: String,
     /// The base scenario before `--vary`, when recorded.
     pub ron: Option<String>,
+    /// The overrides every point ran with (`PATH=VALUE`, from `sweep.json`).
+    pub overrides: Vec<String>,
     /// The varied paths.
     pub paths: Vec<String>,
     /// Each point's values of the varied paths (RON text), in grid order.
@@ -364,6 +374,7 @@ impl SweepData {
             population: meta.population,
             version: meta.version,
             ron: folder.get("scenario.ron").map(str::to_string),
+            overrides: meta.overrides,
             paths,
             points,
             values,
@@ -423,6 +434,7 @@ mod tests {
             population: 0,
             version: String::new(),
             ron: String::new(),
+            overrides: Vec::new(),
             cohorts: Vec::new(),
             years: Vec::new(),
             elections,
@@ -481,13 +493,16 @@ mod tests {
                 )])],
                 final_state: MetricTree::default(),
                 name: "a".into(),
+                overrides: vec!["regulation.takedown_hours=Some(24.0)".into()],
                 ron: String::new(),
             }],
             seed: 1,
             version: "0".into(),
         });
         let doc: ComparisonFile = parse_json(&text).unwrap();
-        let compared = Compared { name: "a".into(), elections: doc.scenarios[0].elections.clone() };
+        assert_eq!(doc.scenarios[0].overrides, ["regulation.takedown_hours=Some(24.0)"]);
+        let compared =
+            Compared { name: "a".into(), overrides: Vec::new(), elections: doc.scenarios[0].elections.clone() };
         assert_eq!(compared.diff(0, &["turnout"]), Some(Interval { mean: 0.1, lo: -0.1, hi: 0.3 }));
         assert_eq!(compared.diff(1, &["turnout"]), None);
     }

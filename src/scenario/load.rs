@@ -70,6 +70,13 @@ impl Override {
     }
 }
 
+impl std::fmt::Display for Override {
+    /// `PATH=VALUE`, as `--set` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
 /// A scenario ready to simulate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
@@ -77,6 +84,9 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// The resolved scenario as RON (no `extends`), enough to rerun it.
     pub resolved_ron: String,
+    /// The overrides applied on top of the file, in the order given (already part of
+    /// `scenario` and `resolved_ron`; kept so results can say what they ran with).
+    pub overrides: Vec<Override>,
 }
 
 /// Reads a file's text; the command line passes a filesystem reader, tests an in-memory one.
@@ -118,7 +128,7 @@ fn load_inner(
         });
     }
     let resolved_ron = to_ron(&scenario);
-    Ok(Loaded { scenario, resolved_ron })
+    Ok(Loaded { scenario, resolved_ron, overrides: overrides.to_vec() })
 }
 
 /// Pretty RON of a scenario.

@@ -212,3 +212,59 @@ fn json_output_is_the_summary_alone_and_stderr_says_where_the_results_are() {
     let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["population"], 700, "--voters sets population.size");
 }
+
+#[test]
+fn overrides_appear_in_the_table_headers_the_files_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "compare",
+        "baseline",
+        "microtargeting-ban",
+        "--set",
+        "population.size=500",
+        "--set",
+        "timeline.elections=1",
+        "--set",
+        "regulation.detection_lag_hours=2.0",
+        "--set-scenario",
+        "regulation.takedown_hours=Some(24.0)",
+        "--replicates",
+        "1",
+        "--quiet",
+        "--out",
+        "c",
+    ];
+    let o = votelab(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // --set applies to the reference too, --set-scenario only to the compared scenario.
+    let reference = "baseline [timeline.elections=1, regulation.detection_lag_hours=2.0]";
+    let compared = "microtargeting-ban [timeline.elections=1, regulation.detection_lag_hours=2.0, \
+                    regulation.takedown_hours=Some(24.0)]";
+    assert!(out.contains(&format!("Comparison against {reference} —")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with(reference)), "the reference's row is labelled: {out}");
+    assert!(out.lines().any(|l| l.starts_with(compared)), "the compared row is labelled: {out}");
+    let comparison: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
+    assert_eq!(
+        comparison["scenarios"][0]["overrides"],
+        serde_json::json!(["timeline.elections=1", "regulation.detection_lag_hours=2.0"])
+    );
+    assert_eq!(comparison["scenarios"][1]["overrides"][2], "regulation.takedown_hours=Some(24.0)");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/microtargeting-ban/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["overrides"].as_array().map(Vec::len), Some(3), "{summary}");
+    let report = fs::read_to_string(dir.path().join("c/report.html")).unwrap();
+    assert!(report.contains("regulation.takedown_hours=Some(24.0)"), "the report's header lists the overrides");
+
+    let o = votelab(dir.path(), &tiny_run(&["--set", "regulation.takedown_hours=Some(1.0)", "--out", "r"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("baseline [timeline.elections=1, regulation.takedown_hours=Some(1.0)] — 500 voters"),
+        "{}",
+        stdout(&o)
+    );
+    let summary = fs::read_to_string(dir.path().join("r/summary.json")).unwrap();
+    assert!(summary.contains("\"regulation.takedown_hours=Some(1.0)\""), "{summary}");
+}

@@ -1,7 +1,7 @@
 //! The page of a sweep: each headline metric at the last election against the first varied
 //! parameter, one line per combination of the others.
 
-use super::{Ids, Page, Section, figure, number, scaled, slug, version_fact, within};
+use super::{Ids, Page, Section, figure, number, overrides_fact, scaled, slug, version_fact, within};
 use crate::metrics::catalogue;
 use crate::report::ReportError;
 use crate::report::charts::{Positions, Series, Sweep};
@@ -107,7 +107,10 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
         Some(n) => format!("{} simulated voters", number(n)),
         None => "not recorded".to_string(),
     };
-    let mut facts = vec![("scenario".to_string(), data.scenario.clone())];
+    let mut facts = vec![
+        ("scenario".to_string(), data.scenario.clone()),
+        ("overrides".to_string(), overrides_fact(&data.overrides)),
+    ];
     for p in &data.paths {
         let mut values: Vec<&str> = Vec::new();
         for point in &data.points {
