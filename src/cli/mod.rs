@@ -65,18 +65,25 @@ enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
-    /// Run a scenario over a grid of parameter values; writes sweep.csv (one row per point and metric).
+    /// Run a scenario over a grid of parameter values; writes sweep.csv (one row per point, election
+    /// and metric, with the paired difference from the first point).
     ///
-    /// Example: votelab sweep baseline --vary regulation.takedown_hours=[None, Some(24.0), Some(1.0)] --replicates 8
+    /// Example: votelab sweep baseline --vary 'regulation.takedown_hours=[None, Some(24.0), Some(1.0)]' --replicates 8
+    ///
+    /// Example: votelab sweep baseline --vary 'network.homophily=0.2..=0.8 step 0.2'
     Sweep {
         /// Scenario file or built-in name.
         scenario: String,
-        /// PATH=[v1, v2, ...]: a field and the values it takes (repeat for a grid).
-        #[arg(long = "vary", value_name = "PATH=[V1, V2, ...]", required = true)]
+        /// A field and the values it takes (repeat for a grid): PATH=[V1, V2, ...], or a numeric
+        /// range PATH=START..=END step STEP (END included) or PATH=START..END step STEP (excluded).
+        #[arg(long = "vary", value_name = "PATH=[V1, V2, ...]|PATH=A..=B step S", required = true)]
         vary: Vec<String>,
         /// Run only shard I of N (0-based) of the points × replicates; join shards with `merge`.
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
+        /// Also keep every replicate's per-step rows: timeseries.csv with a `point` column first.
+        #[arg(long)]
+        timeseries: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -215,7 +222,9 @@ pub fn main() -> ExitCode {
         None => compare::default_comparison(&default_sim_args()),
         Some(Command::Compare { scenarios, set_scenario, sim }) => compare::compare(&scenarios, &set_scenario, &sim),
         Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
-        Some(Command::Sweep { scenario, vary, shard, sim }) => sweep::sweep(&scenario, &vary, shard.as_deref(), &sim),
+        Some(Command::Sweep { scenario, vary, shard, timeseries, sim }) => {
+            sweep::sweep(&scenario, &vary, shard.as_deref(), timeseries, &sim)
+        }
         Some(Command::Merge { dirs, out, force, png }) => sweep::merge(&dirs, &out, force, png),
         Some(Command::Report { dir, png }) => report::report(&dir, png),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),

@@ -104,24 +104,36 @@ pub fn summary_json(loaded: &Loaded, summary: &RunSummary) -> String {
     json_text(&summary_file(loaded, summary))
 }
 
-/// `timeseries.csv`: one row per replicate and step ([`TimeseriesRow`]).
-pub fn timeseries_csv(logs: &[MetricsLog]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let header = columns_of::<TimeseriesRow>()
+/// The header of `timeseries.csv`: the columns of [`TimeseriesRow`], then `hist_00`, `hist_01`, ...
+pub fn timeseries_header() -> Vec<String> {
+    columns_of::<TimeseriesRow>()
         .iter()
         .map(|s| s.to_string())
-        .chain((0..HISTOGRAM_BINS).map(|b| format!("{HISTOGRAM_PREFIX}{b:02}")));
-    let _ = w.write_record(header);
+        .chain((0..HISTOGRAM_BINS).map(|b| format!("{HISTOGRAM_PREFIX}{b:02}")))
+        .collect()
+}
+
+/// The rows of `timeseries.csv` without its header.
+pub fn timeseries_rows(logs: &[MetricsLog]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for row in logs.iter().flat_map(|l| &l.timeseries) {
         let _ = w.serialize(TimeseriesRow::from(row));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// `elections.csv`: one row per replicate, election and cohort ([`crate::metrics::CohortRow`]).
+/// `timeseries.csv`: one row per replicate and step ([`TimeseriesRow`]).
+pub fn timeseries_csv(logs: &[MetricsLog]) -> String {
+    format!("{}\n{}", timeseries_header().join(","), timeseries_rows(logs))
+}
+
+/// `elections.csv`: one row per replicate, election and cohort ([`crate::metrics::CohortRow`]),
+/// elections numbered from 1 as in every file.
 pub fn elections_csv(logs: &[MetricsLog]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in logs.iter().flat_map(|l| &l.cohorts) {
+        let mut row = row.clone();
+        row.election += 1;
         let _ = w.serialize(row);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

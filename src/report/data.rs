@@ -184,7 +184,11 @@ fn read_elections(folder: &ResultsFolder, file: &str) -> Result<ElectionsCsv, Re
     let mut years: Vec<f64> = Vec::new();
     let mut samples: BTreeMap<(usize, String), Vec<f64>> = BTreeMap::new();
     for (row, record) in table.rows {
-        let k = row.election;
+        // Elections are numbered from 1 in the file, indexed from 0 here.
+        let Some(k) = row.election.checked_sub(1) else {
+            let line = record.position().map_or(0, |p| p.line());
+            return Err(ReportError::bad(file, format!("line {line}: election 0 (elections are numbered from 1)")));
+        };
         if !cohorts.contains(&row.cohort) {
             cohorts.push(row.cohort.clone());
         }
@@ -336,8 +340,12 @@ pub struct SweepData {
     pub paths: Vec<String>,
     /// Each point's values of the varied paths (RON text), in grid order.
     pub points: Vec<Vec<String>>,
-    /// Summary by (point, election, metric), election as written (`0`, `1`, ..., `final`).
-    pub values: BTreeMap<(usize, String, String), Interval>,
+    /// Summary by (point, election, metric), elections numbered from 1.
+    pub values: BTreeMap<(usize, usize, String), Interval>,
+    /// Paired difference from point 0 by (point, election, metric), where finite.
+    pub differences: BTreeMap<(usize, usize, String), Interval>,
+    /// The sweep's warnings (e.g. a varied path that changed nothing).
+    pub warnings: Vec<String>,
 }
 
 impl SweepData {
@@ -358,6 +366,7 @@ impl SweepData {
         }
         let table: Rows<SweepRow> = Rows::read(folder, "sweep.csv")?;
         let mut values = BTreeMap::new();
+        let mut differences = BTreeMap::new();
         for (row, record) in table.rows {
             if row.point >= points.len() {
                 let line = record.position().map_or(0, |p| p.line());
@@ -365,6 +374,9 @@ impl SweepData {
                 return Err(ReportError::bad("sweep.csv", message));
             }
             let interval = Interval { mean: row.mean, lo: row.ci95_lo, hi: row.ci95_hi };
+            if let Some(d) = Interval::written(row.diff_mean, [row.diff_ci95_lo, row.diff_ci95_hi]) {
+                differences.insert((row.point, row.election, row.metric.clone()), d);
+            }
             values.insert((row.point, row.election, row.metric), interval);
         }
         Ok(SweepData {
@@ -378,12 +390,14 @@ impl SweepData {
             paths,
             points,
             values,
+            differences,
+            warnings: meta.warnings,
         })
     }
 
-    /// Number of elections (the highest numbered election plus one).
+    /// Number of elections (the highest election number).
     pub fn elections(&self) -> usize {
-        self.values.keys().filter_map(|(_, e, _)| e.parse::<usize>().ok()).max().map_or(0, |k| k + 1)
+        self.values.keys().map(|(_, e, _)| *e).max().unwrap_or(0)
     }
 
     /// Metric names present, sorted.
