@@ -49,11 +49,13 @@ pub struct Cli {
 enum Command {
     /// Simulate a scenario and write its results folder.
     ///
-    /// Example: votelab run scenarios/baseline.ron --replicates 4 --set regulation.takedown_hours=Some(24.0)
+    /// Example: votelab run scenarios/baseline.ron --replicates 4 --set 'regulation.takedown_hours=Some(24.0)'
     Run(RunArgs),
     /// Run scenarios with common random numbers and show paired differences from the first.
     ///
     /// Example: votelab compare baseline netzdg-24h takedown-1h --replicates 8
+    ///
+    /// Example: votelab compare baseline microtargeting-ban --set-scenario 'regulation.takedown_hours=Some(24.0)'
     Compare {
         /// Scenario files or built-in names; the first is the reference.
         #[arg(required = true, num_args = 2..)]
@@ -116,12 +118,15 @@ enum Command {
     },
     /// Validate scenario files without simulating.
     ///
-    /// Example: votelab check scenarios/*.ron --print
+    /// Example: votelab check scenarios/*.ron
+    ///
+    /// Example: votelab check baseline --print --set population.size=5000
     Check {
         /// Scenario files or built-in names.
         #[arg(required = true)]
         scenarios: Vec<String>,
-        /// Print each resolved scenario (defaults filled in, `extends` applied) as RON.
+        /// Print each resolved scenario (defaults filled in, `extends` applied) as RON, each number
+        /// followed by a comment saying what it is, in which unit, and the range it may take.
         #[arg(long)]
         print: bool,
         /// Override a field: PATH=RON, e.g. --set population.size=5000 (repeatable).
@@ -133,7 +138,9 @@ enum Command {
     /// Workshop mode: a local web page to pick a scenario, move its regulation levers, run it
     /// against the baseline and see the charts; plus a JSON API for scripts.
     ///
-    /// Example: votelab serve --port 8080   (then open http://127.0.0.1:8080)
+    /// Example: votelab serve --port 8080
+    ///
+    /// Then open http://127.0.0.1:8080.
     Serve(serve::ServeArgs),
     /// Run the validation suite: textbook configurations against published results.
     ///

@@ -189,7 +189,7 @@ pub fn check(references: &[String], print: bool, sets: &[String]) -> Result<(), 
         match load(r, &sets, &limits) {
             Ok(loaded) => {
                 if print {
-                    println!("{}", loaded.resolved_ron);
+                    println!("{}", scenario::load::annotated_ron(&loaded.resolved_ron));
                 } else {
                     println!("ok: {r} ({})", loaded.scenario.name);
                 }
