@@ -1,5 +1,8 @@
 //! Turning scenario text into a validated [`Scenario`]: `extends` chains, `--set` overrides,
-//! typed parsing and validation, with every problem located in the text the user wrote.
+//! typed parsing and validation, with every problem located in the text the user wrote; and the
+//! resolved scenario annotated with what each number is and the range it may take
+//! ([`annotated_ron`], for `votelab check --print`), from the types' doc comments and the
+//! validator.
 //!
 //! Reads scenario files only through the caller's reader (the library never touches the
 //! filesystem) and the built-in scenarios compiled into the binary.
