@@ -25,7 +25,12 @@ use std::collections::BTreeMap;
 pub fn sweep_file(base: &Loaded, axes: &[(String, Vec<String>)], replicates: u32, points: usize) -> SweepFile {
     SweepFile {
         differences: Vec::new(),
-        overrides: super::overrides_of(base),
+        // Without the varied paths' own (when the base is a point, its scenario being invalid
+        // without a --vary).
+        overrides: super::overrides_of(base)
+            .into_iter()
+            .filter(|o| !axes.iter().any(|(path, _)| o.strip_prefix(path.as_str()).is_some_and(|v| v.starts_with('='))))
+            .collect(),
         points,
         population: Some(base.scenario.population.size),
         replicates: u64::from(replicates),
