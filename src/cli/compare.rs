@@ -5,10 +5,11 @@
 use super::files::{Output, results_target};
 use super::interrupt::Progress;
 use super::report::write_results;
-use super::run::{check_duration, limits, load, sim_overrides, threads, voter_steps};
+use super::run::{check_duration, limits, load, overrides, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs};
 use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_files, headline_table};
+use crate::output::{labelled, overrides_of};
 use crate::scenario::{Loaded, Override, builtin, load::to_ron};
 use crate::sim;
 use rayon::prelude::*;
@@ -34,23 +35,25 @@ pub fn default_comparison(args: &SimArgs) -> Result<(), Failure> {
             names.len().saturating_sub(1)
         );
     }
-    compare(&names, &args)?;
+    compare(&names, &[], &args)?;
     println!(
         "\nThis was the quick comparison ({voters} voters × {replicates} replicates). For tighter intervals run e.g.\n  votelab compare baseline netzdg-24h --replicates 16"
     );
     Ok(())
 }
 
-/// `votelab compare A B ...`.
-pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
+/// `votelab compare A B ...`: `--set` (in `args`) applies to every scenario, the reference
+/// included; `scenario_sets` (`--set-scenario`) only to the scenarios compared with it.
+pub fn compare(references: &[String], scenario_sets: &[String], args: &SimArgs) -> Result<(), Failure> {
     let threads = threads(args);
     sim::init_threads(threads);
     let sets: Vec<Override> = sim_overrides(args)?;
+    let compared_sets: Vec<Override> = [sets.clone(), overrides(scenario_sets, "--set-scenario")?].concat();
     let limits = limits(args.force, threads as u64);
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut failed = false;
-    for r in references {
-        match load(r, &sets, &limits) {
+    for (i, r) in references.iter().enumerate() {
+        match load(r, if i == 0 { &sets } else { &compared_sets }, &limits) {
             Ok(l) => loaded.push(l),
             Err(_) => failed = true,
         }
@@ -109,7 +112,10 @@ pub fn compare(references: &[String], args: &SimArgs) -> Result<(), Failure> {
     let s = &loaded[0].scenario;
     println!(
         "Comparison against {} — {} voters, {} replicates with common random numbers, seed {}\n",
-        s.name, s.population.size, replicates, s.seed
+        labelled(&s.name, &overrides_of(&loaded[0])),
+        s.population.size,
+        replicates,
+        s.seed
     );
     print!("{}", headline_table(&compared));
     println!(

@@ -49,30 +49,43 @@ pub struct Cli {
 enum Command {
     /// Simulate a scenario and write its results folder.
     ///
-    /// Example: votelab run scenarios/baseline.ron --replicates 4 --set regulation.takedown_hours=Some(24.0)
+    /// Example: votelab run scenarios/baseline.ron --replicates 4 --set 'regulation.takedown_hours=Some(24.0)'
     Run(RunArgs),
     /// Run scenarios with common random numbers and show paired differences from the first.
     ///
     /// Example: votelab compare baseline netzdg-24h takedown-1h --replicates 8
+    ///
+    /// Example: votelab compare baseline microtargeting-ban --set-scenario 'regulation.takedown_hours=Some(24.0)'
     Compare {
         /// Scenario files or built-in names; the first is the reference.
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<String>,
+        /// Override a field of the compared scenarios only, not the reference: PATH=RON, e.g.
+        /// --set-scenario 'regulation.takedown_hours=Some(24.0)' (repeatable; applied after --set).
+        #[arg(long = "set-scenario", value_name = "PATH=RON")]
+        set_scenario: Vec<String>,
         #[command(flatten)]
         sim: SimArgs,
     },
-    /// Run a scenario over a grid of parameter values; writes sweep.csv (one row per point and metric).
+    /// Run a scenario over a grid of parameter values; writes sweep.csv (one row per point, election
+    /// and metric, with the paired difference from the first point).
     ///
-    /// Example: votelab sweep baseline --vary regulation.takedown_hours=[None, Some(24.0), Some(1.0)] --replicates 8
+    /// Example: votelab sweep baseline --vary 'regulation.takedown_hours=[None, Some(24.0), Some(1.0)]' --replicates 8
+    ///
+    /// Example: votelab sweep baseline --vary 'network.homophily=0.2..=0.8 step 0.2'
     Sweep {
         /// Scenario file or built-in name.
         scenario: String,
-        /// PATH=[v1, v2, ...]: a field and the values it takes (repeat for a grid).
-        #[arg(long = "vary", value_name = "PATH=[V1, V2, ...]", required = true)]
+        /// A field and the values it takes (repeat for a grid): PATH=[V1, V2, ...], or a numeric
+        /// range PATH=START..=END step STEP (END included) or PATH=START..END step STEP (excluded).
+        #[arg(long = "vary", value_name = "PATH=[V1, V2, ...]|PATH=A..=B step S", required = true)]
         vary: Vec<String>,
         /// Run only shard I of N (0-based) of the points × replicates; join shards with `merge`.
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
+        /// Also keep every replicate's per-step rows: timeseries.csv with a `point` column first.
+        #[arg(long)]
+        timeseries: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -105,12 +118,15 @@ enum Command {
     },
     /// Validate scenario files without simulating.
     ///
-    /// Example: votelab check scenarios/*.ron --print
+    /// Example: votelab check scenarios/*.ron
+    ///
+    /// Example: votelab check baseline --print --set population.size=5000
     Check {
         /// Scenario files or built-in names.
         #[arg(required = true)]
         scenarios: Vec<String>,
-        /// Print each resolved scenario (defaults filled in, `extends` applied) as RON.
+        /// Print each resolved scenario (defaults filled in, `extends` applied) as RON, each number
+        /// followed by a comment saying what it is, in which unit, and the range it may take.
         #[arg(long)]
         print: bool,
         /// Override a field: PATH=RON, e.g. --set population.size=5000 (repeatable).
@@ -122,7 +138,9 @@ enum Command {
     /// Workshop mode: a local web page to pick a scenario, move its regulation levers, run it
     /// against the baseline and see the charts; plus a JSON API for scripts.
     ///
-    /// Example: votelab serve --port 8080   (then open http://127.0.0.1:8080)
+    /// Example: votelab serve --port 8080
+    ///
+    /// Then open http://127.0.0.1:8080.
     Serve(serve::ServeArgs),
     /// Run the validation suite: textbook configurations against published results.
     ///
@@ -158,7 +176,9 @@ pub struct SimArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long)]
     threads: Option<usize>,
-    /// Override a field: PATH=RON, e.g. --set regulation.takedown_hours=Some(24.0) (repeatable).
+    /// Override a field of every scenario run (with compare, the reference too; with sweep, every
+    /// point): PATH=RON, e.g. --set 'regulation.takedown_hours=Some(24.0)' (repeatable). Tables,
+    /// result files and reports list each scenario's overrides.
     #[arg(long = "set", value_name = "PATH=RON")]
     sets: Vec<String>,
     /// Results folder; it must be new or empty unless --force (default: results/<scenario name>,
@@ -207,9 +227,11 @@ pub fn main() -> ExitCode {
     }
     let outcome = match cli.command {
         None => compare::default_comparison(&default_sim_args()),
-        Some(Command::Compare { scenarios, sim }) => compare::compare(&scenarios, &sim),
+        Some(Command::Compare { scenarios, set_scenario, sim }) => compare::compare(&scenarios, &set_scenario, &sim),
         Some(Command::Run(a)) => run::run(a.scenario.as_deref(), &a.sim),
-        Some(Command::Sweep { scenario, vary, shard, sim }) => sweep::sweep(&scenario, &vary, shard.as_deref(), &sim),
+        Some(Command::Sweep { scenario, vary, shard, timeseries, sim }) => {
+            sweep::sweep(&scenario, &vary, shard.as_deref(), timeseries, &sim)
+        }
         Some(Command::Merge { dirs, out, force, png }) => sweep::merge(&dirs, &out, force, png),
         Some(Command::Report { dir, png }) => report::report(&dir, png),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),

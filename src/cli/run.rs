@@ -13,13 +13,16 @@ use crate::sim::{self, Cancelled};
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Parse `--set` texts, printing problems.
-fn overrides(sets: &[String]) -> Result<Vec<Override>, Failure> {
+/// Parse `--set` (or `flag`) texts, printing problems.
+pub fn overrides(sets: &[String], flag: &str) -> Result<Vec<Override>, Failure> {
     let mut out = Vec::new();
     for s in sets {
         match Override::parse(s) {
             Ok(o) => out.push(o),
-            Err(e) => {
+            Err(mut e) => {
+                for p in &mut e.problems {
+                    p.message = p.message.replace("`--set ", &format!("`{flag} "));
+                }
                 diagnostics::print(&e);
                 return Err(Failure::BadInput);
             }
@@ -42,7 +45,7 @@ pub fn threads(args: &SimArgs) -> usize {
 
 /// The `--replicates`, `--seed` and `--set` flags as overrides.
 pub fn sim_overrides(args: &SimArgs) -> Result<Vec<Override>, Failure> {
-    let mut sets = overrides(&args.sets)?;
+    let mut sets = overrides(&args.sets, "--set")?;
     if let Some(r) = args.replicates {
         sets.push(Override { path: "replicates".into(), value: r.to_string() });
     }
@@ -169,7 +172,8 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
         // stdout is the JSON alone; where the files are goes to stderr.
         eprintln!("Results written to {}", folder.display());
     } else {
-        println!("{} — {} voters, {} replicates, seed {}\n", s.name, s.population.size, s.replicates, s.seed);
+        let name = output::labelled(&s.name, &output::overrides_of(&loaded));
+        println!("{name} — {} voters, {} replicates, seed {}\n", s.population.size, s.replicates, s.seed);
         print!("{}", table::run_table(s, &RunSummary::of(&logs)));
         println!("\nResults written to {}", folder.display());
     }
@@ -178,14 +182,14 @@ pub fn run(reference: Option<&str>, args: &SimArgs) -> Result<(), Failure> {
 
 /// `votelab check`.
 pub fn check(references: &[String], print: bool, sets: &[String]) -> Result<(), Failure> {
-    let sets = overrides(sets)?;
+    let sets = overrides(sets, "--set")?;
     let limits = Limits { memory_bytes: files::available_memory(), concurrent_worlds: 1 };
     let mut failed = false;
     for r in references {
         match load(r, &sets, &limits) {
             Ok(loaded) => {
                 if print {
-                    println!("{}", loaded.resolved_ron);
+                    println!("{}", scenario::load::annotated_ron(&loaded.resolved_ron));
                 } else {
                     println!("ok: {r} ({})", loaded.scenario.name);
                 }

@@ -71,6 +71,7 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
                 elections: values.elections.iter().zip(&diffs.elections).map(|(v, d)| merge(v, d)).collect(),
                 final_state: merge(&values.final_state, &diffs.final_state),
                 name: c.loaded.scenario.name.clone(),
+                overrides: super::overrides_of(c.loaded),
                 ron: c.loaded.resolved_ron.clone(),
             }
         })
@@ -175,8 +176,9 @@ pub fn headline_table(scenarios: &[Compared]) -> String {
             .chain(metrics.iter().map(|(label, _)| label.clone()))
             .collect::<Vec<_>>(),
     ];
+    let label = |c: &Compared| super::labelled(&c.loaded.scenario.name, &super::overrides_of(c.loaded));
     rows.push(
-        std::iter::once(reference.loaded.scenario.name.clone())
+        std::iter::once(label(reference))
             .chain(metrics.iter().map(|(_, m)| match lookup(&base, m) {
                 Some(s) => m.def.number(s.mean),
                 None => "—".into(),
@@ -186,7 +188,7 @@ pub fn headline_table(scenarios: &[Compared]) -> String {
     for c in &scenarios[1..] {
         let d = paired_differences(c.logs, reference.logs);
         rows.push(
-            std::iter::once(c.loaded.scenario.name.clone())
+            std::iter::once(label(c))
                 .chain(metrics.iter().map(|(_, m)| match lookup(&d, m) {
                     Some(s) => {
                         let star = if s.excludes_zero() { "*" } else { " " };

@@ -1,8 +1,13 @@
 //! The schema of every result file (docs/MODEL.md §10 Output files), shared by the writers in
 //! `crate::output` and the reader in `crate::report`: `summary.json` ([`SummaryFile`]),
 //! `comparison.json` ([`ComparisonFile`]), `sweep.json` ([`SweepFile`]), and the rows of
-//! `timeseries.csv` ([`TimeseriesRow`]), `elections.csv` ([`crate::metrics::CohortRow`]),
+//! `timeseries.csv` ([`TimeseriesRow`]; a sweep's with a `point` column first),
+//! `elections.csv` ([`crate::metrics::CohortRow`], its `election` numbered from 1 as everywhere),
 //! `runs.csv` ([`RunRow`]), `points.csv` ([`PointRow`]) and `sweep.csv` ([`SweepRow`]).
+//!
+//! Elections are numbered 1, 2, … n in every file and page (`election` columns; `elections[0]` of a
+//! JSON file is election 1). Shares (turnout, vote shares, …) are fractions in [0, 1] in every
+//! file; terminal tables and reports show them in %.
 //!
 //! The doc comments here are the code-side truth of the formats. JSON objects keep their keys in
 //! alphabetical order at every level (struct fields are declared alphabetically, metric trees are
@@ -215,6 +220,12 @@ pub struct SummaryFile {
     /// The metrics at the end of the run (read as empty when absent).
     #[serde(rename = "final", default)]
     pub final_state: MetricTree<MetricSummary>,
+    /// The overrides of the scenario's fields the run applied on top of its file, as `PATH=VALUE`
+    /// in the order given (`--set`, `--set-scenario`, `--voters`, a sweep point's `--vary`), except
+    /// those of `seed`, `replicates` and `population.size`, which the file gives under their own
+    /// keys (read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// Simulated voters.
     pub population: u64,
     /// Replicates.
@@ -240,6 +251,10 @@ pub struct ComparedScenario {
     pub final_state: MetricTree<ComparedMetric>,
     /// The scenario's name, which is also its subfolder's name.
     pub name: String,
+    /// The overrides the scenario ran with, as in `summary.json` (`--set` applies to every
+    /// scenario, `--set-scenario` to all but the reference; read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// The resolved scenario as RON text (read as empty when absent).
     #[serde(default)]
     pub ron: String,
@@ -310,9 +325,39 @@ pub struct Axis {
     pub values: Vec<String>,
 }
 
-/// `sweep.json`: what a sweep varied, around which base scenario.
+/// The paired difference of a metric at one point of a sweep from the first point, in
+/// `sweep.json`: replicate r of the point minus replicate r of point 0 (common random numbers),
+/// summarised over replicates as `comparison.json`'s `diff_vs_reference` is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PointDifference {
+    /// 95% Student-t interval for the mean difference, `[lo, hi]`.
+    #[serde(deserialize_with = "nullable_pair")]
+    pub ci95: [f64; 2],
+    /// Election number, from 1.
+    pub election: usize,
+    /// Mean paired difference (shares as fractions, so 0.01 is one percentage point).
+    #[serde(deserialize_with = "nullable")]
+    pub mean: f64,
+    /// Metric path joined with `/`.
+    pub metric: String,
+    /// Pairs with a finite difference.
+    pub n: usize,
+    /// Point index (point 0 is the one every other is compared with).
+    pub point: usize,
+}
+
+/// `sweep.json`: what a sweep varied, around which base scenario; in a complete sweep (not a
+/// shard) also the paired differences from the first point and the warnings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepFile {
+    /// Per point (from 1), election and metric, the paired difference from point 0 (empty in a
+    /// shard, whose differences need every shard; read as empty when absent).
+    #[serde(default)]
+    pub differences: Vec<PointDifference>,
+    /// The overrides of the base scenario (`--set`, `--voters`) that every point ran with, as in
+    /// `summary.json` (read as empty when absent).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// Number of grid points (read as 0 when absent).
     #[serde(default)]
     pub points: usize,
@@ -329,6 +374,10 @@ pub struct SweepFile {
     pub vary: Vec<Axis>,
     /// The votelab version that wrote the file.
     pub version: String,
+    /// What the sweep noticed about its own results, e.g. a varied path that changed nothing,
+    /// with the reason when the scenario shows it (empty in a shard; read as empty when absent).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// Prefix of the histogram columns of `timeseries.csv`: `hist_00`, `hist_01`, ...
@@ -406,9 +455,6 @@ impl From<&StepRow> for TimeseriesRow {
     }
 }
 
-/// `election` of `runs.csv` and `sweep.csv` for the end of the run.
-pub const FINAL: &str = "final";
-
 /// One row of `runs.csv`: a metric of one replicate at one point of a sweep. Columns: the fields,
 /// named after them, in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -417,18 +463,19 @@ pub struct RunRow {
     pub point: usize,
     /// Replicate.
     pub replicate: u32,
-    /// Election index, or `None` (written `final`) for the end of the run.
-    #[serde(with = "election_label")]
-    pub election: Option<usize>,
+    /// Election number, from 1. (The end of the run is the last election: there is no separate
+    /// `final` row.)
+    pub election: usize,
     /// Metric path joined with `/` (e.g. `turnout_by_cohort/Gen Z`).
     pub metric: String,
-    /// Value, written by `Display`.
+    /// Value, written by `Display` (shares as fractions in [0, 1]).
     #[serde(serialize_with = "display")]
     pub value: f64,
 }
 
 /// One row of `points.csv`: a point of the grid. Columns `point`, then one per varied path
-/// (named after it) holding its value as RON text.
+/// (named after it) holding its value as RON text, exactly as `--vary` or `--set` take it (so a
+/// point can be rerun; `sweep.csv` has the same values in plottable form).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PointRow {
     /// Point index, from 0.
@@ -438,18 +485,23 @@ pub struct PointRow {
 }
 
 /// One row of `sweep.csv`: one metric at one point and election, summarised over the point's
-/// replicates. Columns `point`, one per varied path (named after it), `election`, `metric`,
-/// `mean`, `sd`, `ci95_lo`, `ci95_hi`, `n` (the fields, in order); floats written by `Display`.
+/// replicates, and its paired difference from point 0. Columns `point`, the varied paths'
+/// columns ([`PointRow`]'s values in plottable form: per path a column named after it holding the
+/// number, or the RON text of a value that is not a number; for a path with optional values
+/// (`None`, `Some(24.0)`) the number inside `Some`, empty for `None`, and a column
+/// `<path>_is_none` saying `true` or `false`), then `election`, `metric`, `mean`, `sd`, `ci95_lo`,
+/// `ci95_hi`, `n`, `diff_mean`, `diff_ci95_lo`, `diff_ci95_hi` (the fields, in order); floats
+/// written by `Display`, shares as fractions in [0, 1].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepRow {
     /// Point index, from 0.
     pub point: usize,
-    /// The value of each varied path (as in `points.csv`). Not deserialised by column name:
-    /// `points.csv` is where a reader finds them.
+    /// The cells of the varied paths' columns. Not deserialised by column name: `points.csv` is
+    /// where a reader finds the values.
     #[serde(skip_deserializing)]
     pub values: Vec<String>,
-    /// Election index, or `final` for the end of the run.
-    pub election: String,
+    /// Election number, from 1.
+    pub election: usize,
     /// Metric path joined with `/`.
     pub metric: String,
     /// Mean over replicates.
@@ -466,31 +518,35 @@ pub struct SweepRow {
     pub ci95_hi: f64,
     /// Finite replicate values summarised.
     pub n: usize,
+    /// Mean paired difference from point 0 (replicate by replicate; exactly 0 at point 0).
+    #[serde(serialize_with = "display")]
+    pub diff_mean: f64,
+    /// Lower end of the difference's 95% interval.
+    #[serde(serialize_with = "display")]
+    pub diff_ci95_lo: f64,
+    /// Upper end of the difference's 95% interval.
+    #[serde(serialize_with = "display")]
+    pub diff_ci95_hi: f64,
 }
 
-/// `election` written as its index, or [`FINAL`] for `None`.
-pub mod election_label {
-    use super::FINAL;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+/// Suffix of the flag column `sweep.csv` adds for a varied path with optional values.
+pub const IS_NONE_SUFFIX: &str = "_is_none";
 
-    /// Write the index, or `final`.
-    pub fn serialize<S: Serializer>(election: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
-        match election {
-            Some(k) => s.serialize_u64(*k as u64),
-            None => s.serialize_str(FINAL),
-        }
+/// A value of a varied path (RON text) for a plot: `Some(Some(x))` for a number or `Some(x)` of
+/// a number, `Some(None)` for `None`, `None` for anything else.
+pub fn plottable(ron: &str) -> Option<Option<f64>> {
+    let text = ron.trim();
+    if text == "None" {
+        return Some(None);
     }
+    let inner = text.strip_prefix("Some(").and_then(|t| t.strip_suffix(')')).unwrap_or(text).trim();
+    inner.parse::<f64>().ok().filter(|x| x.is_finite()).map(Some)
+}
 
-    /// Read an index, or `final`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
-        let text = String::deserialize(d)?;
-        if text == FINAL {
-            return Ok(None);
-        }
-        text.parse()
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("election {text:?} is neither an index nor `final`")))
-    }
+/// Whether a RON value is optional (`None` or `Some(...)`).
+pub fn is_optional(ron: &str) -> bool {
+    let text = ron.trim();
+    text == "None" || text.starts_with("Some(")
 }
 
 /// A float as `Display` writes it.
@@ -533,7 +589,22 @@ mod tests {
     #[test]
     fn the_columns_of_a_row_are_its_deserialised_fields() {
         assert_eq!(columns_of::<RunRow>(), ["point", "replicate", "election", "metric", "value"]);
-        assert_eq!(columns_of::<SweepRow>(), ["point", "election", "metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"]);
+        assert_eq!(
+            columns_of::<SweepRow>(),
+            [
+                "point",
+                "election",
+                "metric",
+                "mean",
+                "sd",
+                "ci95_lo",
+                "ci95_hi",
+                "n",
+                "diff_mean",
+                "diff_ci95_lo",
+                "diff_ci95_hi"
+            ]
+        );
         assert_eq!(columns_of::<TimeseriesRow>().len(), 14);
         assert_eq!(columns_of::<TimeseriesRow>()[13], "ads_per_capita");
         assert_eq!(columns_of::<CohortRow>().len(), 16);
@@ -542,6 +613,16 @@ mod tests {
 
     fn summary(mean: f64) -> MetricSummary {
         MetricSummary { ci95: [mean - 0.1, mean + 0.1], mean, n: 2, sd: 0.05 }
+    }
+
+    #[test]
+    fn optional_values_are_plottable_numbers_and_a_flag() {
+        assert_eq!(plottable("None"), Some(None));
+        assert_eq!(plottable("Some(24.0)"), Some(Some(24.0)));
+        assert_eq!(plottable(" 0.25 "), Some(Some(0.25)));
+        assert_eq!(plottable("BasicOnly"), None);
+        assert_eq!(plottable("Some(Deliberation(share: 0.1))"), None);
+        assert!(is_optional("None") && is_optional("Some(1.0)") && !is_optional("1.0"));
     }
 
     #[test]
@@ -586,18 +667,18 @@ mod tests {
     #[test]
     fn csv_rows_write_floats_by_display_and_read_back() {
         let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-        w.serialize(RunRow { point: 1, replicate: 0, election: None, metric: "a/b".into(), value: 1e20 }).unwrap();
-        w.serialize(RunRow { point: 1, replicate: 0, election: Some(2), metric: "a".into(), value: -0.0 }).unwrap();
+        w.serialize(RunRow { point: 1, replicate: 0, election: 1, metric: "a/b".into(), value: 1e20 }).unwrap();
+        w.serialize(RunRow { point: 1, replicate: 0, election: 2, metric: "a".into(), value: -0.0 }).unwrap();
         let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        assert_eq!(text, "1,0,final,a/b,100000000000000000000\n1,0,2,a,-0\n");
+        assert_eq!(text, "1,0,1,a/b,100000000000000000000\n1,0,2,a,-0\n");
         let rows: Vec<RunRow> = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(text.as_bytes())
             .deserialize()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(rows[0].election, None);
-        assert_eq!(rows[1].election, Some(2));
+        assert_eq!(rows[0].election, 1);
+        assert_eq!(rows[1].election, 2);
         assert_eq!(rows[0].value, 1e20);
     }
 }

@@ -61,6 +61,22 @@ impl RunSummary {
     }
 }
 
+/// Fields whose overrides are not listed among a scenario's overrides: the run settings that
+/// every header and result file gives under their own names (seed, replicates, voters).
+pub const RUN_SETTINGS: [&str; 3] = ["seed", "replicates", "population.size"];
+
+/// The overrides a scenario ran with, as `PATH=VALUE` in the order given, without the
+/// [`RUN_SETTINGS`].
+pub fn overrides_of(loaded: &Loaded) -> Vec<String> {
+    loaded.overrides.iter().filter(|o| !RUN_SETTINGS.contains(&o.path.as_str())).map(|o| o.to_string()).collect()
+}
+
+/// A scenario's name with the overrides it ran with, as table headers show it:
+/// `baseline [regulation.takedown_hours=Some(24.0)]`, or the name alone without overrides.
+pub fn labelled(name: &str, overrides: &[String]) -> String {
+    if overrides.is_empty() { name.to_string() } else { format!("{name} [{}]", overrides.join(", ")) }
+}
+
 /// `summary.json` of a run: keys sorted, no timing, so identical runs give identical bytes.
 pub fn summary_file(loaded: &Loaded, summary: &RunSummary) -> SummaryFile {
     let s = &loaded.scenario;
@@ -70,6 +86,7 @@ pub fn summary_file(loaded: &Loaded, summary: &RunSummary) -> SummaryFile {
     SummaryFile {
         elections: summary.elections.iter().map(tree).collect(),
         final_state: tree(&summary.final_state),
+        overrides: overrides_of(loaded),
         population: s.population.size,
         replicates: u64::from(s.replicates),
         scenario: ScenarioInfo {
@@ -87,24 +104,36 @@ pub fn summary_json(loaded: &Loaded, summary: &RunSummary) -> String {
     json_text(&summary_file(loaded, summary))
 }
 
-/// `timeseries.csv`: one row per replicate and step ([`TimeseriesRow`]).
-pub fn timeseries_csv(logs: &[MetricsLog]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-    let header = columns_of::<TimeseriesRow>()
+/// The header of `timeseries.csv`: the columns of [`TimeseriesRow`], then `hist_00`, `hist_01`, ...
+pub fn timeseries_header() -> Vec<String> {
+    columns_of::<TimeseriesRow>()
         .iter()
         .map(|s| s.to_string())
-        .chain((0..HISTOGRAM_BINS).map(|b| format!("{HISTOGRAM_PREFIX}{b:02}")));
-    let _ = w.write_record(header);
+        .chain((0..HISTOGRAM_BINS).map(|b| format!("{HISTOGRAM_PREFIX}{b:02}")))
+        .collect()
+}
+
+/// The rows of `timeseries.csv` without its header.
+pub fn timeseries_rows(logs: &[MetricsLog]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for row in logs.iter().flat_map(|l| &l.timeseries) {
         let _ = w.serialize(TimeseriesRow::from(row));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-/// `elections.csv`: one row per replicate, election and cohort ([`crate::metrics::CohortRow`]).
+/// `timeseries.csv`: one row per replicate and step ([`TimeseriesRow`]).
+pub fn timeseries_csv(logs: &[MetricsLog]) -> String {
+    format!("{}\n{}", timeseries_header().join(","), timeseries_rows(logs))
+}
+
+/// `elections.csv`: one row per replicate, election and cohort ([`crate::metrics::CohortRow`]),
+/// elections numbered from 1 as in every file.
 pub fn elections_csv(logs: &[MetricsLog]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in logs.iter().flat_map(|l| &l.cohorts) {
+        let mut row = row.clone();
+        row.election += 1;
         let _ = w.serialize(row);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -131,6 +131,8 @@ pub struct RunData {
     pub version: String,
     /// The resolved scenario.
     pub ron: String,
+    /// The overrides it ran with (`PATH=VALUE`, from `summary.json`).
+    pub overrides: Vec<String>,
     /// Cohort names in the scenario's order.
     pub cohorts: Vec<String>,
     /// Calendar year of each election.
@@ -157,6 +159,7 @@ impl RunData {
             population: summary.population,
             version: summary.version,
             ron: folder.require(&ron_file)?.to_string(),
+            overrides: summary.overrides,
             cohorts,
             years,
             elections: summary.elections,
@@ -181,7 +184,11 @@ fn read_elections(folder: &ResultsFolder, file: &str) -> Result<ElectionsCsv, Re
     let mut years: Vec<f64> = Vec::new();
     let mut samples: BTreeMap<(usize, String), Vec<f64>> = BTreeMap::new();
     for (row, record) in table.rows {
-        let k = row.election;
+        // Elections are numbered from 1 in the file, indexed from 0 here.
+        let Some(k) = row.election.checked_sub(1) else {
+            let line = record.position().map_or(0, |p| p.line());
+            return Err(ReportError::bad(file, format!("line {line}: election 0 (elections are numbered from 1)")));
+        };
         if !cohorts.contains(&row.cohort) {
             cohorts.push(row.cohort.clone());
         }
@@ -255,6 +262,8 @@ fn read_steps(folder: &ResultsFolder, file: &str) -> Result<Vec<Step>, ReportErr
 pub struct Compared {
     /// Scenario name.
     pub name: String,
+    /// The overrides it ran with (`PATH=VALUE`, from `comparison.json`).
+    pub overrides: Vec<String>,
     /// Its metric trees per election, each metric with its difference from the reference.
     pub elections: Vec<MetricTree<ComparedMetric>>,
 }
@@ -292,8 +301,11 @@ impl ComparisonData {
         let file = "comparison.json";
         let names = comparison_names(folder.require(file)?)?;
         let doc: ComparisonFile = read_json(folder, file)?;
-        let scenarios =
-            doc.scenarios.into_iter().map(|s| Compared { name: s.name, elections: s.elections }).collect::<Vec<_>>();
+        let scenarios = doc
+            .scenarios
+            .into_iter()
+            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections })
+            .collect::<Vec<_>>();
         let runs = names.iter().map(|n| RunData::read(folder, &format!("{n}/"))).collect::<Result<Vec<_>, _>>()?;
         Ok(ComparisonData {
             reference: doc.reference,
@@ -322,12 +334,18 @@ pub struct SweepData {
     pub version: String,
     /// The base scenario before `--vary`, when recorded.
     pub ron: Option<String>,
+    /// The overrides every point ran with (`PATH=VALUE`, from `sweep.json`).
+    pub overrides: Vec<String>,
     /// The varied paths.
     pub paths: Vec<String>,
     /// Each point's values of the varied paths (RON text), in grid order.
     pub points: Vec<Vec<String>>,
-    /// Summary by (point, election, metric), election as written (`0`, `1`, ..., `final`).
-    pub values: BTreeMap<(usize, String, String), Interval>,
+    /// Summary by (point, election, metric), elections numbered from 1.
+    pub values: BTreeMap<(usize, usize, String), Interval>,
+    /// Paired difference from point 0 by (point, election, metric), where finite.
+    pub differences: BTreeMap<(usize, usize, String), Interval>,
+    /// The sweep's warnings (e.g. a varied path that changed nothing).
+    pub warnings: Vec<String>,
 }
 
 impl SweepData {
@@ -348,6 +366,7 @@ impl SweepData {
         }
         let table: Rows<SweepRow> = Rows::read(folder, "sweep.csv")?;
         let mut values = BTreeMap::new();
+        let mut differences = BTreeMap::new();
         for (row, record) in table.rows {
             if row.point >= points.len() {
                 let line = record.position().map_or(0, |p| p.line());
@@ -355,6 +374,9 @@ impl SweepData {
                 return Err(ReportError::bad("sweep.csv", message));
             }
             let interval = Interval { mean: row.mean, lo: row.ci95_lo, hi: row.ci95_hi };
+            if let Some(d) = Interval::written(row.diff_mean, [row.diff_ci95_lo, row.diff_ci95_hi]) {
+                differences.insert((row.point, row.election, row.metric.clone()), d);
+            }
             values.insert((row.point, row.election, row.metric), interval);
         }
         Ok(SweepData {
@@ -364,15 +386,18 @@ impl SweepData {
             population: meta.population,
             version: meta.version,
             ron: folder.get("scenario.ron").map(str::to_string),
+            overrides: meta.overrides,
             paths,
             points,
             values,
+            differences,
+            warnings: meta.warnings,
         })
     }
 
-    /// Number of elections (the highest numbered election plus one).
+    /// Number of elections (the highest election number).
     pub fn elections(&self) -> usize {
-        self.values.keys().filter_map(|(_, e, _)| e.parse::<usize>().ok()).max().map_or(0, |k| k + 1)
+        self.values.keys().map(|(_, e, _)| *e).max().unwrap_or(0)
     }
 
     /// Metric names present, sorted.
@@ -423,6 +448,7 @@ mod tests {
             population: 0,
             version: String::new(),
             ron: String::new(),
+            overrides: Vec::new(),
             cohorts: Vec::new(),
             years: Vec::new(),
             elections,
@@ -481,13 +507,16 @@ mod tests {
                 )])],
                 final_state: MetricTree::default(),
                 name: "a".into(),
+                overrides: vec!["regulation.takedown_hours=Some(24.0)".into()],
                 ron: String::new(),
             }],
             seed: 1,
             version: "0".into(),
         });
         let doc: ComparisonFile = parse_json(&text).unwrap();
-        let compared = Compared { name: "a".into(), elections: doc.scenarios[0].elections.clone() };
+        assert_eq!(doc.scenarios[0].overrides, ["regulation.takedown_hours=Some(24.0)"]);
+        let compared =
+            Compared { name: "a".into(), overrides: Vec::new(), elections: doc.scenarios[0].elections.clone() };
         assert_eq!(compared.diff(0, &["turnout"]), Some(Interval { mean: 0.1, lo: -0.1, hi: 0.3 }));
         assert_eq!(compared.diff(1, &["turnout"]), None);
     }

@@ -121,7 +121,7 @@ mod tests {
              mean_ideology,hostility,trust,believers,misinformation_per_capita,ads_per_capita,targeted_per_capita\n",
         );
         for r in 0..2 {
-            for (k, year) in [(0, 2026.0), (1, 2030.0)] {
+            for (k, year) in [(1, 2026.0), (2, 2030.0)] {
                 for (cohort, targeted) in [("Young", 0.0), ("Old", 3.5)] {
                     elections
                         .push_str(&format!("{r},{k},{year},{cohort},10,6,0.6,2,1,0,0.5,0.5,0.03,12,12,{targeted}\n"));

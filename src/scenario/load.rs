@@ -1,5 +1,8 @@
 //! Turning scenario text into a validated [`Scenario`]: `extends` chains, `--set` overrides,
-//! typed parsing and validation, with every problem located in the text the user wrote.
+//! typed parsing and validation, with every problem located in the text the user wrote; and the
+//! resolved scenario annotated with what each number is and the range it may take
+//! ([`annotated_ron`], for `votelab check --print`), from the types' doc comments and the
+//! validator.
 //!
 //! Reads scenario files only through the caller's reader (the library never touches the
 //! filesystem) and the built-in scenarios compiled into the binary.
@@ -70,6 +73,13 @@ impl Override {
     }
 }
 
+impl std::fmt::Display for Override {
+    /// `PATH=VALUE`, as `--set` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
 /// A scenario ready to simulate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
@@ -77,6 +87,9 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// The resolved scenario as RON (no `extends`), enough to rerun it.
     pub resolved_ron: String,
+    /// The overrides applied on top of the file, in the order given (already part of
+    /// `scenario` and `resolved_ron`; kept so results can say what they ran with).
+    pub overrides: Vec<Override>,
 }
 
 /// Reads a file's text; the command line passes a filesystem reader, tests an in-memory one.
@@ -118,7 +131,7 @@ fn load_inner(
         });
     }
     let resolved_ron = to_ron(&scenario);
-    Ok(Loaded { scenario, resolved_ron })
+    Ok(Loaded { scenario, resolved_ron, overrides: overrides.to_vec() })
 }
 
 /// Pretty RON of a scenario.
@@ -400,8 +413,164 @@ fn locate(mut problem: Problem, root: &Node) -> Problem {
     problem
 }
 
+// ---------------------------------------------------------------------------
+// The resolved scenario with what each number is (`votelab check --print`)
+// ---------------------------------------------------------------------------
+
+/// The scenario types' source, whose `///` comments say what each field is and in which unit.
+const TYPES_SOURCE: &str = include_str!("types.rs");
+
+/// Longest description put after a number.
+const NOTE_CHARS: usize = 90;
+
+/// Each field's doc comment by (struct or enum-variant name, field name), read from the types'
+/// source: the parameter docs are written once, there.
+fn field_docs() -> &'static std::collections::HashMap<(String, String), String> {
+    static DOCS: std::sync::OnceLock<std::collections::HashMap<(String, String), String>> = std::sync::OnceLock::new();
+    DOCS.get_or_init(|| {
+        let ident = |t: &str| -> String { t.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
+        let mut docs = std::collections::HashMap::new();
+        let (mut owner, mut doc): (Option<String>, Vec<&str>) = (None, Vec::new());
+        for line in TYPES_SOURCE.lines().map(str::trim) {
+            if let Some(text) = line.strip_prefix("///") {
+                doc.push(text.trim());
+                continue;
+            }
+            if line.starts_with("#[") {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("pub struct ") {
+                owner = Some(ident(rest));
+            } else if line.starts_with("pub enum ") {
+                owner = None;
+            } else if line.ends_with('{') && line.starts_with(|c: char| c.is_ascii_uppercase()) {
+                // A struct variant of an enum: `Normal {`.
+                owner = Some(ident(line));
+            } else if let Some((field, _)) = line.trim_start_matches("pub ").split_once(": ") {
+                // Only documented fields: a struct literal in an `impl` (`Effects { saturation: 5.0, ... }`)
+                // has no doc comments.
+                let is_field = !field.is_empty() && field.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if let (Some(o), true) = (&owner, is_field && !doc.is_empty()) {
+                    docs.entry((o.clone(), field.to_string())).or_insert_with(|| doc.join(" "));
+                }
+            }
+            doc.clear();
+        }
+        docs
+    })
+}
+
+/// The first clause of a doc comment (up to `. `, `; ` or `: `, without a parenthesis it cuts
+/// open), at most [`NOTE_CHARS`] long.
+fn first_clause(doc: &str) -> String {
+    /// Without a trailing parenthesis left open.
+    fn balanced(text: &str) -> &str {
+        let mut text = text;
+        while text.matches('(').count() > text.matches(')').count() {
+            text = text.rsplit_once('(').map_or("", |(head, _)| head).trim_end().trim_end_matches(',');
+        }
+        text
+    }
+    let end = [". ", "; ", ": "].iter().filter_map(|sep| doc.find(sep)).min().unwrap_or(doc.len());
+    let clause = balanced(doc[..end].trim_end_matches('.').trim());
+    if clause.chars().count() <= NOTE_CHARS {
+        return clause.to_string();
+    }
+    let cut: String = clause.chars().take(NOTE_CHARS).collect();
+    format!("{}…", balanced(cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)))
+}
+
+/// The range the validator accepts for the number at `path` (`template` is the field's value with
+/// `{}` for the number): set it to a value no range admits and keep the range of the problem
+/// reported at `path`, as the workshop levers do.
+fn probed_range(resolved: &str, path: &str, template: &str, integer: bool) -> Option<super::error::Range> {
+    let read = |_: &Path| Ok(resolved.to_string());
+    let values: &[&str] = if integer { &["0", "18446744073709551615"] } else { &["NaN"] };
+    values.iter().find_map(|v| {
+        let o = Override { path: path.to_string(), value: template.replace("{}", v) };
+        let err = load(&SourceRef::File("probe.ron".into()), &[o], &read, &Limits::default()).err()?;
+        err.problems.iter().filter(|p| p.path == path).find_map(|p| p.range)
+    })
+}
+
+/// A number as the range shows it (`1`, `0.5`, `1e-9`).
+fn range_number(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x}") }
+}
+
+/// The resolved RON of a scenario with a comment after each number saying what it is (the first
+/// clause of its doc comment in the scenario types, which gives the unit) and the range the
+/// validator accepts, e.g. `saturation: 5.0, // Impressions in a campaign after which further ads
+/// add little; range [1, 100]`. Still valid RON, loading to the same scenario.
+pub fn annotated_ron(resolved: &str) -> String {
+    /// An open struct, list or map of the text: its owner type (for structs), its path, and the
+    /// next item's index (for lists).
+    struct Frame {
+        owner: Option<String>,
+        path: String,
+        items: usize,
+    }
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut out = String::new();
+    for line in resolved.lines() {
+        let trimmed = line.trim();
+        let mut note = None;
+        if trimmed.starts_with([')', ']', '}']) {
+            frames.pop();
+        } else {
+            let (key, value) = match trimmed.split_once(": ") {
+                Some((k, v)) if k.chars().all(|c| c.is_alphanumeric() || c == '_') => (Some(k), v),
+                _ => (None, trimmed),
+            };
+            let parent = frames.last_mut();
+            let path = match (parent, key) {
+                (Some(f), Some(k)) if f.path.is_empty() => k.to_string(),
+                (Some(f), Some(k)) => format!("{}.{k}", f.path),
+                (Some(f), None) => {
+                    f.items += 1;
+                    format!("{}[{}]", f.path, f.items - 1)
+                }
+                (None, _) => String::new(),
+            };
+            if value.ends_with(['(', '[', '{']) {
+                let name: String =
+                    value.trim_end_matches(['(', '[', '{']).rsplit('(').next().unwrap_or_default().to_string();
+                let owner = value.ends_with('(').then_some(name).filter(|n| !n.is_empty());
+                frames.push(Frame { owner, path, items: 0 });
+            } else if let (Some(key), Some(owner)) = (key, frames.last().and_then(|f| f.owner.clone())) {
+                let number = value.trim_end_matches(',');
+                let (inner, template) = match number.strip_prefix("Some(").and_then(|v| v.strip_suffix(')')) {
+                    Some(inner) => (inner, "Some({})"),
+                    None => (number, "{}"),
+                };
+                if inner.parse::<f64>().is_ok() {
+                    let integer = !inner.contains(['.', 'e', 'E']);
+                    let doc = field_docs().get(&(owner, key.to_string())).map(|d| first_clause(d));
+                    let range = probed_range(resolved, &path, template, integer).map(|r| {
+                        if r.max >= 1e18 {
+                            format!("range ≥ {}", range_number(r.min))
+                        } else {
+                            format!("range [{}, {}]", range_number(r.min), range_number(r.max))
+                        }
+                    });
+                    let parts: Vec<String> = doc.into_iter().chain(range).filter(|p| !p.is_empty()).collect();
+                    note = (!parts.is_empty()).then(|| parts.join("; "));
+                }
+            }
+        }
+        out.push_str(line);
+        if let Some(note) = note {
+            out.push_str(" // ");
+            out.push_str(&note);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::annotated_ron as annotate;
     use super::*;
     use std::collections::HashMap;
 
@@ -523,5 +692,27 @@ mod tests {
             let loaded = load(&SourceRef::Builtin(name.to_string()), &[], &read, &Limits::default());
             assert!(loaded.is_ok(), "{name}: {}", loaded.unwrap_err());
         }
+    }
+
+    #[test]
+    fn the_annotated_scenario_says_what_each_number_is_and_loads_the_same() {
+        let read = |_: &Path| Err(std::io::Error::other("built-ins only"));
+        let loaded = load(&SourceRef::Builtin("baseline".into()), &[], &read, &Limits::default()).unwrap();
+        let text = annotate(&loaded.resolved_ron);
+        let line = |key: &str| text.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_default().to_string();
+        // The doc comment's first clause (with the unit) and the validator's range.
+        assert!(line("saturation:").contains("// Impressions"), "{}", line("saturation:"));
+        assert!(line("saturation:").contains("range [1, 100]"), "{}", line("saturation:"));
+        assert!(line("size:").contains("Simulated people") && line("size:").contains("range ["), "{}", line("size:"));
+        assert!(!line("name:").contains("//"), "only numbers are annotated");
+        let again = |_: &Path| Ok(text.clone());
+        let reloaded = load(&SourceRef::File("annotated.ron".into()), &[], &again, &Limits::default()).unwrap();
+        assert_eq!(reloaded.scenario, loaded.scenario, "comments change nothing");
+    }
+
+    #[test]
+    fn a_clause_is_cut_before_a_parenthesis_it_would_leave_open() {
+        assert_eq!(first_clause("Half-life in days (Kalla & Broockman 2018: a week). Range 1."), "Half-life in days");
+        assert_eq!(first_clause("Share of voters, [0, 1]; None: off."), "Share of voters, [0, 1]");
     }
 }

@@ -108,6 +108,85 @@ fn check_accepts_every_library_scenario_and_prints_the_resolved_one() {
     let o = votelab(&dir, &["check", "baseline.ron", "--print"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("Scenario("), "{}", stdout(&o));
+    // Units and ranges as comments, and the printed text is a scenario that checks.
+    let printed = stdout(&o);
+    let saturation = printed.lines().find(|l| l.trim_start().starts_with("saturation:")).unwrap_or_default();
+    assert!(saturation.contains(" // ") && saturation.contains("range [1, 100]"), "{saturation}");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("printed.ron"), &printed).unwrap();
+    let o = votelab(tmp.path(), &["check", "printed.ron"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Split a command line as a POSIX shell would, refusing what the shell would not take as plain
+/// words (unquoted parentheses, brackets, braces, `;`, `&`, `|`, `<`, `>`, `$`, backquotes).
+fn shell_words(line: &str) -> Result<Vec<String>, String> {
+    let (mut words, mut word, mut in_word) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err("unclosed '".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => word.extend(chars.next()),
+                        Some('$' | '`') => return Err("$ or ` inside double quotes".into()),
+                        Some(c) => word.push(c),
+                        None => return Err("unclosed \"".into()),
+                    }
+                }
+            }
+            '(' | ')' | '[' | ']' | '{' | '}' | ';' | '&' | '|' | '<' | '>' | '$' | '`' | '\\' => {
+                return Err(format!("unquoted {c}"));
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+#[test]
+fn help_examples_paste_into_a_shell() {
+    use clap::Parser;
+    let mut examples = Vec::new();
+    for command in ["run", "compare", "sweep", "merge", "report", "check", "scenarios", "serve", "validate"] {
+        let o = votelab(std::path::Path::new("."), &[command, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{command} --help: {}", stderr(&o));
+        examples.extend(stdout(&o).lines().filter_map(|l| l.trim().strip_prefix("Example: ").map(str::to_string)));
+    }
+    assert!(examples.len() >= 10, "{examples:?}");
+    for example in examples {
+        let words = shell_words(&example).unwrap_or_else(|e| panic!("`{example}` does not paste into a shell: {e}"));
+        assert_eq!(words[0], "votelab", "{example}");
+        if let Err(e) = votelab::cli::Cli::try_parse_from(&words) {
+            panic!("`{example}` does not parse: {e}");
+        }
+    }
+    assert!(shell_words("votelab run --set regulation.takedown_hours=Some(24.0)").is_err());
+    assert_eq!(shell_words("a 'b c' \"d\"").unwrap(), ["a", "b c", "d"]);
 }
 
 #[test]
@@ -211,4 +290,60 @@ fn json_output_is_the_summary_alone_and_stderr_says_where_the_results_are() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(summary["population"], 700, "--voters sets population.size");
+}
+
+#[test]
+fn overrides_appear_in_the_table_headers_the_files_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "compare",
+        "baseline",
+        "microtargeting-ban",
+        "--set",
+        "population.size=500",
+        "--set",
+        "timeline.elections=1",
+        "--set",
+        "regulation.detection_lag_hours=2.0",
+        "--set-scenario",
+        "regulation.takedown_hours=Some(24.0)",
+        "--replicates",
+        "1",
+        "--quiet",
+        "--out",
+        "c",
+    ];
+    let o = votelab(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // --set applies to the reference too, --set-scenario only to the compared scenario.
+    let reference = "baseline [timeline.elections=1, regulation.detection_lag_hours=2.0]";
+    let compared = "microtargeting-ban [timeline.elections=1, regulation.detection_lag_hours=2.0, \
+                    regulation.takedown_hours=Some(24.0)]";
+    assert!(out.contains(&format!("Comparison against {reference} —")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with(reference)), "the reference's row is labelled: {out}");
+    assert!(out.lines().any(|l| l.starts_with(compared)), "the compared row is labelled: {out}");
+    let comparison: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/comparison.json")).unwrap()).unwrap();
+    assert_eq!(
+        comparison["scenarios"][0]["overrides"],
+        serde_json::json!(["timeline.elections=1", "regulation.detection_lag_hours=2.0"])
+    );
+    assert_eq!(comparison["scenarios"][1]["overrides"][2], "regulation.takedown_hours=Some(24.0)");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("c/microtargeting-ban/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["overrides"].as_array().map(Vec::len), Some(3), "{summary}");
+    let report = fs::read_to_string(dir.path().join("c/report.html")).unwrap();
+    assert!(report.contains("regulation.takedown_hours=Some(24.0)"), "the report's header lists the overrides");
+
+    let o = votelab(dir.path(), &tiny_run(&["--set", "regulation.takedown_hours=Some(1.0)", "--out", "r"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("baseline [timeline.elections=1, regulation.takedown_hours=Some(1.0)] — 500 voters"),
+        "{}",
+        stdout(&o)
+    );
+    let summary = fs::read_to_string(dir.path().join("r/summary.json")).unwrap();
+    assert!(summary.contains("\"regulation.takedown_hours=Some(1.0)\""), "{summary}");
 }

@@ -105,15 +105,24 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
-    sweep(dir.path(), "full", &[]);
-    sweep(dir.path(), "s0", &["--shard", "0/2"]);
-    sweep(dir.path(), "s1", &["--shard", "1/2"]);
+    sweep(dir.path(), "full", &["--timeseries"]);
+    sweep(dir.path(), "s0", &["--shard", "0/2", "--timeseries"]);
+    sweep(dir.path(), "s1", &["--shard", "1/2", "--timeseries"]);
     let o = votelab(dir.path(), &["merge", "s0", "s1", "--out", "merged"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files(&dir.path().join("full")), files(&dir.path().join("merged")));
     let csv = fs::read_to_string(dir.path().join("full/sweep.csv")).unwrap();
-    assert!(csv.starts_with("point,regulation.takedown_hours,network.homophily,election,metric,mean"), "{csv}");
-    assert!(csv.contains("\n3,Some(1.0),0.6,0,turnout,"), "4 points in grid order");
+    assert!(
+        csv.starts_with(
+            "point,regulation.takedown_hours,regulation.takedown_hours_is_none,network.homophily,election,metric,mean"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("\n3,1.0,false,0.6,1,turnout,"), "4 points in grid order");
+    assert!(csv.contains("\n0,,true,0.2,1,turnout,"), "None is an empty number and a flag");
+    let steps = fs::read_to_string(dir.path().join("full/timeseries.csv")).unwrap();
+    assert!(steps.starts_with("point,replicate,step,day,"), "{steps}");
+    assert!(steps.lines().skip(1).all(|l| !l.is_empty()) && steps.contains("\n3,1,0,"), "every point and replicate");
     let o = votelab(dir.path(), &["merge", "s0", "--out", "partial"]);
     assert_eq!(o.status.code(), Some(2), "a missing shard is refused");
 }

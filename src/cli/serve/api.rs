@@ -274,7 +274,10 @@ fn find_job(state: &AppState, id: &str) -> Result<JobView, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("there is no job {id} (finished jobs are kept for a while only)")))
 }
 
-/// A job as JSON; with `results`, the summary and comparison of a finished job.
+/// A job as JSON; with `results`, the summary and comparison of a finished job. Its `set` is the
+/// request's: overrides of the scenario only, not of the reference, as `--set-scenario` on the
+/// command line (`votelab compare REFERENCE SCENARIO --set-scenario ...`); the comparison lists
+/// each scenario's overrides.
 fn job_json(view: &JobView, results: bool) -> Value {
     let info = &view.info;
     let mut doc = json!({

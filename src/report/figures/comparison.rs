@@ -3,9 +3,11 @@
 
 use super::run::run_sections;
 use super::{
-    Cell, Ids, Page, Section, Table, election_label, family_stem, figure, number, scaled, signed, slug, version_fact,
+    Cell, Ids, Page, Section, Table, election_label, family_stem, figure, number, overrides_fact, scaled, signed, slug,
+    version_fact,
 };
 use crate::metrics::catalogue::{self, MetricDef, Placeholder};
+use crate::output::labelled;
 use crate::report::ReportError;
 use crate::report::charts::{Forest, Series};
 use crate::report::data::ComparisonData;
@@ -36,7 +38,10 @@ fn headline_table(data: &ComparisonData, cohorts: &[String], last: usize) -> Tab
     let columns = headline_columns(cohorts);
     let mut rows = Vec::new();
     if let Some(reference) = data.runs.first() {
-        let mut row = vec![Cell { text: format!("{} (reference)", reference.name), ..Cell::default() }];
+        let mut row = vec![Cell {
+            text: format!("{} (reference)", labelled(&reference.name, &reference.overrides)),
+            ..Cell::default()
+        }];
         for (_, path, def) in &columns {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let (k, d) = (def.kind.scale(), def.kind.decimals());
@@ -52,7 +57,7 @@ fn headline_table(data: &ComparisonData, cohorts: &[String], last: usize) -> Tab
         rows.push(row);
     }
     for s in data.scenarios.iter().skip(1) {
-        let mut row = vec![Cell { text: s.name.clone(), ..Cell::default() }];
+        let mut row = vec![Cell { text: labelled(&s.name, &s.overrides), ..Cell::default() }];
         for (_, path, def) in &columns {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let (k, d) = (def.kind.scale(), def.kind.decimals());
@@ -178,6 +183,14 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
         facts: vec![
             ("reference".into(), reference.to_string()),
             ("scenarios".into(), names.join(", ")),
+            (
+                "overrides".into(),
+                data.scenarios
+                    .iter()
+                    .map(|s| format!("{}: {}", s.name, overrides_fact(&s.overrides)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             ("seed".into(), data.seed.to_string()),
             ("replicates".into(), data.replicates.to_string()),
             ("population".into(), format!("{} simulated voters", number(data.population))),

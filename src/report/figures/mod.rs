@@ -164,6 +164,11 @@ fn number(n: u64) -> String {
 }
 
 /// The version fact: the results' version, and the report's when they differ.
+/// The overrides a scenario ran with, for a page's header: `PATH=VALUE, ...`, or `none`.
+fn overrides_fact(overrides: &[String]) -> String {
+    if overrides.is_empty() { "none".to_string() } else { overrides.join(", ") }
+}
+
 fn version_fact(results: &str) -> (String, String) {
     let value = if results == VERSION { results.to_string() } else { format!("{results} (report drawn by {VERSION})") };
     ("votelab version".into(), value)

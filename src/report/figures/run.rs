@@ -1,8 +1,9 @@
 //! The page of a run, and the sections of one scenario's results that the comparison page
 //! repeats per scenario: turnout, opinion and polarisation, misinformation, advertising.
 
-use super::{Ids, Page, Section, election_label, figure, markers, number, shown, version_fact, within};
+use super::{Ids, Page, Section, election_label, figure, markers, number, overrides_fact, shown, version_fact, within};
 use crate::metrics::catalogue::{MetricDef, NON_NEGATIVE, by_id};
+use crate::output::labelled;
 use crate::report::ReportError;
 use crate::report::charts::{Bands, Bars, Heatmap, Series};
 use crate::report::data::{Interval, RunData, Step};
@@ -283,10 +284,11 @@ pub(super) fn run_sections(
 pub fn run_page(run: &RunData) -> Result<Page, ReportError> {
     let mut ids = Ids::default();
     Ok(Page {
-        title: format!("votelab report: {}", run.name),
+        title: format!("votelab report: {}", labelled(&run.name, &run.overrides)),
         lead: run.description.clone(),
         facts: vec![
             ("scenario".into(), run.name.clone()),
+            ("overrides".into(), overrides_fact(&run.overrides)),
             ("seed".into(), run.seed.to_string()),
             ("replicates".into(), run.replicates.to_string()),
             ("population".into(), format!("{} simulated voters", number(run.population))),

@@ -1,7 +1,9 @@
 //! The page of a sweep: each headline metric at the last election against the first varied
 //! parameter, one line per combination of the others.
 
-use super::{Ids, Page, Section, figure, number, scaled, slug, version_fact, within};
+use super::{
+    Cell, Ids, Page, Section, Table, figure, number, overrides_fact, scaled, signed, slug, version_fact, within,
+};
 use crate::metrics::catalogue;
 use crate::report::ReportError;
 use crate::report::charts::{Positions, Series, Sweep};
@@ -12,7 +14,7 @@ use crate::report::data::SweepData;
 pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
     let mut ids = Ids::default();
     let elections = data.elections();
-    let election = elections.saturating_sub(1).to_string();
+    let election = elections;
     let first = data.paths.first().cloned().unwrap_or_default();
     // Distinct values of the first path in grid order, and the combinations of the others.
     let mut xs: Vec<String> = Vec::new();
@@ -54,10 +56,7 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                     .map(|x| {
                         let point =
                             data.points.iter().position(|p| p.first() == Some(x) && p.get(1..) == Some(&combo[..]))?;
-                        within(
-                            scaled(data.values.get(&(point, election.clone(), metric.to_string())).copied(), k),
-                            range,
-                        )
+                        within(scaled(data.values.get(&(point, election, metric.to_string())).copied(), k), range)
                     })
                     .collect(),
             })
@@ -69,7 +68,15 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
         if m.placeholder().is_none() {
             let label = m.heading(None);
             let metric = m.path_for(None).join("/");
-            metrics.push(Swept { id: m.id.into(), label, metric, scale: m.kind.scale(), range: m.display_range() });
+            metrics.push(Swept {
+                id: m.id.into(),
+                label,
+                metric,
+                scale: m.kind.scale(),
+                decimals: m.kind.decimals(),
+                unit: m.difference_unit_short(),
+                range: m.display_range(),
+            });
             continue;
         }
         // One chart per cohort (or party) the sweep recorded, e.g. `turnout-gen-z`.
@@ -81,13 +88,16 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                     label: m.heading(Some(&key)),
                     metric: name.to_string(),
                     scale: m.kind.scale(),
+                    decimals: m.kind.decimals(),
+                    unit: m.difference_unit_short(),
                     range: m.display_range(),
                 });
             }
         }
     }
+    let differences = differences_table(data, &metrics, election);
     let mut figures = Vec::new();
-    for m in metrics {
+    for m in &metrics {
         let label = &m.label;
         let spec = Sweep {
             title: format!("{} against {}", label.split(" (").next().unwrap_or(label), short(&first)),
@@ -107,7 +117,10 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
         Some(n) => format!("{} simulated voters", number(n)),
         None => "not recorded".to_string(),
     };
-    let mut facts = vec![("scenario".to_string(), data.scenario.clone())];
+    let mut facts = vec![
+        ("scenario".to_string(), data.scenario.clone()),
+        ("overrides".to_string(), overrides_fact(&data.overrides)),
+    ];
     for p in &data.paths {
         let mut values: Vec<&str> = Vec::new();
         for point in &data.points {
@@ -132,19 +145,41 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
     ]);
     Ok(Page {
         title: format!("votelab sweep: {} over {}", data.scenario, data.paths.join(" × ")),
-        lead: format!("{} points of {}, each with {} replicates.", data.points.len(), data.scenario, data.replicates),
+        lead: std::iter::once(format!(
+            "{} points of {}, each with {} replicates.",
+            data.points.len(),
+            data.scenario,
+            data.replicates
+        ))
+        .chain(data.warnings.iter().map(|w| format!("Warning: {w}.")))
+        .collect::<Vec<_>>()
+        .join(" "),
         facts,
-        sections: vec![Section {
-            id: ids.take("sweep".into()),
-            title: format!("Metrics against {first}"),
-            intro: format!(
-                "Each chart shows a metric at {at} for each value of {first}{}. Points are means over replicates, \
+        sections: vec![
+            Section {
+                id: ids.take("paired-differences".into()),
+                title: "Paired differences from the first point".into(),
+                intro: format!(
+                    "Each point's metrics at {at} minus the first point's, replicate by replicate: every point ran \
+                     with the same voters, network and random draws (common random numbers), so these intervals \
+                     show what the parameter does, and are much narrower than the per-point whiskers of the charts \
+                     below. Shares in percentage points; bold marks a difference whose 95% interval excludes zero."
+                ),
+                table: Some(differences),
+                figures: Vec::new(),
+            },
+            Section {
+                id: ids.take("sweep".into()),
+                title: format!("Metrics against {first}"),
+                intro: format!(
+                    "Each chart shows a metric at {at} for each value of {first}{}. Points are means over replicates, \
                  whiskers their 95% interval.",
-                if combos.len() > 1 { ", one line per combination of the other varied parameters" } else { "" }
-            ),
-            table: None,
-            figures,
-        }],
+                    if combos.len() > 1 { ", one line per combination of the other varied parameters" } else { "" }
+                ),
+                table: None,
+                figures,
+            },
+        ],
         scenarios: data
             .ron
             .iter()
@@ -163,8 +198,48 @@ struct Swept {
     metric: String,
     /// Factor to the units shown.
     scale: f64,
+    /// Decimals shown.
+    decimals: usize,
+    /// Unit of a difference as shown (`pp` for shares).
+    unit: &'static str,
     /// Range of the quantity, in the units shown.
     range: (f64, f64),
+}
+
+/// The paired differences of each point from the first at `election`: one row per point, one
+/// column per metric, each cell the mean difference with its 95% interval.
+fn differences_table(data: &SweepData, metrics: &[Swept], election: usize) -> Table {
+    let mut head = vec!["point".to_string()];
+    head.extend(metrics.iter().map(|m| format!("{} ({})", m.label.split(" (").next().unwrap_or(&m.label), m.unit)));
+    let rows = data
+        .points
+        .iter()
+        .enumerate()
+        .map(|(p, values)| {
+            let label = data.paths.iter().zip(values).map(|(path, v)| format!("{} = {v}", short(path)));
+            let label = format!("{p}: {}", label.collect::<Vec<_>>().join(", "));
+            let mut row = vec![Cell { text: label, ..Cell::default() }];
+            row.extend(metrics.iter().map(|m| {
+                if p == 0 {
+                    return Cell { text: "reference".into(), ..Cell::default() };
+                }
+                match data.differences.get(&(p, election, m.metric.clone())) {
+                    Some(d) => Cell {
+                        text: signed(m.scale * d.mean, m.decimals),
+                        detail: format!(
+                            "[{}, {}]",
+                            signed(m.scale * d.lo, m.decimals),
+                            signed(m.scale * d.hi, m.decimals)
+                        ),
+                        marked: data.replicates >= 2 && d.excludes_zero(),
+                    },
+                    None => Cell { text: "—".into(), ..Cell::default() },
+                }
+            }));
+            row
+        })
+        .collect();
+    Table { head, rows }
 }
 
 /// The last part of a field path (`regulation.takedown_hours` → `takedown_hours`).
