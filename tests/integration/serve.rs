@@ -16,12 +16,16 @@ struct Server {
     child: Child,
     url: String,
     agent: ureq::Agent,
+    _state: tempfile::TempDir,
 }
 
 impl Server {
     fn start(extra: &[&str]) -> Server {
+        let state = tempfile::tempdir().expect("a state folder");
         let mut child = Command::new(env!("CARGO_BIN_EXE_votelab"))
             .args(["serve", "--port", "0", "--threads", "2"])
+            .arg("--state")
+            .arg(state.path())
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -46,7 +50,7 @@ impl Server {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
-        Server { child, url, agent }
+        Server { child, url, agent, _state: state }
     }
 
     fn get(&self, path: &str) -> (u16, String) {

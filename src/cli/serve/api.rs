@@ -4,25 +4,27 @@
 //! message) and the job pool; writes JSON, RON, zip and HTML responses. Loading a scenario runs
 //! on tokio's blocking threads and simulation on the pool's workers, never on the async runtime.
 
+use super::access::{self, Access};
 use super::archive;
 use super::errors::ApiError;
 use super::experiment::{self, Experiment, JobInfo, RunRequest, ServerLimits};
 use super::jobs::{CancelError, Pool, Refused, State, View};
 use super::page;
+use super::room::{self, HostNames, Room};
 use crate::metrics::catalogue;
 use crate::scenario::levers::{self, Lever};
 use crate::scenario::{self, Limits, Loaded, SourceRef, builtin};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State as AxumState};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Everything the handlers share.
@@ -35,6 +37,12 @@ pub struct AppState {
     pub max_body: usize,
     /// Only requests naming a loopback host are answered (the server is bound to loopback).
     pub loopback_only: bool,
+    /// Room mode: the room code and the facilitator's key.
+    pub room: Option<Room>,
+    /// Room mode: the `Host` names answered (besides addresses and `localhost`).
+    pub host_names: Option<HostNames>,
+    /// The links participants join by, known once the server listens.
+    pub join_links: OnceLock<Vec<String>>,
 }
 
 type Shared = Arc<AppState>;
@@ -47,6 +55,9 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(page::index))
         .route("/app.js", get(page::script))
+        .route("/room.js", get(page::room_script))
+        .route("/facilitator", get(facilitator_page))
+        .route("/api/room", get(room_status))
         .route("/api/metrics", get(list_metrics))
         .route("/api/scenarios", get(list_scenarios))
         .route("/api/scenarios/{name}", get(scenario_detail))
@@ -63,39 +74,8 @@ pub fn router(state: Shared) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "this route does not take that method")
         })
         .layer(DefaultBodyLimit::max(state.max_body))
-        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn_with_state(state.clone(), access::guard))
         .with_state(state)
-}
-
-/// Refuse requests from other sites: a page elsewhere must not start jobs here (cross-site POST),
-/// nor reach this server through a DNS name that points at the loopback (DNS rebinding).
-async fn guard(AxumState(state): AxumState<Shared>, request: Request, next: Next) -> Response {
-    let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    if state.loopback_only && !is_loopback_name(host_name(host)) {
-        return ApiError::new(StatusCode::FORBIDDEN, format!("this server answers only to localhost, not to `{host}`"))
-            .into_response();
-    }
-    if !matches!(*request.method(), Method::GET | Method::HEAD)
-        && let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
-        && origin.split_once("://").map(|(_, rest)| rest) != Some(host)
-    {
-        return ApiError::new(StatusCode::FORBIDDEN, format!("requests from {origin} are not accepted"))
-            .into_response();
-    }
-    next.run(request).await
-}
-
-/// The host of a `Host` header, without the port (`[::1]:8080` → `::1`).
-fn host_name(host: &str) -> &str {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or("");
-    }
-    host.rsplit_once(':').map_or(host, |(h, _)| h)
-}
-
-fn is_loopback_name(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Read a JSON body: 413 when too large, 400 when malformed, 422 when it does not fit the request.
@@ -229,11 +209,18 @@ async fn check(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRej
     Ok(axum::Json(detail).into_response())
 }
 
-/// `POST /api/run`: queue a job; 202 with its id.
-async fn run(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+/// `POST /api/run`: queue a job; 202 with its id and the secret that lets its sender cancel it
+/// (the participant's own, sent in a header, or a new one).
+async fn run(
+    AxumState(state): AxumState<Shared>,
+    Extension(access): Extension<Access>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
     let request = parse_body(body)?;
     let limits = state.limits.clone();
-    let (work, info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    let (work, mut info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    info.owner = access.participant.clone().unwrap_or_else(room::new_secret);
+    let owner = info.owner.clone();
     let id = state.pool.submit(work, info).map_err(|refused| match refused {
         Refused::Full { capacity } => {
             let mut e = ApiError::new(
@@ -247,8 +234,11 @@ async fn run(AxumState(state): AxumState<Shared>, body: Result<Bytes, BytesRejec
         }
         Refused::ShuttingDown => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
     })?;
-    let mut response =
-        (StatusCode::ACCEPTED, axum::Json(json!({"job": id, "status": "queued", "links": links(id)}))).into_response();
+    let mut response = (
+        StatusCode::ACCEPTED,
+        axum::Json(json!({"job": id, "status": "queued", "links": links(id), "owner_token": owner})),
+    )
+        .into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/jobs/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -339,15 +329,59 @@ async fn job_status(
     Ok(axum::Json(job_json(&view, true)).into_response())
 }
 
-/// `DELETE /api/jobs/{id}`: cancel a queued or running job.
-async fn cancel_job(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// `DELETE /api/jobs/{id}`: cancel a queued or running job; only its sender (the same
+/// participant secret) or the facilitator may.
+async fn cancel_job(
+    AxumState(state): AxumState<Shared>,
+    Extension(access): Extension<Access>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let view = find_job(&state, &id)?;
+    if !access.may_cancel(&view.info.owner) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "job {id} is someone else's: only the participant who started it (or the facilitator) can cancel it"
+            ),
+        ));
+    }
     match state.pool.cancel(view.id) {
         Ok(()) | Err(CancelError::Unknown) => {}
         Err(CancelError::Finished) => return Err(ApiError::conflict(format!("job {id} has already finished"))),
     }
     let view = find_job(&state, &id)?;
     Ok(axum::Json(job_json(&view, false)).into_response())
+}
+
+/// `GET /api/room`: whether this server is a room (and so needs the code), and whether the code
+/// or key sent, if any, is right; the page asks for the code when it is needed.
+async fn room_status(
+    AxumState(state): AxumState<Shared>,
+    Extension(access): Extension<Access>,
+    headers: HeaderMap,
+) -> Response {
+    let sent = headers.get(access::ROOM_HEADER).and_then(|v| v.to_str().ok());
+    let admitted = match &state.room {
+        None => true,
+        Some(room) => access.facilitator || sent.is_some_and(|c| room.admits(c)),
+    };
+    axum::Json(json!({"room": state.room.is_some(), "admitted": admitted, "facilitator": access.facilitator}))
+        .into_response()
+}
+
+/// `GET /facilitator[?key=KEY]`: the facilitator's page: the room code, the join links with a
+/// QR code, and links to the gallery and the download of every run.
+async fn facilitator_page(AxumState(state): AxumState<Shared>, Extension(access): Extension<Access>) -> Response {
+    if !access.facilitator {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "the facilitator page needs the facilitator's link, printed in the terminal that started the server",
+        )
+        .into_response();
+    }
+    let links = state.join_links.get().cloned().unwrap_or_default();
+    let key = state.room.as_ref().map(|r| r.facilitator_key.as_str());
+    page::facilitator(state.room.as_ref().map(|r| r.code.as_str()), key, &links)
 }
 
 fn attachment(content_type: &'static str, filename: &str, body: impl IntoResponse) -> Response {
@@ -417,15 +451,6 @@ async fn report_page(AxumState(state): AxumState<Shared>, Path(id): Path<String>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn host_names_drop_the_port() {
-        assert_eq!(host_name("127.0.0.1:8080"), "127.0.0.1");
-        assert_eq!(host_name("[::1]:8080"), "::1");
-        assert_eq!(host_name("localhost"), "localhost");
-        assert!(is_loopback_name("localhost") && is_loopback_name("::1") && is_loopback_name("127.0.0.2"));
-        assert!(!is_loopback_name("evil.example") && !is_loopback_name("192.168.1.2"));
-    }
 
     #[test]
     fn bodies_are_read_with_clear_errors() {

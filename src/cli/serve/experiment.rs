@@ -251,6 +251,8 @@ pub struct JobInfo {
     pub set: Vec<String>,
     /// The resolved scenario explored, as RON: rerunning it gives the same results.
     pub scenario_ron: String,
+    /// The secret of whoever submitted it (never shown): only they, or the facilitator, cancel it.
+    pub owner: String,
 }
 
 /// Prepare a job: load the scenario and its reference, run the reference with the scenario's
@@ -296,6 +298,7 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
         population: s.population.size,
         set: request.set.clone(),
         scenario_ron: explored.resolved_ron.clone(),
+        owner: String::new(),
     };
     Ok((Experiment { loaded: vec![reference, explored] }, info))
 }

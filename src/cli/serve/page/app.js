@@ -43,7 +43,7 @@ function el(tag, attrs, ...children) {
 }
 
 async function api(method, path, body) {
-  const init = { method, headers: {} };
+  const init = { method, headers: roomHeaders() };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -56,6 +56,7 @@ async function api(method, path, body) {
     data = { error: `the server answered ${response.status} without JSON` };
   }
   if (!response.ok) {
+    roomRefused(response.status);
     const err = new Error(data && data.error ? data.error : `HTTP ${response.status}`);
     err.status = response.status;
     err.data = data;
@@ -691,10 +692,10 @@ async function showResults(status) {
   $("results-meta").textContent =
     `${status.population.toLocaleString("en")} voters × ${status.replicates} replicate(s), seed ${status.seed}` +
     (status.set.length ? ` — with ${status.set.join(", ")}` : "");
-  $("download-ron").href = status.links.scenario;
+  $("download-ron").href = roomLink(status.links.scenario);
   $("download-ron").textContent = `${status.scenario}.ron`;
-  $("download-zip").href = status.links.results;
-  $("open-report").href = status.links.report;
+  $("download-zip").href = roomLink(status.links.results);
+  $("open-report").href = roomLink(status.links.report);
   const select = $("election");
   select.replaceChildren();
   const elections = c.scenarios[0].elections.length;
@@ -814,6 +815,15 @@ async function applyHook() {
 // Start
 // ---------------------------------------------------------------------------
 
+// The room bar: whose page this is, and the way to the gallery.
+function showRoom() {
+  const bar = $("room-bar");
+  bar.replaceChildren();
+  if (room.isRoom) bar.append(`Room ${room.code}`, room.name ? ` · you are ${room.name}` : "", " · ");
+  bar.append(el("a", { href: roomLink("/gallery"), id: "gallery-link", text: "the room's gallery" }));
+  bar.hidden = false;
+}
+
 async function start() {
   $("run").addEventListener("click", run);
   $("cancel").addEventListener("click", cancel);
@@ -827,6 +837,8 @@ async function start() {
     await checkOwn();
   });
   try {
+    await roomReady(true);
+    showRoom();
     const [list, metrics] = await Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/metrics")]);
     setMetrics(metrics.metrics);
     page.scenarios = list.scenarios;
