@@ -8,6 +8,7 @@ use super::access::{self, Access};
 use super::archive;
 use super::errors::ApiError;
 use super::experiment::{self, Experiment, JobInfo, RunRequest, ServerLimits};
+use super::gallery;
 use super::jobs::{CancelError, Pool, Refused, State, View};
 use super::page;
 use super::room::{self, HostNames, Room};
@@ -56,6 +57,10 @@ pub fn router(state: Shared) -> Router {
         .route("/", get(page::index))
         .route("/app.js", get(page::script))
         .route("/room.js", get(page::room_script))
+        .route("/gallery", get(page::gallery))
+        .route("/gallery.js", get(page::gallery_script))
+        .route("/api/gallery", get(gallery_list))
+        .route("/api/room/archive.zip", get(room_archive))
         .route("/facilitator", get(facilitator_page))
         .route("/api/room", get(room_status))
         .route("/api/metrics", get(list_metrics))
@@ -219,6 +224,11 @@ async fn run(
     let request = parse_body(body)?;
     let limits = state.limits.clone();
     let (work, mut info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    if state.room.is_some() && info.participant.is_empty() {
+        return Err(ApiError::unprocessable(
+            "give your name as `participant`, so the room's gallery can show whose run this is",
+        ));
+    }
     info.owner = access.participant.clone().unwrap_or_else(room::new_secret);
     let owner = info.owner.clone();
     let id = state.pool.submit(work, info).map_err(|refused| match refused {
@@ -278,6 +288,11 @@ fn job_json(view: &JobView, results: bool) -> Value {
         "replicates": info.replicates,
         "population": info.population,
         "set": info.set,
+        "participant": info.participant,
+        "title": info.title,
+        "changes": info.changes,
+        "expected_seconds": info.estimated_seconds,
+        "setup": gallery::setup_link(&info.request, info.population, info.replicates, info.seed),
         "links": links(view.id),
     });
     match &view.state {
@@ -382,6 +397,80 @@ async fn facilitator_page(AxumState(state): AxumState<Shared>, Extension(access)
     let links = state.join_links.get().cloned().unwrap_or_default();
     let key = state.room.as_ref().map(|r| r.facilitator_key.as_str());
     page::facilitator(state.room.as_ref().map(|r| r.code.as_str()), key, &links)
+}
+
+/// `GET /api/gallery`: every run of the room, oldest first, with its participant, title, lever
+/// changes and (once done) its headline differences judged against the catalogue's smallest
+/// meaningful differences; `mine` marks the asking participant's runs; `metrics` lists the
+/// headline columns in order.
+async fn gallery_list(AxumState(state): AxumState<Shared>, Extension(access): Extension<Access>) -> Response {
+    let mut columns: Vec<Value> = Vec::new();
+    let runs: Vec<Value> = state
+        .pool
+        .ids()
+        .into_iter()
+        .filter_map(|id| state.pool.view(id))
+        .map(|view| {
+            let mut doc = job_json(&view, false);
+            doc["mine"] = json!(access.participant.as_deref().is_some_and(|p| p == view.info.owner));
+            if let State::Done(outcome) = &view.state {
+                let differences = gallery::headline_differences(&outcome.comparison);
+                for d in &differences {
+                    if !columns.iter().any(|c| c["key"] == d.key) {
+                        columns.push(json!({"key": d.key, "label": d.label, "unit": d.unit, "smd": d.smd}));
+                    }
+                }
+                doc["differences"] = json!(differences);
+            }
+            doc
+        })
+        .collect();
+    axum::Json(json!({"runs": runs, "metrics": columns})).into_response()
+}
+
+/// `GET /api/room/archive.zip`: every finished run's results folder (`run-<job>-<name>/`) and
+/// `headline-differences.csv`; the facilitator's only.
+async fn room_archive(
+    AxumState(state): AxumState<Shared>,
+    Extension(access): Extension<Access>,
+) -> Result<Response, ApiError> {
+    if !access.facilitator {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "only the facilitator downloads every run (from the facilitator page)",
+        ));
+    }
+    let views: Vec<JobView> = state.pool.ids().into_iter().filter_map(|id| state.pool.view(id)).collect();
+    let bytes = blocking(move || {
+        let mut folders = Vec::new();
+        let mut rows = Vec::new();
+        for view in &views {
+            let State::Done(outcome) = &view.state else { continue };
+            let info = &view.info;
+            folders.push((gallery::run_folder(view.id, &info.participant), outcome.files.clone()));
+            rows.push(gallery::CsvRun {
+                job: view.id,
+                participant: &info.participant,
+                title: &info.title,
+                scenario: &info.scenario,
+                reference: &info.reference,
+                size: (info.population, info.replicates, info.seed),
+                set: info.changes.iter().map(|c| c.set.as_str()).collect::<Vec<_>>().join(" "),
+                changes: info
+                    .changes
+                    .iter()
+                    .map(|c| format!("{}: {} → {}", c.label, c.from, c.to))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                differences: gallery::headline_differences(&outcome.comparison),
+            });
+        }
+        let table = gallery::csv(&rows).map_err(|e| ApiError::internal(format!("cannot write the table: {e}")))?;
+        archive::zip_folders(&folders, &[("headline-differences.csv".to_string(), table)])
+            .map_err(|e| ApiError::internal(format!("cannot build the zip: {e}")))
+    })
+    .await?;
+    Ok(attachment("application/zip", "votelab-room.zip", bytes))
 }
 
 fn attachment(content_type: &'static str, filename: &str, body: impl IntoResponse) -> Response {

@@ -14,18 +14,19 @@ use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_files};
 use crate::output::folder::ResultsFolder;
 use crate::report;
+use crate::scenario::levers;
 use crate::scenario::load::to_ron;
 use crate::scenario::{self, Limits, Loaded, Override, Problem, Scenario, ScenarioError, SourceRef, builtin, tree};
 use crate::sim;
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The body of `POST /api/run` and `POST /api/check`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /// A built-in scenario by name (give this or `ron`).
@@ -45,6 +46,10 @@ pub struct RunRequest {
     pub seed: Option<u64>,
     /// The built-in scenario to compare against (default `baseline`).
     pub reference: Option<String>,
+    /// Who runs it, as the gallery shows it (required in room mode).
+    pub participant: Option<String>,
+    /// A title for the run in the gallery, e.g. "ban mood targeting" (optional).
+    pub title: Option<String>,
 }
 
 /// What the server accepts.
@@ -234,6 +239,48 @@ pub struct Experiment {
     pub loaded: Vec<Loaded>,
 }
 
+/// A regulation lever the explored scenario sets otherwise than its reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeverChange {
+    /// The lever's field path, e.g. `regulation.takedown_hours`.
+    pub path: String,
+    /// The lever in words, e.g. "takedown hours".
+    pub label: String,
+    /// The reference's value in words, e.g. "no takedown rule".
+    pub from: String,
+    /// The explored scenario's value in words, e.g. "1".
+    pub to: String,
+    /// The change as a command-line override, e.g. `regulation.takedown_hours=Some(1.0)`.
+    pub set: String,
+}
+
+/// Longest participant name or run title kept, in characters.
+const MAX_NAME: usize = 60;
+
+/// A participant's name or a title, cleaned: printable, trimmed, at most [`MAX_NAME`] characters.
+fn clean_name(text: Option<&str>) -> String {
+    let text: String = text.unwrap_or("").chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+    text.trim().to_string()
+}
+
+/// The levers of `explored` that differ from `reference`, in words and as overrides.
+pub fn lever_changes(reference: &Scenario, explored: &Scenario) -> Vec<LeverChange> {
+    let before = levers::levers(reference);
+    levers::levers(explored)
+        .into_iter()
+        .filter_map(|after| {
+            let was = before.iter().find(|b| b.path == after.path)?;
+            (was.ron != after.ron).then(|| LeverChange {
+                set: format!("{}={}", after.path, after.ron),
+                label: after.label,
+                from: was.words.clone(),
+                to: after.words,
+                path: after.path,
+            })
+        })
+        .collect()
+}
+
 /// What a job was asked to do, known as soon as it is accepted.
 #[derive(Clone, Debug)]
 pub struct JobInfo {
@@ -253,6 +300,16 @@ pub struct JobInfo {
     pub scenario_ron: String,
     /// The secret of whoever submitted it (never shown): only they, or the facilitator, cancel it.
     pub owner: String,
+    /// Who runs it (empty if not given).
+    pub participant: String,
+    /// The run's title (empty if not given).
+    pub title: String,
+    /// The levers set otherwise than in the reference.
+    pub changes: Vec<LeverChange>,
+    /// The estimated time the job takes on this server, in seconds.
+    pub estimated_seconds: f64,
+    /// The request as received (to run it again after a restart).
+    pub request: RunRequest,
 }
 
 /// Prepare a job: load the scenario and its reference, run the reference with the scenario's
@@ -299,6 +356,11 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
         set: request.set.clone(),
         scenario_ron: explored.resolved_ron.clone(),
         owner: String::new(),
+        participant: clean_name(request.participant.as_deref()),
+        title: clean_name(request.title.as_deref()),
+        changes: lever_changes(&reference.scenario, &explored.scenario),
+        estimated_seconds: seconds,
+        request: request.clone(),
     };
     Ok((Experiment { loaded: vec![reference, explored] }, info))
 }
@@ -415,6 +477,22 @@ mod tests {
         assert_eq!(explored.regulation.takedown_hours, Some(2.0));
         assert_eq!((info.seed, info.population), (7, 3000));
         assert!(info.scenario_ron.contains("takedown_hours: Some(2.0)"));
+    }
+
+    #[test]
+    fn a_run_carries_its_name_title_and_lever_changes_in_words() {
+        let mut r = request("netzdg-24h", &["regulation.takedown_hours=Some(1.0)", "regulation.ad_transparency=true"]);
+        r.participant = Some("  Ada\u{7} Lovelace ".into());
+        r.title = Some("x".repeat(100));
+        let (_, info) = prepare(&r, &limits()).unwrap();
+        assert_eq!(info.participant, "Ada Lovelace");
+        assert_eq!(info.title.chars().count(), MAX_NAME);
+        let takedown = info.changes.iter().find(|c| c.path == "regulation.takedown_hours").expect("takedown");
+        assert_eq!((takedown.from.as_str(), takedown.to.as_str()), ("no takedown rule", "1"));
+        assert_eq!(takedown.set, "regulation.takedown_hours=Some(1.0)");
+        let transparency = info.changes.iter().find(|c| c.path == "regulation.ad_transparency").expect("transparency");
+        assert_eq!((transparency.from.as_str(), transparency.to.as_str()), ("no", "yes"));
+        assert!(info.estimated_seconds > 0.0);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod api;
 mod archive;
 mod errors;
 mod experiment;
+mod gallery;
 mod jobs;
 mod page;
 mod room;

@@ -12,6 +12,8 @@ const HTML: &str = include_str!("page/index.html");
 const CSS: &str = include_str!("page/style.css");
 const JS: &str = include_str!("page/app.js");
 const ROOM_JS: &str = include_str!("page/room.js");
+const GALLERY_HTML: &str = include_str!("page/gallery.html");
+const GALLERY_JS: &str = include_str!("page/gallery.js");
 
 /// Only this server's own API may be contacted, and only its own script runs (no inline script,
 /// no event-handler attributes, no `javascript:` URLs).
@@ -89,6 +91,22 @@ pub async fn script() -> Response {
     with_headers(JS, "text/javascript; charset=utf-8")
 }
 
+/// The gallery page with its style inlined.
+fn gallery_html() -> &'static str {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    PAGE.get_or_init(|| GALLERY_HTML.replacen("/*STYLE*/", CSS, 1))
+}
+
+/// `GET /gallery`.
+pub async fn gallery() -> Response {
+    with_headers(gallery_html(), "text/html; charset=utf-8")
+}
+
+/// `GET /gallery.js`.
+pub async fn gallery_script() -> Response {
+    with_headers(GALLERY_JS, "text/javascript; charset=utf-8")
+}
+
 /// `GET /room.js`: the room code, name and participant secret, shared by the pages.
 pub async fn room_script() -> Response {
     with_headers(ROOM_JS, "text/javascript; charset=utf-8")
@@ -106,7 +124,10 @@ mod tests {
         for external in ["src=\"http", "href=\"http", "url(http", "@import", "src=\"//", "href=\"//"] {
             assert!(!page.contains(external), "the page refers to an external asset: {external}");
         }
-        for script in [JS, ROOM_JS] {
+        assert!(
+            gallery_html().contains("<script src=\"/gallery.js\"></script>") && !gallery_html().contains("/*STYLE*/")
+        );
+        for script in [JS, ROOM_JS, GALLERY_JS] {
             assert!(!script.contains("http://") && !script.contains("https://"), "the scripts fetch only this server");
         }
     }

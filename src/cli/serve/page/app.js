@@ -504,6 +504,11 @@ function runRequest() {
     replicates: Number($("replicates").value),
     seed: Number($("seed").value),
   });
+  const name = $("participant").value.trim();
+  const title = $("run-title").value.trim();
+  if (name) request.participant = name;
+  if (title) request.title = title;
+  if (page.requestedReference) request.reference = page.requestedReference;
   return request;
 }
 
@@ -696,6 +701,18 @@ async function showResults(status) {
   $("download-ron").textContent = `${status.scenario}.ron`;
   $("download-zip").href = roomLink(status.links.results);
   $("open-report").href = roomLink(status.links.report);
+  $("results-gallery").href = roomLink("/gallery");
+  const copy = $("copy-link");
+  copy.hidden = !status.setup;
+  copy.dataset.link = status.setup ? location.origin + status.setup : "";
+  copy.textContent = "copy link";
+  const changes = $("results-changes");
+  changes.replaceChildren();
+  if (status.changes.length) {
+    changes.append(`Levers changed from ${status.reference}: `);
+    changes.append(status.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`).join("; "));
+  }
+  if (status.participant) $("results-title").textContent += ` — ${status.participant}${status.title ? `: ${status.title}` : ""}`;
   const select = $("election");
   select.replaceChildren();
   const elections = c.scenarios[0].elections.length;
@@ -806,7 +823,21 @@ async function applyHook() {
     const at = lever.indexOf("=");
     setLeverFromText(lever.slice(0, at), lever.slice(at + 1));
   }
-  if (q.getAll("set").length) $("extra-sets").value = q.getAll("set").join("\n");
+  // Overrides of a lever set its controls (as a copied link does); the others go to the box.
+  const extra = [];
+  for (const s of q.getAll("set")) {
+    const at = s.indexOf("=");
+    const path = s.slice(0, at);
+    try {
+      if (!page.levers.some((e) => e.lever.path === path)) throw new Error("not a lever");
+      setLeverFromText(path, s.slice(at + 1));
+    } catch (e) {
+      extra.push(s);
+    }
+  }
+  if (extra.length) $("extra-sets").value = extra.join("\n");
+  if (q.has("reference")) page.requestedReference = q.get("reference");
+  if (q.has("title")) $("run-title").value = q.get("title");
   for (const k of ["population", "replicates", "seed"]) if (q.has(k)) $(k).value = q.get(k);
   if (q.get("autorun") === "1") $("run").click();
 }
@@ -814,6 +845,24 @@ async function applyHook() {
 // ---------------------------------------------------------------------------
 // Start
 // ---------------------------------------------------------------------------
+
+// "copy link": the link that sets the same run up. The clipboard needs HTTPS or this machine;
+// on the room's plain-HTTP network the link is put in a box, selected, to copy by hand.
+async function copyLink() {
+  const button = $("copy-link");
+  const link = button.dataset.link;
+  if (!link) return;
+  try {
+    await navigator.clipboard.writeText(link);
+    button.textContent = "copied";
+  } catch (e) {
+    const box = el("input", { type: "text", class: "link-box", value: link, readonly: true, id: "link-box" });
+    const old = $("link-box");
+    if (old) old.remove();
+    button.after(box);
+    box.select();
+  }
+}
 
 // The room bar: whose page this is, and the way to the gallery.
 function showRoom() {
@@ -826,6 +875,11 @@ function showRoom() {
 
 async function start() {
   $("run").addEventListener("click", run);
+  $("copy-link").addEventListener("click", copyLink);
+  $("participant").addEventListener("change", () => {
+    room.name = $("participant").value.trim();
+    roomStore("votelab.name", room.name);
+  });
   $("cancel").addEventListener("click", cancel);
   $("election").addEventListener("change", renderDifferences);
   $("own-check").addEventListener("click", checkOwn);
@@ -839,6 +893,7 @@ async function start() {
   try {
     await roomReady(true);
     showRoom();
+    $("participant").value = room.name;
     const [list, metrics] = await Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/metrics")]);
     setMetrics(metrics.metrics);
     page.scenarios = list.scenarios;
