@@ -30,6 +30,8 @@ use std::time::{Duration, Instant};
 
 /// Everything the handlers share.
 pub struct AppState {
+    /// The state folder and the shared reference runs.
+    pub session: experiment::Session,
     /// The jobs.
     pub pool: Pool<Experiment, JobInfo>,
     /// What a job may ask for.
@@ -223,7 +225,12 @@ async fn run(
 ) -> Result<Response, ApiError> {
     let request = parse_body(body)?;
     let limits = state.limits.clone();
-    let (work, mut info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    let (mut work, mut info) = blocking(move || experiment::prepare(&request, &limits)).await?;
+    work.session = Some(state.session.clone());
+    if state.session.references.has(&work.loaded[0].resolved_ron) {
+        // The reference is reused: only the explored scenario is simulated.
+        info.estimated_seconds /= 2.0;
+    }
     if state.room.is_some() && info.participant.is_empty() {
         return Err(ApiError::unprocessable(
             "give your name as `participant`, so the room's gallery can show whose run this is",
@@ -231,6 +238,7 @@ async fn run(
     }
     info.owner = access.participant.clone().unwrap_or_else(room::new_secret);
     let owner = info.owner.clone();
+    let record = info.clone();
     let id = state.pool.submit(work, info).map_err(|refused| match refused {
         Refused::Full { capacity } => {
             let mut e = ApiError::new(
@@ -244,6 +252,13 @@ async fn run(
         }
         Refused::ShuttingDown => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
     })?;
+    let store = state.session.store.clone();
+    blocking(move || {
+        store
+            .save_job(id, &record)
+            .map_err(|e| ApiError::internal(format!("cannot keep the job in the state folder: {e}")))
+    })
+    .await?;
     let mut response = (
         StatusCode::ACCEPTED,
         axum::Json(json!({"job": id, "status": "queued", "links": links(id), "owner_token": owner})),
@@ -298,9 +313,12 @@ fn job_json(view: &JobView, results: bool) -> Value {
     match &view.state {
         State::Queued { position } => doc["position"] = json!(position),
         State::Failed(message) => doc["error"] = json!(message),
-        State::Done(outcome) if results => {
-            doc["summary"] = outcome.summary.clone();
-            doc["comparison"] = outcome.comparison.clone();
+        State::Done(outcome) => {
+            doc["reference_reused"] = json!(outcome.reference_reused);
+            if results {
+                doc["summary"] = outcome.summary.clone();
+                doc["comparison"] = outcome.comparison.clone();
+            }
         }
         _ => {}
     }
@@ -361,7 +379,12 @@ async fn cancel_job(
         ));
     }
     match state.pool.cancel(view.id) {
-        Ok(()) | Err(CancelError::Unknown) => {}
+        Ok(()) => {
+            let store = state.session.store.clone();
+            let id = view.id;
+            blocking(move || store.mark_cancelled(id).map_err(|e| ApiError::internal(e.to_string()))).await?;
+        }
+        Err(CancelError::Unknown) => {}
         Err(CancelError::Finished) => return Err(ApiError::conflict(format!("job {id} has already finished"))),
     }
     let view = find_job(&state, &id)?;
@@ -441,13 +464,17 @@ async fn room_archive(
         ));
     }
     let views: Vec<JobView> = state.pool.ids().into_iter().filter_map(|id| state.pool.view(id)).collect();
+    let store = state.session.store.clone();
     let bytes = blocking(move || {
         let mut folders = Vec::new();
         let mut rows = Vec::new();
         for view in &views {
             let State::Done(outcome) = &view.state else { continue };
             let info = &view.info;
-            folders.push((gallery::run_folder(view.id, &info.participant), outcome.files.clone()));
+            let files = store
+                .read_results(view.id, &outcome.folder)
+                .map_err(|e| ApiError::internal(format!("cannot read job {}'s results: {e}", view.id)))?;
+            folders.push((gallery::run_folder(view.id, &info.participant), files));
             rows.push(gallery::CsvRun {
                 job: view.id,
                 participant: &info.participant,
@@ -503,8 +530,12 @@ fn outcome(view: &JobView) -> Result<Arc<experiment::Outcome>, ApiError> {
 async fn results_zip(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let view = find_job(&state, &id)?;
     let outcome = outcome(&view)?;
+    let store = state.session.store.clone();
     let bytes = blocking(move || {
-        archive::zip_folder(&outcome.folder, &outcome.files)
+        let files = store
+            .read_results(view.id, &outcome.folder)
+            .map_err(|e| ApiError::internal(format!("cannot read the results: {e}")))?;
+        archive::zip_folder(&outcome.folder, &files)
             .map(|b| (outcome.folder.clone(), b))
             .map_err(|e| ApiError::internal(format!("cannot build the zip: {e}")))
     })
@@ -516,16 +547,25 @@ async fn results_zip(AxumState(state): AxumState<Shared>, Path(id): Path<String>
 async fn charts(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let view = find_job(&state, &id)?;
     let outcome = outcome(&view)?;
-    Ok(axum::Json(json!({"charts": outcome.charts, "error": outcome.report_error})).into_response())
+    let store = state.session.store.clone();
+    let charts = blocking(move || {
+        store.read_charts(view.id).map_err(|e| ApiError::internal(format!("cannot read the charts: {e}")))
+    })
+    .await?;
+    Ok(axum::Json(json!({"charts": charts, "error": outcome.report_error})).into_response())
 }
 
 /// `GET /api/jobs/{id}/report.html`: the job's HTML report, as `votelab compare` writes it.
 async fn report_page(AxumState(state): AxumState<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let view = find_job(&state, &id)?;
     let outcome = outcome(&view)?;
-    let html = outcome.files.get("report.html").cloned().ok_or_else(|| {
-        ApiError::internal(outcome.report_error.clone().unwrap_or_else(|| "the report was not drawn".into()))
-    })?;
+    let store = state.session.store.clone();
+    let html = blocking(move || {
+        store.read_result_file(view.id, &outcome.folder, "report.html").map_err(|_| {
+            ApiError::internal(outcome.report_error.clone().unwrap_or_else(|| "the report was not drawn".into()))
+        })
+    })
+    .await?;
     let mut response = html.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));

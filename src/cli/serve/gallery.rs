@@ -79,7 +79,7 @@ pub fn headline_differences(comparison: &Value) -> Vec<HeadlineDifference> {
     out
 }
 
-fn leaf<'a>(tree: &'a Value, def: &MetricDef, key: Option<&str>) -> Value {
+fn leaf(tree: &Value, def: &MetricDef, key: Option<&str>) -> Value {
     let node = def.path_for(key).iter().try_fold(tree, |node, segment| node.get(segment.as_str()));
     node.cloned().unwrap_or(Value::Null)
 }

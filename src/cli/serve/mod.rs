@@ -19,6 +19,7 @@ mod gallery;
 mod jobs;
 mod page;
 mod room;
+mod store;
 
 use super::{Failure, files};
 use crate::sim;
@@ -77,8 +78,9 @@ pub struct ServeArgs {
 
 /// Largest request body accepted, in bytes (a scenario file is a few kilobytes).
 const MAX_BODY: usize = 256 * 1024;
-/// Finished jobs kept in memory for their downloads.
-const KEEP_FINISHED: usize = 16;
+/// Finished jobs kept in memory (their summaries and comparisons; the files stay in the state
+/// folder): more than a session makes.
+const KEEP_FINISHED: usize = 100_000;
 
 /// `votelab serve`.
 pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
@@ -122,8 +124,16 @@ pub fn serve(args: &ServeArgs) -> Result<(), Failure> {
         machine: room::host_name(),
         extra: args.hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()).collect(),
     });
+    let store = store::Store::open(&args.state)
+        .map_err(|e| Failure::Other(format!("cannot keep jobs in {}: {e}", args.state.display())))?;
+    let session = experiment::Session { store: Arc::new(store), references: Arc::default() };
     let pool = Pool::start(PoolConfig { workers: args.jobs, queue: args.queue, keep: KEEP_FINISHED });
+    let resumed = resume(&pool, &session, &limits);
+    if resumed > 0 {
+        eprintln!("resumed {resumed} job(s) from {}", args.state.display());
+    }
     let state = Arc::new(AppState {
+        session,
         pool,
         limits,
         max_body: MAX_BODY,
@@ -161,6 +171,40 @@ async fn listen(address: SocketAddr, state: Arc<AppState>) -> Result<(), Failure
         .map_err(|e| Failure::Other(format!("the server failed: {e}")))?;
     eprintln!("votelab workshop stopped");
     Ok(())
+}
+
+/// Put back the jobs of the state folder: finished ones with their results, cancelled ones, and
+/// unfinished ones queued again (a request that no longer fits this server's limits fails with
+/// the reason). Returns how many jobs were found.
+fn resume(
+    pool: &Pool<experiment::Experiment, experiment::JobInfo>,
+    session: &experiment::Session,
+    limits: &ServerLimits,
+) -> usize {
+    let saved = session.store.load_all();
+    let found = saved.len();
+    for job in saved {
+        match job.ended {
+            Some(store::Ended::Done(outcome)) => {
+                let seconds = outcome.seconds;
+                pool.restore(job.id, jobs::State::Done(Arc::new(outcome)), job.info, seconds);
+            }
+            Some(store::Ended::Cancelled) => pool.restore(job.id, jobs::State::Cancelled, job.info, 0.0),
+            None => match experiment::prepare(&job.info.request, limits) {
+                Ok((mut work, _)) => {
+                    work.session = Some(session.clone());
+                    pool.resume(job.id, work, job.info);
+                }
+                Err(e) => pool.restore(
+                    job.id,
+                    jobs::State::Failed(format!("cannot resume after a restart: {}", e.error)),
+                    job.info,
+                    0.0,
+                ),
+            },
+        }
+    }
+    found
 }
 
 /// Print how participants join: every address of this machine (when listening beyond the
