@@ -365,7 +365,7 @@ fn sigterm_stops_the_server_and_its_running_job_cleanly() {
 // ---------------------------------------------------------------------------
 
 /// Run headless Chromium on `url` with extra arguments, killed after `limit`; its stdout.
-fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
+pub(super) fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
         .args(HEADLESS_FLAGS)
@@ -400,7 +400,7 @@ fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> Strin
 }
 
 /// Percent-encode a query value.
-fn percent(text: &str) -> String {
+pub(super) fn percent(text: &str) -> String {
     text.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()

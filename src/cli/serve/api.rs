@@ -12,6 +12,7 @@ use super::gallery;
 use super::jobs::{CancelError, Pool, Refused, State, View};
 use super::page;
 use super::room::{self, HostNames, Room};
+use super::wait;
 use crate::metrics::catalogue;
 use crate::scenario::levers::{self, Lever};
 use crate::scenario::{self, Limits, Loaded, SourceRef, builtin};
@@ -49,6 +50,11 @@ pub struct AppState {
 }
 
 type Shared = Arc<AppState>;
+
+/// Shortest and longest `Retry-After` of a 429, in seconds: about the time until the next job
+/// is expected to finish, within these bounds.
+const MIN_RETRY: f64 = 3.0;
+const MAX_RETRY: f64 = 30.0;
 
 /// Longest a `GET /api/jobs/{id}?wait_ms=` waits for a change.
 const MAX_WAIT: Duration = Duration::from_secs(10);
@@ -247,7 +253,9 @@ async fn run(
                     "the server is busy: {capacity} jobs are running or waiting, the most it holds; try again when one has finished"
                 ),
             );
-            e.retry_after = Some(5);
+            let views = all_views(&state);
+            let free = wait::until_free(&views, state.pool.config().workers) / capacity.max(1) as f64;
+            e.retry_after = Some(free.clamp(MIN_RETRY, MAX_RETRY).round() as u32);
             e
         }
         Refused::ShuttingDown => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"),
@@ -281,6 +289,10 @@ fn links(id: u64) -> Value {
 }
 
 type JobView = View<experiment::Outcome, JobInfo>;
+
+fn all_views(state: &AppState) -> Vec<JobView> {
+    state.pool.ids().into_iter().filter_map(|id| state.pool.view(id)).collect()
+}
 
 fn find_job(state: &AppState, id: &str) -> Result<JobView, ApiError> {
     id.parse::<u64>()
@@ -359,7 +371,11 @@ async fn job_status(
         tokio::time::sleep(Duration::from_millis(50)).await;
         view = find_job(&state, &id)?;
     }
-    Ok(axum::Json(job_json(&view, true)).into_response())
+    let mut doc = job_json(&view, true);
+    if let Some(seconds) = wait::until_start(&all_views(&state), view.id, state.pool.config().workers) {
+        doc["expected_wait_seconds"] = json!(seconds.round());
+    }
+    Ok(axum::Json(doc).into_response())
 }
 
 /// `DELETE /api/jobs/{id}`: cancel a queued or running job; only its sender (the same

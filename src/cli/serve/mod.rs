@@ -20,6 +20,7 @@ mod jobs;
 mod page;
 mod room;
 mod store;
+mod wait;
 
 use super::{Failure, files};
 use crate::sim;
@@ -68,8 +69,9 @@ pub struct ServeArgs {
     /// Jobs simulated at the same time.
     #[arg(long, default_value_t = 1)]
     jobs: usize,
-    /// Jobs that may wait for a free slot; beyond that, requests get 429.
-    #[arg(long, default_value_t = 4)]
+    /// Jobs that may wait for a free slot (a room's worth); beyond that, requests get 429 and
+    /// the page tries again.
+    #[arg(long, default_value_t = 40)]
     queue: usize,
     /// Simulation threads (default: all cores). Results are identical for any value.
     #[arg(long)]
