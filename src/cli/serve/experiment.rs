@@ -4,8 +4,9 @@
 //! folder exactly as `votelab compare` writes it.
 //!
 //! Reads only the request and the built-in scenarios (uploaded scenarios cannot make the server
-//! read its files: `extends` may only name built-ins); writes nothing (the folder is kept in
-//! memory for the downloads).
+//! read its files: `extends` may only name built-ins); writes the finished job's results into
+//! the session's state folder (`super::store`). A reference run is shared by the jobs whose
+//! resolved reference is the same ([`References`]).
 
 use super::errors::ApiError;
 use super::jobs::{Stopped, Ticket, Work};

@@ -1,6 +1,8 @@
 //! The bounded job pool of `votelab serve`: a fixed number of worker threads take jobs from a
 //! small queue; a job that finds every worker busy and the queue full is refused (the API answers
-//! 429). Finished jobs are kept in memory for their downloads, up to a cap (the oldest go first).
+//! 429). Finished jobs are kept in memory, up to a cap (the oldest go first); jobs that finished
+//! before a restart can be put back ([`Pool::restore`]) and unfinished ones queued again under
+//! their numbers ([`Pool::resume`]).
 //!
 //! Reads nothing and writes nothing: the work itself (simulation) is a [`Work`] value; the pool
 //! only schedules it, counts its progress, cancels it and keeps its outcome. Simulation runs on

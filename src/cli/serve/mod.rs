@@ -1,14 +1,22 @@
-//! `votelab serve`: workshop mode. A local web server with one page that lists the built-in
-//! scenarios, shows the chosen scenario's regulation levers as controls, runs it against the
-//! baseline with live progress, and shows the report's charts and the paired differences; plus
-//! the JSON API the page and scripts use (see the README's "Workshop mode").
+//! `votelab serve`: workshop mode. A web server with one page that lists the built-in scenarios,
+//! shows the chosen scenario's regulation levers as controls, runs it against the baseline with
+//! live progress, and shows the report's charts and the paired differences; a gallery of every
+//! run of the session; in room mode (`--room`) a room code, participants' names and a
+//! facilitator page; plus the JSON API the pages and scripts use (see the README's "Workshop
+//! mode").
 //!
-//! Reads the command-line flags and the machine's memory; listens on the network (loopback by
-//! default) and prints the URL to stdout. Ctrl-C or SIGTERM stops it: running jobs stop after
-//! their current step, open requests finish, and the process exits 0.
+//! Reads the command-line flags, the machine's memory, network interfaces and host name, and the
+//! state folder (`--state`); writes the state folder (the room, every job and its results);
+//! listens on the network (loopback by default, every address with `--room`) and prints the URL
+//! (and in room mode the addresses, the room code, a QR code and the facilitator's link) to
+//! stdout. Ctrl-C or SIGTERM stops it: running jobs stop after their current step, open requests
+//! finish, and the process exits 0; a restart on the same state folder resumes the session.
 //!
-//! Modules: `api` (routes), `jobs` (the bounded pool), `experiment` (what a job does), `page`
-//! (the embedded page), `archive` (the zip), `errors` (JSON error answers).
+//! Modules: `api` (routes), `access` (host, origin, room code, who may cancel), `jobs` (the
+//! bounded pool), `experiment` (what a job does, shared reference runs), `store` (the state
+//! folder), `gallery` (headline differences and the facilitator's table), `wait` (expected
+//! waits), `room` (code, addresses, QR codes), `page` (the embedded pages), `archive` (zips),
+//! `errors` (JSON error answers).
 
 mod access;
 mod api;

@@ -1,7 +1,9 @@
-//! The workshop page: one HTML document with its CSS inlined and its script served from this
-//! server (`/app.js`), both compiled into the binary (no external assets, fonts or CDNs). The
-//! content security policy lets the page talk only to this server and run only that script, so
-//! nothing inserted into the page (scenario names, the report's SVG) can run code.
+//! The workshop pages: the workshop page and the gallery, each one HTML document with its CSS
+//! inlined and its scripts served from this server (`/app.js`, `/gallery.js`, and `/room.js`
+//! shared by both), all compiled into the binary (no external assets, fonts or CDNs); and the
+//! facilitator's page, built on the server without script. The content security policy lets the
+//! pages talk only to this server and run only those scripts, so nothing inserted into a page
+//! (scenario names, participants' names, the report's SVG) can run code.
 //! Reads the files under `page/` at compile time; writes HTTP responses.
 
 use axum::http::{HeaderValue, header};
