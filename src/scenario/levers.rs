@@ -31,6 +31,13 @@ pub struct Lever {
     pub label: String,
     /// The field's doc comment.
     pub doc: String,
+    /// The doc comment in plain words for the page: without RON notation such as `` `None`: ``.
+    pub help: String,
+    /// What the lever being off means, in words (e.g. "no takedown rule"), for a lever that can
+    /// be off (`None`); from the doc comment.
+    pub off: Option<String>,
+    /// The current value in plain words (e.g. "no takedown rule", "1 hour", "allowed").
+    pub words: String,
     /// The control, holding the scenario's current value.
     pub control: Control,
     /// The current value as RON.
@@ -167,6 +174,76 @@ impl Control {
     }
 }
 
+impl Control {
+    /// The control's value in plain words, for people rather than RON: `off` (or "off") for an
+    /// optional value that is off, "yes"/"no", numbers without exponents, an enum variant by its
+    /// doc comment ("No restriction"), a struct as its fields' labels and values.
+    pub fn describe(&self, off: Option<&str>) -> String {
+        match self {
+            Control::Toggle { value } => if *value { "yes" } else { "no" }.into(),
+            Control::Number { value, integer, .. } => plain_number(*value, *integer),
+            Control::Text { value } => value.clone(),
+            Control::Names { value } if value.is_empty() => "nobody".into(),
+            Control::Names { value } => value.join(", "),
+            Control::Optional { on: false, .. } => off.unwrap_or("off").to_string(),
+            Control::Optional { on: true, inner } => inner.describe(None),
+            Control::Choice { selected, options } => match options.get(*selected) {
+                Some(v) => {
+                    let name = if v.doc.is_empty() { v.name.clone() } else { v.doc.trim_end_matches('.').to_string() };
+                    match &v.params {
+                        Some(p) => format!("{name}: {}", p.describe(None)),
+                        None => name,
+                    }
+                }
+                None => String::new(),
+            },
+            Control::Group { fields, .. } => fields
+                .iter()
+                .map(|f| format!("{} {}", f.label, f.control.describe(None)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Control::Tuple { items } => items.iter().map(|c| c.describe(None)).collect::<Vec<_>>().join("–"),
+            Control::List { items, .. } if items.is_empty() => "none".into(),
+            Control::List { items, .. } => {
+                items.iter().map(|c| format!("({})", c.describe(None))).collect::<Vec<_>>().join(", ")
+            }
+            Control::Ron { value } => value.clone(),
+        }
+    }
+}
+
+/// A number for people: whole numbers with thin-space thousands groups, others with at most
+/// four significant decimals, never an exponent.
+pub fn plain_number(value: f64, integer: bool) -> String {
+    if !value.is_finite() {
+        return if value > 0.0 { "no limit".into() } else { value.to_string() };
+    }
+    if integer || (value.fract() == 0.0 && value.abs() >= 1.0) {
+        let digits = format!("{:.0}", value.abs());
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push('\u{202f}');
+            }
+            grouped.push(c);
+        }
+        return if value < 0.0 { format!("-{grouped}") } else { grouped };
+    }
+    let text = format!("{value:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A doc comment for the page, and what `None` means when it says (`…; `None`: no cap.`):
+/// the help without that clause, and the clause's words.
+fn plain_doc(doc: &str) -> (String, Option<String>) {
+    let marker = "`None`:";
+    let Some(at) = doc.find(marker) else { return (doc.replace('`', ""), None) };
+    let off = doc[at + marker.len()..].trim().trim_end_matches('.').trim().to_string();
+    let help = doc[..at].trim_end().trim_end_matches([';', ',']).trim_end().to_string();
+    let help = if help.ends_with('.') || help.is_empty() { help } else { format!("{help}.") };
+    (help.replace('`', ""), (!off.is_empty()).then_some(off))
+}
+
 fn fields_ron(fields: &[Field]) -> String {
     fields.iter().map(|f| format!("{}: {}", f.key, f.control.to_ron())).collect::<Vec<_>>().join(", ")
 }
@@ -200,10 +277,15 @@ fn build_levers(scenario: &Scenario, examples: &Examples) -> Vec<Lever> {
             let prop = properties.get(&f.key)?;
             let path = vec![Step::Field(f.key.clone())];
             let control = builder.control(prop, Some(&f.value), &path);
+            let doc = description(prop);
+            let (help, off) = plain_doc(&doc);
             Some(Lever {
                 path: format!("regulation.{}", f.key),
                 label: f.key.replace('_', " "),
-                doc: description(prop),
+                words: control.describe(off.as_deref()),
+                help,
+                off,
+                doc,
                 ron: control.to_ron(),
                 control,
             })
@@ -691,6 +773,31 @@ mod tests {
 
     fn lever<'a>(levers: &'a [Lever], path: &str) -> &'a Lever {
         levers.iter().find(|l| l.path == path).unwrap_or_else(|| panic!("no lever {path}"))
+    }
+
+    #[test]
+    fn levers_are_described_in_plain_words() {
+        let levers = levers(&builtin_scenario("baseline"));
+        let takedown = lever(&levers, "regulation.takedown_hours");
+        assert_eq!(takedown.off.as_deref(), Some("no takedown rule"));
+        assert_eq!(takedown.words, "no takedown rule");
+        assert!(!takedown.help.contains("None") && !takedown.help.contains('`'), "{}", takedown.help);
+        assert_eq!(lever(&levers, "regulation.spending_cap").words, "no cap");
+        assert_eq!(lever(&levers, "regulation.ad_transparency").words, "no");
+        for l in &levers {
+            assert!(!l.words.contains("None") && !l.words.contains("Some("), "{}: {}", l.path, l.words);
+            assert!(!l.words.contains("e+") && !l.words.contains("e1"), "{}: {}", l.path, l.words);
+        }
+        assert_eq!(plain_number(100_000_000_000_000.0, false), "100\u{202f}000\u{202f}000\u{202f}000\u{202f}000");
+        assert_eq!(plain_number(0.25, false), "0.25");
+        assert_eq!(plain_number(24.0, false), "24");
+        assert_eq!(plain_number(f64::INFINITY, false), "no limit");
+        let netzdg = levers_of("netzdg-24h");
+        assert_eq!(lever(&netzdg, "regulation.takedown_hours").words, "24");
+    }
+
+    fn levers_of(name: &str) -> Vec<Lever> {
+        levers(&builtin_scenario(name))
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Integration tests, one binary: the command line end to end, determinism, calibration and the
-//! scenario library.
+//! scenario library, the workshop server and its room mode.
 
 mod calibration;
 mod campaigns;
@@ -14,6 +14,7 @@ mod interruption;
 mod library;
 mod limits;
 mod report;
+mod room;
 mod scenarios;
 mod serve;
 mod sweep;

@@ -16,12 +16,16 @@ struct Server {
     child: Child,
     url: String,
     agent: ureq::Agent,
+    _state: tempfile::TempDir,
 }
 
 impl Server {
     fn start(extra: &[&str]) -> Server {
+        let state = tempfile::tempdir().expect("a state folder");
         let mut child = Command::new(env!("CARGO_BIN_EXE_votelab"))
             .args(["serve", "--port", "0", "--threads", "2"])
+            .arg("--state")
+            .arg(state.path())
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -46,7 +50,7 @@ impl Server {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
-        Server { child, url, agent }
+        Server { child, url, agent, _state: state }
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -361,7 +365,7 @@ fn sigterm_stops_the_server_and_its_running_job_cleanly() {
 // ---------------------------------------------------------------------------
 
 /// Run headless Chromium on `url` with extra arguments, killed after `limit`; its stdout.
-fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
+pub(super) fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
         .args(HEADLESS_FLAGS)
@@ -396,7 +400,7 @@ fn headless(browser: &Path, url: &str, extra: &[&str], limit: Duration) -> Strin
 }
 
 /// Percent-encode a query value.
-fn percent(text: &str) -> String {
+pub(super) fn percent(text: &str) -> String {
     text.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()

@@ -18,6 +18,27 @@ pub fn zip_folder(folder: &str, files: &BTreeMap<String, String>) -> zip::result
     Ok(writer.finish()?.into_inner())
 }
 
+/// Zip several results folders, each under its own top folder, with `root` files beside them
+/// (the facilitator's download of a whole session).
+pub fn zip_folders(
+    folders: &[(String, BTreeMap<String, String>)],
+    root: &[(String, String)],
+) -> zip::result::ZipResult<Vec<u8>> {
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, text) in root {
+        writer.start_file(name.as_str(), options)?;
+        writer.write_all(text.as_bytes())?;
+    }
+    for (folder, files) in folders {
+        for (path, text) in files {
+            writer.start_file(format!("{folder}/{path}"), options)?;
+            writer.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(writer.finish()?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +60,12 @@ mod tests {
         let mut text = String::new();
         archive.by_name("compare-a-vs-b/baseline/timeseries.csv").unwrap().read_to_string(&mut text).unwrap();
         assert_eq!(text, files["baseline/timeseries.csv"]);
+
+        let many =
+            zip_folders(&[("run-1-ada".into(), files.clone())], &[("table.csv".into(), "a,b\n".into())]).unwrap();
+        let archive = zip::ZipArchive::new(Cursor::new(many)).unwrap();
+        let mut names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.to_string())).collect();
+        names.sort();
+        assert_eq!(names, ["run-1-ada/baseline/timeseries.csv", "run-1-ada/comparison.json", "table.csv"]);
     }
 }

@@ -4,28 +4,31 @@
 //! folder exactly as `votelab compare` writes it.
 //!
 //! Reads only the request and the built-in scenarios (uploaded scenarios cannot make the server
-//! read its files: `extends` may only name built-ins); writes nothing (the folder is kept in
-//! memory for the downloads).
+//! read its files: `extends` may only name built-ins); writes the finished job's results into
+//! the session's state folder (`super::store`). A reference run is shared by the jobs whose
+//! resolved reference is the same ([`References`]).
 
 use super::errors::ApiError;
 use super::jobs::{Stopped, Ticket, Work};
+use super::store::{SavedOutcome, Store};
 use crate::cli::run::{SECONDS_PER_VOTER_STEP, voter_steps};
 use crate::metrics::MetricsLog;
 use crate::output::compare::{Compared, comparison_files};
 use crate::output::folder::ResultsFolder;
 use crate::report;
+use crate::scenario::levers;
 use crate::scenario::load::to_ron;
 use crate::scenario::{self, Limits, Loaded, Override, Problem, Scenario, ScenarioError, SourceRef, builtin, tree};
 use crate::sim;
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The body of `POST /api/run` and `POST /api/check`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRequest {
     /// A built-in scenario by name (give this or `ron`).
@@ -45,6 +48,10 @@ pub struct RunRequest {
     pub seed: Option<u64>,
     /// The built-in scenario to compare against (default `baseline`).
     pub reference: Option<String>,
+    /// Who runs it, as the gallery shows it (required in room mode).
+    pub participant: Option<String>,
+    /// A title for the run in the gallery, e.g. "ban mood targeting" (optional).
+    pub title: Option<String>,
 }
 
 /// What the server accepts.
@@ -232,10 +239,102 @@ fn located(problems: Vec<Problem>, source: Option<(String, String)>) -> Scenario
 pub struct Experiment {
     /// Reference first, then the scenario explored; same seed, replicates, size and timeline.
     pub loaded: Vec<Loaded>,
+    /// Where its results go and where references are shared (set before it is submitted).
+    pub session: Option<Session>,
 }
 
-/// What a job was asked to do, known as soon as it is accepted.
+/// What the jobs of one server share: the state folder, and the reference runs already made.
 #[derive(Clone, Debug)]
+pub struct Session {
+    /// The state folder.
+    pub store: Arc<Store>,
+    /// Reference runs by their resolved scenario.
+    pub references: Arc<References>,
+}
+
+/// Most reference runs kept in memory for reuse (each is a few replicates' metrics).
+const MAX_REFERENCES: usize = 64;
+
+type ReferenceSlot = Arc<Mutex<Option<Arc<Vec<MetricsLog>>>>>;
+
+/// Reference runs by their resolved scenario (which fixes seed, replicates, population and
+/// timeline): with common random numbers the same resolved reference gives the same replicates,
+/// so it is simulated once and reused. A job holds its slot while simulating it, so a second job
+/// with the same reference waits for it rather than simulating it again.
+#[derive(Debug, Default)]
+pub struct References {
+    slots: Mutex<(HashMap<String, ReferenceSlot>, VecDeque<String>)>,
+}
+
+impl References {
+    fn slot(&self, key: &str) -> ReferenceSlot {
+        let mut guard = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let (map, order) = &mut *guard;
+        if let Some(slot) = map.get(key) {
+            return slot.clone();
+        }
+        if order.len() >= MAX_REFERENCES
+            && let Some(oldest) = order.pop_front()
+        {
+            map.remove(&oldest);
+        }
+        let slot = ReferenceSlot::default();
+        map.insert(key.to_string(), slot.clone());
+        order.push_back(key.to_string());
+        slot
+    }
+
+    /// Whether the reference of this resolved scenario has been simulated already.
+    pub fn has(&self, key: &str) -> bool {
+        let guard = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        guard.0.get(key).is_some_and(|s| s.try_lock().map(|g| g.is_some()).unwrap_or(false))
+    }
+}
+
+/// A regulation lever the explored scenario sets otherwise than its reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LeverChange {
+    /// The lever's field path, e.g. `regulation.takedown_hours`.
+    pub path: String,
+    /// The lever in words, e.g. "takedown hours".
+    pub label: String,
+    /// The reference's value in words, e.g. "no takedown rule".
+    pub from: String,
+    /// The explored scenario's value in words, e.g. "1".
+    pub to: String,
+    /// The change as a command-line override, e.g. `regulation.takedown_hours=Some(1.0)`.
+    pub set: String,
+}
+
+/// Longest participant name or run title kept, in characters.
+const MAX_NAME: usize = 60;
+
+/// A participant's name or a title, cleaned: printable, trimmed, at most [`MAX_NAME`] characters.
+fn clean_name(text: Option<&str>) -> String {
+    let text: String = text.unwrap_or("").chars().filter(|c| !c.is_control()).take(MAX_NAME).collect();
+    text.trim().to_string()
+}
+
+/// The levers of `explored` that differ from `reference`, in words and as overrides.
+pub fn lever_changes(reference: &Scenario, explored: &Scenario) -> Vec<LeverChange> {
+    let before = levers::levers(reference);
+    levers::levers(explored)
+        .into_iter()
+        .filter_map(|after| {
+            let was = before.iter().find(|b| b.path == after.path)?;
+            (was.ron != after.ron).then(|| LeverChange {
+                set: format!("{}={}", after.path, after.ron),
+                label: after.label,
+                from: was.words.clone(),
+                to: after.words,
+                path: after.path,
+            })
+        })
+        .collect()
+}
+
+/// What a job was asked to do, known as soon as it is accepted (kept as `job.json`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct JobInfo {
     /// The scenario explored.
     pub scenario: String,
@@ -251,6 +350,18 @@ pub struct JobInfo {
     pub set: Vec<String>,
     /// The resolved scenario explored, as RON: rerunning it gives the same results.
     pub scenario_ron: String,
+    /// The secret of whoever submitted it (never shown): only they, or the facilitator, cancel it.
+    pub owner: String,
+    /// Who runs it (empty if not given).
+    pub participant: String,
+    /// The run's title (empty if not given).
+    pub title: String,
+    /// The levers set otherwise than in the reference.
+    pub changes: Vec<LeverChange>,
+    /// The estimated time the job takes on this server, in seconds.
+    pub estimated_seconds: f64,
+    /// The request as received (to run it again after a restart).
+    pub request: RunRequest,
 }
 
 /// Prepare a job: load the scenario and its reference, run the reference with the scenario's
@@ -296,56 +407,70 @@ pub fn prepare(request: &RunRequest, limits: &ServerLimits) -> Result<(Experimen
         population: s.population.size,
         set: request.set.clone(),
         scenario_ron: explored.resolved_ron.clone(),
+        owner: String::new(),
+        participant: clean_name(request.participant.as_deref()),
+        title: clean_name(request.title.as_deref()),
+        changes: lever_changes(&reference.scenario, &explored.scenario),
+        estimated_seconds: seconds,
+        request: request.clone(),
     };
-    Ok((Experiment { loaded: vec![reference, explored] }, info))
+    Ok((Experiment { loaded: vec![reference, explored], session: None }, info))
 }
 
-/// A finished job's results.
-pub struct Outcome {
-    /// The explored scenario's `summary.json`.
-    pub summary: Value,
-    /// `comparison.json` (docs/MODEL.md §10 Output files).
-    pub comparison: Value,
-    /// The results folder as `votelab compare` writes it, `report.html` included.
-    pub files: BTreeMap<String, String>,
-    /// The folder's name, as `votelab compare` would name it.
-    pub folder: String,
-    /// The report's charts (the same as in `report.html`): `{"id", "title", "svg"}`.
-    pub charts: Vec<Value>,
-    /// Why the report could not be drawn, if it could not (the data are there all the same).
-    pub report_error: Option<String>,
+/// A finished job's results: what `outcome.json` keeps; the files are in the state folder.
+pub type Outcome = SavedOutcome;
+
+/// Simulate every replicate of one scenario on rayon's pool, counting steps on the ticket.
+fn simulate(loaded: &Loaded, ticket: &Ticket) -> Result<Vec<MetricsLog>, Stopped> {
+    let shared = Arc::new(loaded.scenario.clone());
+    let replicates: Vec<u32> = (0..loaded.scenario.replicates).collect();
+    // One replicate per thread when there are enough of them (bit-identical either way).
+    let parallel_voters = replicates.len() < rayon::current_num_threads();
+    replicates
+        .par_iter()
+        .map(|&r| sim::run_replicate(shared.clone(), r, parallel_voters, || ticket.step()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| Stopped)
+}
+
+fn steps_of(loaded: &Loaded) -> u64 {
+    sim::timeline::plan(&loaded.scenario.timeline).len() as u64 * u64::from(loaded.scenario.replicates)
 }
 
 impl Work for Experiment {
     type Output = Outcome;
 
     fn total_steps(&self) -> u64 {
-        self.loaded
-            .iter()
-            .map(|l| sim::timeline::plan(&l.scenario.timeline).len() as u64 * u64::from(l.scenario.replicates))
-            .sum()
+        self.loaded.iter().map(steps_of).sum()
     }
 
     fn run(self, ticket: &Ticket) -> Result<Outcome, Stopped> {
-        let replicates = self.loaded[0].scenario.replicates;
-        let shared: Vec<Arc<Scenario>> = self.loaded.iter().map(|l| Arc::new(l.scenario.clone())).collect();
-        let jobs: Vec<(usize, u32)> = (0..shared.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
-        // One replicate per thread when there are enough of them (bit-identical either way).
-        let parallel_voters = jobs.len() < rayon::current_num_threads();
-        let mut logs: Vec<MetricsLog> = jobs
-            .par_iter()
-            .map(|&(s, r)| sim::run_replicate(shared[s].clone(), r, parallel_voters, || ticket.step()))
-            .collect::<Result<_, _>>()
-            .map_err(|_| Stopped)?;
-        let mut per_scenario: Vec<Vec<MetricsLog>> = Vec::new();
-        for _ in &self.loaded {
-            let rest = logs.split_off(replicates as usize);
-            per_scenario.push(std::mem::replace(&mut logs, rest));
-        }
-        let compared: Vec<Compared> =
-            self.loaded.iter().zip(&per_scenario).map(|(l, logs)| Compared { loaded: l, logs }).collect();
+        let started = std::time::Instant::now();
+        let session = self.session.as_ref().expect("a workshop job runs within a session");
+        let (reference, explored) = (&self.loaded[0], &self.loaded[1]);
+        let slot = session.references.slot(&reference.resolved_ron);
+        let (reference_logs, reference_reused) = {
+            let mut held = slot.lock().unwrap_or_else(|p| p.into_inner());
+            match held.as_ref() {
+                Some(logs) => {
+                    for _ in 0..steps_of(reference) {
+                        ticket.step();
+                    }
+                    (logs.clone(), true)
+                }
+                None => {
+                    let logs = Arc::new(simulate(reference, ticket)?);
+                    *held = Some(logs.clone());
+                    (logs, false)
+                }
+            }
+        };
+        let explored_logs = simulate(explored, ticket)?;
+        let compared = [
+            Compared { loaded: reference, logs: &reference_logs },
+            Compared { loaded: explored, logs: &explored_logs },
+        ];
         let folder = comparison_files(&compared);
-        let explored = &self.loaded[1];
         let parse = |name: &str| folder.get(name).and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null);
         let summary = parse(&format!("{}/summary.json", explored.scenario.name));
         let comparison = parse("comparison.json");
@@ -354,16 +479,21 @@ impl Work for Experiment {
         if let Some(html) = charts.as_ref().map(|r| r.html.clone()) {
             files.insert("report.html".into(), html);
         }
-        Ok(Outcome {
+        let charts: Vec<Value> = charts
+            .map(|r| r.charts.into_iter().map(|c| json!({"id": c.id, "title": c.title, "svg": c.svg})).collect())
+            .unwrap_or_default();
+        let outcome = SavedOutcome {
             summary,
             comparison,
-            folder: format!("compare-{}-vs-{}", self.loaded[0].scenario.name, explored.scenario.name),
-            charts: charts
-                .map(|r| r.charts.into_iter().map(|c| json!({"id": c.id, "title": c.title, "svg": c.svg})).collect())
-                .unwrap_or_default(),
+            folder: format!("compare-{}-vs-{}", reference.scenario.name, explored.scenario.name),
             report_error,
-            files,
-        })
+            reference_reused,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        if let Err(e) = session.store.save_results(ticket.id(), &files, &charts, &outcome) {
+            panic!("the results could not be kept in the state folder: {e}");
+        }
+        Ok(outcome)
     }
 }
 
@@ -412,6 +542,22 @@ mod tests {
         assert_eq!(explored.regulation.takedown_hours, Some(2.0));
         assert_eq!((info.seed, info.population), (7, 3000));
         assert!(info.scenario_ron.contains("takedown_hours: Some(2.0)"));
+    }
+
+    #[test]
+    fn a_run_carries_its_name_title_and_lever_changes_in_words() {
+        let mut r = request("netzdg-24h", &["regulation.takedown_hours=Some(1.0)", "regulation.ad_transparency=true"]);
+        r.participant = Some("  Ada\u{7} Lovelace ".into());
+        r.title = Some("x".repeat(100));
+        let (_, info) = prepare(&r, &limits()).unwrap();
+        assert_eq!(info.participant, "Ada Lovelace");
+        assert_eq!(info.title.chars().count(), MAX_NAME);
+        let takedown = info.changes.iter().find(|c| c.path == "regulation.takedown_hours").expect("takedown");
+        assert_eq!((takedown.from.as_str(), takedown.to.as_str()), ("no takedown rule", "1"));
+        assert_eq!(takedown.set, "regulation.takedown_hours=Some(1.0)");
+        let transparency = info.changes.iter().find(|c| c.path == "regulation.ad_transparency").expect("transparency");
+        assert_eq!((transparency.from.as_str(), transparency.to.as_str()), ("no", "yes"));
+        assert!(info.estimated_seconds > 0.0);
     }
 
     #[test]

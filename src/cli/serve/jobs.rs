@@ -1,6 +1,8 @@
 //! The bounded job pool of `votelab serve`: a fixed number of worker threads take jobs from a
 //! small queue; a job that finds every worker busy and the queue full is refused (the API answers
-//! 429). Finished jobs are kept in memory for their downloads, up to a cap (the oldest go first).
+//! 429). Finished jobs are kept in memory, up to a cap (the oldest go first); jobs that finished
+//! before a restart can be put back ([`Pool::restore`]) and unfinished ones queued again under
+//! their numbers ([`Pool::resume`]).
 //!
 //! Reads nothing and writes nothing: the work itself (simulation) is a [`Work`] value; the pool
 //! only schedules it, counts its progress, cancels it and keeps its outcome. Simulation runs on
@@ -29,13 +31,19 @@ pub struct Stopped;
 
 /// A running job's link to the pool: count steps, ask whether to go on.
 pub struct Ticket {
+    id: u64,
     steps: AtomicU64,
     cancelled: AtomicBool,
 }
 
 impl Ticket {
-    fn new() -> Ticket {
-        Ticket { steps: AtomicU64::new(0), cancelled: AtomicBool::new(false) }
+    fn new(id: u64) -> Ticket {
+        Ticket { id, steps: AtomicU64::new(0), cancelled: AtomicBool::new(false) }
+    }
+
+    /// The job's number.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Count one step; whether to go on (false once the job is cancelled).
@@ -240,22 +248,50 @@ impl<W: Work, I: Send + Sync + 'static> Pool<W, I> {
             return Err(Refused::Full { capacity });
         }
         let id = jobs.next_id;
-        jobs.next_id += 1;
+        self.enqueue(&mut jobs, id, work, info);
+        drop(jobs);
+        self.shared.wake.notify_one();
+        Ok(id)
+    }
+
+    fn enqueue(&self, jobs: &mut Jobs<W, I>, id: u64, work: W, info: I) {
+        jobs.next_id = jobs.next_id.max(id + 1);
         let job = Job {
             total_steps: work.total_steps(),
             work: Some(work),
             state: State::Queued { position: 0 },
-            ticket: Arc::new(Ticket::new()),
+            ticket: Arc::new(Ticket::new(id)),
             info: Arc::new(info),
             submitted: Instant::now(),
             ended: None,
         };
         jobs.jobs.insert(id, job);
         jobs.queue.push_back(id);
-        evict(&mut jobs, self.shared.config.keep);
+        evict(jobs, self.shared.config.keep);
+    }
+
+    /// Queue a job under a number it had before (a restart resumes it); the queue's size does
+    /// not apply, as it was accepted already.
+    pub fn resume(&self, id: u64, work: W, info: I) {
+        let mut jobs = self.shared.lock();
+        if jobs.stopping || jobs.jobs.contains_key(&id) {
+            return;
+        }
+        self.enqueue(&mut jobs, id, work, info);
         drop(jobs);
         self.shared.wake.notify_one();
-        Ok(id)
+    }
+
+    /// Put back a job that finished before a restart, with how long it took.
+    pub fn restore(&self, id: u64, state: State<W::Output>, info: I, seconds: f64) {
+        let mut jobs = self.shared.lock();
+        jobs.next_id = jobs.next_id.max(id + 1);
+        let now = Instant::now();
+        let submitted = now.checked_sub(std::time::Duration::from_secs_f64(seconds.max(0.0))).unwrap_or(now);
+        let ticket = Arc::new(Ticket::new(id));
+        let job = Job { work: None, state, total_steps: 0, ticket, info: Arc::new(info), submitted, ended: Some(now) };
+        jobs.jobs.insert(id, job);
+        evict(&mut jobs, self.shared.config.keep);
     }
 
     /// A job's current view.
@@ -501,6 +537,25 @@ mod tests {
         }
         assert_eq!(pool.ids(), ids[2..].to_vec());
         assert!(pool.view(ids[0]).is_none());
+        pool.stop();
+    }
+
+    #[test]
+    fn restored_and_resumed_jobs_keep_their_numbers() {
+        let (tx, rx) = mpsc::channel();
+        let go = Arc::new(Mutex::new(rx));
+        let pool: Pool<Gate, ()> = Pool::start(PoolConfig { workers: 1, queue: 1, keep: 8 });
+        pool.restore(4, State::Done(Arc::new(10)), (), 2.0);
+        pool.restore(5, State::Cancelled, (), 0.0);
+        pool.resume(6, gate(&go, false), ());
+        assert_eq!(pool.view(4).unwrap().state.name(), "done");
+        assert!((pool.view(4).unwrap().seconds - 2.0).abs() < 0.5);
+        tx.send(()).unwrap();
+        wait_for(&pool, 6, "done");
+        let next = pool.submit(gate(&go, false), ()).unwrap();
+        assert_eq!(next, 7, "new jobs are numbered after the restored ones");
+        tx.send(()).unwrap();
+        wait_for(&pool, next, "done");
         pool.stop();
     }
 

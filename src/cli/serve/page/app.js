@@ -43,7 +43,7 @@ function el(tag, attrs, ...children) {
 }
 
 async function api(method, path, body) {
-  const init = { method, headers: {} };
+  const init = { method, headers: roomHeaders() };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -56,9 +56,11 @@ async function api(method, path, body) {
     data = { error: `the server answered ${response.status} without JSON` };
   }
   if (!response.ok) {
+    roomRefused(response.status);
     const err = new Error(data && data.error ? data.error : `HTTP ${response.status}`);
     err.status = response.status;
     err.data = data;
+    err.retryAfter = response.headers.get("Retry-After");
     throw err;
   }
   return data;
@@ -128,12 +130,63 @@ function fieldsRon(fields) {
 // Controls
 // ---------------------------------------------------------------------------
 
+// A number for an input box: never an exponent (1e14 is written out).
 function formatNumber(v, integer) {
   if (!isFinite(v)) return String(v);
-  if (integer) return String(Math.round(v));
+  if (integer || Math.abs(v) >= 1e6) return Math.round(v).toLocaleString("en", { useGrouping: false });
   const a = Math.abs(v);
-  if (a !== 0 && (a < 0.001 || a >= 1e7)) return v.toPrecision(3);
+  if (a !== 0 && a < 0.001) return v.toFixed(8).replace(/0+$/, "");
   return String(Math.round(v * 1e4) / 1e4);
+}
+
+// A number for people: thousands grouped, at most four decimals, no exponent.
+function plainNumber(v) {
+  if (v === null || v === undefined) return "";
+  if (!isFinite(v)) return v > 0 ? "no limit" : String(v);
+  return v.toLocaleString("en", { maximumFractionDigits: 4 }).replace(/,/g, "\u202f");
+}
+
+// An allowed range in words ("from 0 to 1", "0 or more"); a huge upper bound is no bound.
+function rangeText(c) {
+  const open = (x) => x === null || x === undefined || x >= 1e9;
+  if (c.min === null || c.min === undefined) return open(c.max) ? null : `up to ${plainNumber(c.max)}`;
+  return open(c.max) ? `${plainNumber(c.min)} or more` : `from ${plainNumber(c.min)} to ${plainNumber(c.max)}`;
+}
+
+// A variant's name for people: its doc comment when short, else its name in words.
+function variantLabel(o) {
+  const doc = (o.doc || "").replace(/\.$/, "");
+  if (doc && doc.length <= 70) return doc;
+  return o.name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+// A control's value in words (the same rules as `Control::describe` in src/scenario/levers.rs).
+function describeControl(c, off) {
+  switch (c.kind) {
+    case "toggle":
+      return c.value ? "yes" : "no";
+    case "number":
+      return plainNumber(c.value);
+    case "text":
+      return c.value;
+    case "names":
+      return c.value.length ? c.value.join(", ") : "nobody";
+    case "optional":
+      return c.on ? describeControl(c.inner) : off || "off";
+    case "choice": {
+      const v = c.options[c.selected];
+      if (!v) return "";
+      return v.params ? `${variantLabel(v)}: ${describeControl(v.params)}` : variantLabel(v);
+    }
+    case "group":
+      return c.fields.map((f) => `${f.label} ${describeControl(f.control)}`).join(", ");
+    case "tuple":
+      return c.items.map((i) => describeControl(i)).join("–");
+    case "list":
+      return c.items.length ? c.items.map((i) => `(${describeControl(i)})`).join(", ") : "none";
+    default:
+      return c.value;
+  }
 }
 
 // A slider scale for a number: linear on narrow ranges (shares), logarithmic around the typical
@@ -161,7 +214,7 @@ function scaleOf(c) {
 
 // Build the DOM for a control model; `changed(structural)` is called after every edit (a
 // structural change — on/off, variant, list items — re-renders the lever).
-function renderControl(c, changed, cohorts) {
+function renderControl(c, changed, cohorts, off) {
   switch (c.kind) {
     case "toggle": {
       const box = el("input", { type: "checkbox", "data-role": "toggle" });
@@ -175,7 +228,7 @@ function renderControl(c, changed, cohorts) {
     case "number": {
       const number = el("input", { type: "number", "data-role": "number", step: c.integer ? 1 : "any" });
       if (c.min !== null && c.min !== undefined) number.min = c.min;
-      if (c.max !== null && c.max !== undefined && c.max < 1e15) number.max = c.max;
+      if (c.max !== null && c.max !== undefined && c.max < 1e9) number.max = c.max;
       number.value = formatNumber(c.value, c.integer);
       const scale = scaleOf(c);
       const slider = scale ? el("input", { type: "range", min: 0, max: 1000, step: 1, "data-role": "slider" }) : null;
@@ -201,8 +254,8 @@ function renderControl(c, changed, cohorts) {
       };
       number.addEventListener("input", fromBox);
       number.addEventListener("change", fromBox);
-      const range =
-        c.min !== null && c.max !== null && c.max < 1e15 ? el("span", { class: "hint", text: `[${c.min}, ${c.max}]` }) : null;
+      const allowed = rangeText(c);
+      const range = allowed ? el("span", { class: "hint range", text: allowed }) : null;
       return el("div", { class: "control" }, slider, number, range);
     }
     case "text": {
@@ -237,12 +290,13 @@ function renderControl(c, changed, cohorts) {
         inner.classList.add("off");
         for (const i of inner.querySelectorAll("input, select, textarea, button")) i.disabled = true;
       }
-      return el("div", { class: "control block" }, el("label", {}, box, c.on ? " on" : " off"), inner);
+      const state = c.on ? " on" : ` off: ${off || "not used"}`;
+      return el("div", { class: "control block" }, el("label", {}, box, state), inner);
     }
     case "choice": {
       const select = el("select", { "data-role": "choice" });
       c.options.forEach((o, i) => {
-        const option = el("option", { value: o.name, title: o.doc, text: o.name });
+        const option = el("option", { value: o.name, title: o.doc, text: variantLabel(o) });
         if (i === c.selected) option.selected = true;
         select.append(option);
       });
@@ -351,7 +405,7 @@ function drawLever(entry) {
       changed ? el("span", { class: "tag", text: "changed" }) : null,
       reset,
     ),
-    el("p", { class: "doc", text: lever.doc }),
+    el("p", { class: "doc", text: lever.help || lever.doc }),
     renderControl(
       entry.model,
       (structural) => {
@@ -363,6 +417,7 @@ function drawLever(entry) {
         updateLeverSummary();
       },
       page.detail.cohorts,
+      lever.off,
     ),
   );
 }
@@ -382,8 +437,13 @@ function updateLeverSummary() {
     summary.append("No lever changed: the scenario runs as written.");
     return;
   }
-  summary.append("Changed, as on the command line: ");
-  for (const s of sets) summary.append(el("code", { text: `--set ${s}` }), " ");
+  const words = page.levers
+    .filter((e) => toRon(e.model) !== e.lever.ron)
+    .map((e) => `${e.lever.label}: ${describeControl(e.model, e.lever.off)} (was ${e.lever.words || describeControl(e.lever.control, e.lever.off)})`);
+  summary.append("Changed: " + words.join("; ") + ".");
+  const command = el("details", { class: "as-command" }, el("summary", { text: "as on the command line" }));
+  for (const s of sets) command.append(el("code", { text: `--set ${s}` }), " ");
+  summary.append(command);
 }
 
 // ---------------------------------------------------------------------------
@@ -503,6 +563,11 @@ function runRequest() {
     replicates: Number($("replicates").value),
     seed: Number($("seed").value),
   });
+  const name = $("participant").value.trim();
+  const title = $("run-title").value.trim();
+  if (name) request.participant = name;
+  if (title) request.title = title;
+  if (page.requestedReference) request.reference = page.requestedReference;
   return request;
 }
 
@@ -513,7 +578,7 @@ async function run() {
   document.body.dataset.state = "submitting";
   $("run").disabled = true;
   try {
-    const accepted = await api("POST", "/api/run", runRequest());
+    const accepted = await submitWithRetry(runRequest());
     page.job = accepted.job;
     $("cancel").hidden = false;
     $("progress").hidden = false;
@@ -527,11 +592,45 @@ async function run() {
   }
 }
 
+// Submit a run; while the room's queue is full (429), wait as the server asks (Retry-After),
+// longer each time up to half a minute, and say so.
+async function submitWithRetry(request) {
+  let delay = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api("POST", "/api/run", request);
+    } catch (e) {
+      if (e.status !== 429) throw e;
+      const asked = Number(e.retryAfter) || delay;
+      const seconds = Math.min(30, Math.max(asked, delay));
+      $("progress").hidden = false;
+      $("progress-fill").style.width = "0%";
+      for (let left = seconds; left > 0; left--) {
+        $("progress-text").textContent =
+          `The room's queue is full; trying again in ${left} s (attempt ${attempt}). Your run is not lost: keep this page open.`;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      delay = Math.min(30, delay * 2);
+    }
+  }
+}
+
+// "about 2 min" for a number of seconds.
+function aboutTime(seconds) {
+  if (!isFinite(seconds)) return "";
+  if (seconds < 60) return `about ${Math.max(5, Math.round(seconds / 5) * 5)} s`;
+  return `about ${Math.round(seconds / 60)} min`;
+}
+
 function showProgress(status) {
   const pct = Math.round(100 * (status.progress || 0));
   $("progress-fill").style.width = `${pct}%`;
   let text;
-  if (status.status === "queued") text = `waiting for a free slot (${status.position} job(s) ahead)`;
+  if (status.status === "queued") {
+    const ahead = status.position === 0 ? "yours is next" : `${status.position} job(s) ahead of yours`;
+    const wait = status.expected_wait_seconds !== undefined ? `, ${aboutTime(status.expected_wait_seconds)} to wait` : "";
+    text = `waiting in the room's queue: ${ahead}${wait}`;
+  }
   else if (status.status === "running") text = `running — ${pct}% (${Math.round(status.seconds)} s)`;
   else if (status.status === "done") text = `done in ${status.seconds.toFixed(1)} s`;
   else if (status.status === "cancelled") text = "cancelled";
@@ -690,11 +789,23 @@ async function showResults(status) {
   $("results-title").textContent = `${status.scenario} against ${status.reference}`;
   $("results-meta").textContent =
     `${status.population.toLocaleString("en")} voters × ${status.replicates} replicate(s), seed ${status.seed}` +
-    (status.set.length ? ` — with ${status.set.join(", ")}` : "");
-  $("download-ron").href = status.links.scenario;
+    (status.reference_reused ? ` — the ${status.reference} run was reused from an earlier job (same random numbers)` : "");
+  $("download-ron").href = roomLink(status.links.scenario);
   $("download-ron").textContent = `${status.scenario}.ron`;
-  $("download-zip").href = status.links.results;
-  $("open-report").href = status.links.report;
+  $("download-zip").href = roomLink(status.links.results);
+  $("open-report").href = roomLink(status.links.report);
+  $("results-gallery").href = roomLink("/gallery");
+  const copy = $("copy-link");
+  copy.hidden = !status.setup;
+  copy.dataset.link = status.setup ? location.origin + status.setup : "";
+  copy.textContent = "copy link";
+  const changes = $("results-changes");
+  changes.replaceChildren();
+  if (status.changes.length) {
+    changes.append(`Levers changed from ${status.reference}: `);
+    changes.append(status.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`).join("; "));
+  }
+  if (status.participant) $("results-title").textContent += ` — ${status.participant}${status.title ? `: ${status.title}` : ""}`;
   const select = $("election");
   select.replaceChildren();
   const elections = c.scenarios[0].elections.length;
@@ -805,7 +916,21 @@ async function applyHook() {
     const at = lever.indexOf("=");
     setLeverFromText(lever.slice(0, at), lever.slice(at + 1));
   }
-  if (q.getAll("set").length) $("extra-sets").value = q.getAll("set").join("\n");
+  // Overrides of a lever set its controls (as a copied link does); the others go to the box.
+  const extra = [];
+  for (const s of q.getAll("set")) {
+    const at = s.indexOf("=");
+    const path = s.slice(0, at);
+    try {
+      if (!page.levers.some((e) => e.lever.path === path)) throw new Error("not a lever");
+      setLeverFromText(path, s.slice(at + 1));
+    } catch (e) {
+      extra.push(s);
+    }
+  }
+  if (extra.length) $("extra-sets").value = extra.join("\n");
+  if (q.has("reference")) page.requestedReference = q.get("reference");
+  if (q.has("title")) $("run-title").value = q.get("title");
   for (const k of ["population", "replicates", "seed"]) if (q.has(k)) $(k).value = q.get(k);
   if (q.get("autorun") === "1") $("run").click();
 }
@@ -814,8 +939,40 @@ async function applyHook() {
 // Start
 // ---------------------------------------------------------------------------
 
+// "copy link": the link that sets the same run up. The clipboard needs HTTPS or this machine;
+// on the room's plain-HTTP network the link is put in a box, selected, to copy by hand.
+async function copyLink() {
+  const button = $("copy-link");
+  const link = button.dataset.link;
+  if (!link) return;
+  try {
+    await navigator.clipboard.writeText(link);
+    button.textContent = "copied";
+  } catch (e) {
+    const box = el("input", { type: "text", class: "link-box", value: link, readonly: true, id: "link-box" });
+    const old = $("link-box");
+    if (old) old.remove();
+    button.after(box);
+    box.select();
+  }
+}
+
+// The room bar: whose page this is, and the way to the gallery.
+function showRoom() {
+  const bar = $("room-bar");
+  bar.replaceChildren();
+  if (room.isRoom) bar.append(`Room ${room.code}`, room.name ? ` · you are ${room.name}` : "", " · ");
+  bar.append(el("a", { href: roomLink("/gallery"), id: "gallery-link", text: "the room's gallery" }));
+  bar.hidden = false;
+}
+
 async function start() {
   $("run").addEventListener("click", run);
+  $("copy-link").addEventListener("click", copyLink);
+  $("participant").addEventListener("change", () => {
+    room.name = $("participant").value.trim();
+    roomStore("votelab.name", room.name);
+  });
   $("cancel").addEventListener("click", cancel);
   $("election").addEventListener("change", renderDifferences);
   $("own-check").addEventListener("click", checkOwn);
@@ -827,6 +984,9 @@ async function start() {
     await checkOwn();
   });
   try {
+    await roomReady(true);
+    showRoom();
+    $("participant").value = room.name;
     const [list, metrics] = await Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/metrics")]);
     setMetrics(metrics.metrics);
     page.scenarios = list.scenarios;
