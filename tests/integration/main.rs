@@ -16,3 +16,4 @@ mod limits;
 mod report;
 mod scenarios;
 mod serve;
+mod validation;
