@@ -29,7 +29,10 @@ pub fn validate(
     let effort = if quick { Effort::quick() } else { Effort::full() };
     let results = validation::run_families(effort, only).map_err(|unknown| {
         let names: Vec<&str> = validation::FAMILIES.iter().map(|f| f.name).collect();
-        eprintln!("error: --only: no family of targets named `{unknown}`\n  help: the families are {}", names.join(", "));
+        eprintln!(
+            "error: --only: no family of targets named `{unknown}`\n  help: the families are {}",
+            names.join(", ")
+        );
         Failure::BadInput
     })?;
     if let Some((path, text)) = page {

@@ -26,8 +26,18 @@ const COMBINED: &str = "Misinformation: combined levers over the best single lev
 pub fn targets() -> Vec<Target> {
     vec![
         Target::new(FAST, Kind::Reproduction, format!("{SOURCE}: ≈ 93% ± 20%"), Band::Between(0.744, 1.0)),
-        Target::new(LATE, Kind::Reproduction, format!("{SOURCE}: ≈ 50% ± 20%"), Band::Between(0.4, 0.6)),
-        Target::new(NUDGE, Kind::Reproduction, format!("{SOURCE}: ≈ 12.4% ± 20%"), Band::Between(0.099, 0.149)),
+        Target::new(LATE, Kind::Reproduction, format!("{SOURCE}: ≈ 50% ± 20%"), Band::Between(0.4, 0.6))
+            .known_failure(
+                "the engine has no sharing cascades (docs/MODEL.md §7.5): an item's reach follows a fixed curve \
+                 with a 9-hour half-life (Goldstein et al. 2023), so removal after 4 h prevents 2^(−4/9) ≈ 74% \
+                 of it, where Bak-Coleman et al.'s fitted cascades lose about half",
+            ),
+        Target::new(NUDGE, Kind::Reproduction, format!("{SOURCE}: ≈ 12.4% ± 20%"), Band::Between(0.099, 0.149))
+            .known_failure(
+                "items passed on by believers are well under 1% of the misinformation voters see in the \
+                 baseline's information environment (few voters' belief exceeds ½), so a nudge on sharing has \
+                 almost nothing to act on: the engine has no branching cascades for it to damp",
+            ),
         Target::new(
             COMBINED,
             Kind::Reproduction,

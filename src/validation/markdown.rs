@@ -55,7 +55,10 @@ pub fn listing(targets: &[Target]) -> Vec<[String; 3]> {
     KINDS
         .iter()
         .flat_map(|(kind, _)| {
-            targets.iter().filter(move |t| t.kind == *kind).map(|t| [cell(&t.name), t.kind.label().to_string(), cell(&t.band.to_string())])
+            targets
+                .iter()
+                .filter(move |t| t.kind == *kind)
+                .map(|t| [cell(&t.name), t.kind.label().to_string(), cell(&t.band.to_string())])
         })
         .collect()
 }
@@ -63,7 +66,10 @@ pub fn listing(targets: &[Target]) -> Vec<[String; 3]> {
 /// The generated block of a document, markers included, or why it cannot be found.
 fn block(doc: &str) -> Result<(usize, usize), String> {
     let begin = doc.find(BEGIN).ok_or_else(|| format!("no line `{BEGIN}`"))?;
-    let end = doc[begin..].find(END).map(|e| begin + e + END.len()).ok_or_else(|| format!("no line `{END}` after `{BEGIN}`"))?;
+    let end = doc[begin..]
+        .find(END)
+        .map(|e| begin + e + END.len())
+        .ok_or_else(|| format!("no line `{END}` after `{BEGIN}`"))?;
     let end = if doc[end..].starts_with('\n') { end + 1 } else { end };
     Ok((begin, end))
 }

@@ -20,8 +20,7 @@ fn every_validation_scenario_file_runs_and_is_compiled_into_the_suite() {
         .filter(|f| f.extension().is_some_and(|e| e == "ron"))
         .collect();
     files.sort();
-    let mut stems: Vec<String> =
-        files.iter().map(|f| f.file_stem().unwrap().to_string_lossy().into_owned()).collect();
+    let mut stems: Vec<String> = files.iter().map(|f| f.file_stem().unwrap().to_string_lossy().into_owned()).collect();
     stems.sort();
     let mut compiled: Vec<String> = validation::SCENARIOS.iter().map(|(n, _)| n.to_string()).collect();
     compiled.sort();
