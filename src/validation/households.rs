@@ -91,14 +91,17 @@ pub fn measure(e: Effort) -> Vec<Measured> {
         .map(|r| extra_votes(&run(treated.clone(), r), &run(control.clone(), r)))
         .collect();
     let (direct, indirect) = pairs.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+    let s = &treated;
+    let events = s.parties.iter().filter_map(|p| p.campaign.grassroots.as_ref()).next();
+    let (count, attendees) = events.map_or((0, 0), |g| (g.events, g.attendees));
     vec![Measured::new(
         SHARE,
         format!(
-            "households.ron: {} voters in 10 places, one free event per place with 600 attendees, 14-day campaign; \
-             votes with and without face-to-face mobilisation in the same runs; attendee–housemate pairs where \
-             the attendee was contacted once and the housemate only through them; {} runs, {direct:.0} extra \
-             votes of attendees and {indirect:.0} of housemates in all",
-            treated.population.size, e.runs
+            "households.ron: {} voters in {} places, {count} free events with {attendees} attendees each, \
+             {}-day campaign; votes with and without face-to-face mobilisation in the same runs; \
+             attendee–housemate pairs where the attendee was contacted once and the housemate only through \
+             them; {} runs, {direct:.0} extra votes of attendees and {indirect:.0} of housemates in all",
+            s.population.size, s.population.places, s.timeline.campaign_days, e.runs
         ),
         pairs.iter().filter(|p| p.0 > 0.0).map(|p| p.1 / p.0).collect(),
     )]
