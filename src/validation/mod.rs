@@ -25,6 +25,7 @@
 
 mod band;
 mod labs;
+pub mod markdown;
 
 pub use band::Band;
 pub use campaigns::{FirstDay, first_campaign_day, targeting_premium, vote_choice_per_impression};
@@ -263,5 +264,3 @@ pub fn run_families(effort: Effort, names: &[String]) -> Result<Vec<TargetResult
 pub fn passed(results: &[TargetResult]) -> bool {
     results.iter().all(|r| r.outcome != Outcome::Fail)
 }
-
-pub mod markdown;
