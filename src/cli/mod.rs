@@ -152,9 +152,16 @@ enum Command {
         /// Print the results as JSON.
         #[arg(long)]
         json: bool,
-        /// Print the results as a Markdown table (for docs/VALIDATION.md).
+        /// Print the results as Markdown tables (the generated block of docs/VALIDATION.md).
         #[arg(long)]
         markdown: bool,
+        /// With --markdown: write the tables into this page between its marker lines instead of
+        /// printing them (e.g. --doc docs/VALIDATION.md).
+        #[arg(long, requires = "markdown")]
+        doc: Option<PathBuf>,
+        /// Run only these families of targets (comma-separated, e.g. --only opinion,voter).
+        #[arg(long, value_delimiter = ',', conflicts_with = "doc")]
+        only: Vec<String>,
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
@@ -237,8 +244,8 @@ pub fn main() -> ExitCode {
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),
         Some(Command::Serve(args)) => serve::serve(&args),
-        Some(Command::Validate { quick, json, markdown, threads }) => {
-            validate::validate(quick, json, markdown, threads)
+        Some(Command::Validate { quick, json, markdown, doc, only, threads }) => {
+            validate::validate(quick, json, markdown, doc.as_deref(), &only, threads)
         }
     };
     match outcome {

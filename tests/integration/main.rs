@@ -18,3 +18,4 @@ mod room;
 mod scenarios;
 mod serve;
 mod sweep;
+mod validation;
