@@ -474,7 +474,15 @@ pub fn plan_targeting(
                 Some(min) => {
                     map_voters_into(raw, n, parallel, |i| scores[i * width + b]);
                     segment_scores(raw, &table, bins, min);
-                    allocation::allocate(|i| value(i, raw[i]), cohort, budgets, saturation, cap, parallel, &mut cp.impressions)
+                    allocation::allocate(
+                        |i| value(i, raw[i]),
+                        cohort,
+                        budgets,
+                        saturation,
+                        cap,
+                        parallel,
+                        &mut cp.impressions,
+                    )
                 }
             };
             ledger.parties[buy.party].spent += cp.bought as f64 / (1000.0 * scale) * buy.cpm;

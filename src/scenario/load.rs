@@ -500,8 +500,8 @@ fn range_number(x: f64) -> String {
 
 /// The resolved RON of a scenario with a comment after each number saying what it is (the first
 /// clause of its doc comment in the scenario types, which gives the unit) and the range the
-/// validator accepts, e.g. `saturation: 5.0, // Impressions in a campaign after which further ads
-/// add little; range [1, 100]`. Still valid RON, loading to the same scenario.
+/// validator accepts, e.g. `saturation: 5.0, // Wear-out scale S in impressions; range [1, 100]`.
+/// Still valid RON, loading to the same scenario.
 pub fn annotated_ron(resolved: &str) -> String {
     /// An open struct, list or map of the text: its owner type (for structs), its path, and the
     /// next item's index (for lists).
@@ -701,7 +701,7 @@ mod tests {
         let text = annotate(&loaded.resolved_ron);
         let line = |key: &str| text.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_default().to_string();
         // The doc comment's first clause (with the unit) and the validator's range.
-        assert!(line("saturation:").contains("// Impressions"), "{}", line("saturation:"));
+        assert!(line("saturation:").contains("// Wear-out scale S in impressions"), "{}", line("saturation:"));
         assert!(line("saturation:").contains("range [1, 100]"), "{}", line("saturation:"));
         assert!(line("size:").contains("Simulated people") && line("size:").contains("range ["), "{}", line("size:"));
         assert!(!line("name:").contains("//"), "only numbers are annotated");

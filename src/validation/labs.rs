@@ -18,6 +18,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("quiet-baseline", include_str!("../../scenarios/validation/quiet-baseline.ron")),
     ("households", include_str!("../../scenarios/validation/households.ron")),
     ("misinformation", include_str!("../../scenarios/validation/misinformation.ron")),
+    ("one-sided", include_str!("../../scenarios/validation/one-sided.ron")),
+    ("free-events", include_str!("../../scenarios/validation/free-events.ron")),
 ];
 
 /// Load a suite scenario (or, with `builtin:` before the name, a library scenario) through the
