@@ -460,31 +460,22 @@ pub fn plan_targeting(
             let cp = &mut campaigns[buy.party];
             map_voters_into(&mut cp.message, n, parallel, |i| messages[i * width + b]);
             let (cohort, budgets, saturation, cap) = (&table.cohort, &buy.budgets, e.saturation, cp.cap);
+            // Under a minimum audience the scores are segmented first, then valued.
+            if let Some(min) = min_audience {
+                map_voters_into(raw, n, parallel, |i| scores[i * width + b]);
+                segment_scores(raw, &table, bins, min);
+            }
+            let segmented: &[f32] = raw;
             // Pay only for what is delivered.
-            cp.bought = match min_audience {
-                None => allocation::allocate(
-                    |i| scores[i * width + b],
-                    cohort,
-                    budgets,
-                    saturation,
-                    cap,
-                    parallel,
-                    &mut cp.impressions,
-                ),
-                Some(min) => {
-                    map_voters_into(raw, n, parallel, |i| scores[i * width + b]);
-                    segment_scores(raw, &table, bins, min);
-                    allocation::allocate(
-                        |i| value(i, raw[i]),
-                        cohort,
-                        budgets,
-                        saturation,
-                        cap,
-                        parallel,
-                        &mut cp.impressions,
-                    )
-                }
-            };
+            cp.bought = allocation::allocate(
+                |i| if raw_scores { value(i, segmented[i]) } else { scores[i * width + b] },
+                cohort,
+                budgets,
+                saturation,
+                cap,
+                parallel,
+                &mut cp.impressions,
+            );
             ledger.parties[buy.party].spent += cp.bought as f64 / (1000.0 * scale) * buy.cpm;
         }
     }

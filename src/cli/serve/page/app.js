@@ -8,8 +8,6 @@
 // sets the controls through the same code paths as a person would and clicks Run;
 // ?ron=<scenario text>&filename=mine.ron pastes a scenario and clicks "Check and use".
 
-const $ = (id) => document.getElementById(id);
-
 const page = {
   reference: "baseline",
   scenarios: [],
@@ -25,22 +23,6 @@ const page = {
 // ---------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") e.className = v;
-    else if (k === "text") e.textContent = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
 
 async function api(method, path, body) {
   const init = { method, headers: roomHeaders() };

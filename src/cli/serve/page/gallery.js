@@ -3,25 +3,7 @@
 // words and as --set overrides, and its headline paired differences with the catalogue's marks;
 // sortable by any headline metric; any two or more runs side by side; a "copy link" per run.
 
-const $ = (id) => document.getElementById(id);
-
 const gallery = { runs: [], metrics: [], sortKey: null, descending: true, selected: new Set() };
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") e.className = v;
-    else if (k === "text") e.textContent = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
 
 // A difference for people: signed, two or three significant digits, its unit.
 function signed(x, unit) {

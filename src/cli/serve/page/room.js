@@ -3,6 +3,28 @@
 // (kept in this browser, sent with every request), their name, and the secret that makes their
 // jobs theirs to cancel. A join link carries the code in its fragment (#room=CODE), which is read
 // once and removed from the address bar.
+//
+// Also the two small DOM helpers both pages use: $ (an element by id) and el (build an element).
+
+const $ = (id) => document.getElementById(id);
+
+// An element with attributes (class, text, on<event> handlers, others as attributes; null,
+// undefined and false are skipped) and children (nodes or text).
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
 
 const room = {
   isRoom: false,
