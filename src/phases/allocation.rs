@@ -56,7 +56,8 @@ impl Grid {
     /// Bin of a log value: `⌊(L − floor) · S · K⌋`, voters below the floor pooled in bin 0.
     #[inline]
     fn bin(&self, value: f32) -> usize {
-        (((f64::from(value) - self.floor) * self.per_unit).floor().max(0.0) as usize).min(self.bins - 1)
+        // The cast truncates, which is the floor for the non-negative; it saturates negatives at 0.
+        (((f64::from(value) - self.floor) * self.per_unit) as usize).min(self.bins - 1)
     }
 }
 
