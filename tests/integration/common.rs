@@ -1,13 +1,38 @@
 //! Helpers shared by the integration tests.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
+use std::sync::mpsc;
 use votelab::scenario::{self, Limits, Loaded, Override, SourceRef};
 
 /// Run the votelab binary with arguments in a working directory.
 pub fn votelab(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_votelab")).current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+/// Start `votelab serve` with `args`, `--state STATE` and `extra`, stderr going to `stderr`; its
+/// stdout lines arrive on the receiver (read on a thread of their own).
+pub fn spawn_serve(args: &[&str], state: &Path, extra: &[&str], stderr: Stdio) -> (Child, mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_votelab"))
+        .arg("serve")
+        .args(args)
+        .arg("--state")
+        .arg(state)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (child, rx)
 }
 
 /// stderr as text.

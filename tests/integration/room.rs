@@ -4,13 +4,12 @@
 //! pages in headless Chromium and the gallery showing both; and (ignored, run by hand) a room
 //! of 20 participants submitting within a minute, measured.
 
-use super::common::chromium_or_skip;
+use super::common::{chromium_or_skip, spawn_serve};
 use super::serve::{headless, percent};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// The room code the tests give.
@@ -36,22 +35,12 @@ const BOB: Participant = Participant { name: "Bob", secret: "bob-secret-98765432
 
 impl Room {
     fn start(state: &Path, extra: &[&str]) -> Room {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_votelab"))
-            .args(["serve", "--room", "--room-code", CODE, "--bind", "127.0.0.1", "--port", "0", "--threads", "2"])
-            .arg("--state")
-            .arg(state)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
+        let (child, rx) = spawn_serve(
+            &["--room", "--room-code", CODE, "--bind", "127.0.0.1", "--port", "0", "--threads", "2"],
+            state,
+            extra,
+            Stdio::null(),
+        );
         let mut url = None;
         let mut key = None;
         while key.is_none() {

@@ -3,12 +3,11 @@
 //! oversized requests (4xx with a message, never a crash), the bounded pool (429), a clean stop on
 //! SIGTERM, and the page in headless Chromium (a lever changed, a run, the charts drawn).
 
-use super::common::{HEADLESS_FLAGS, chromium_or_skip};
+use super::common::{HEADLESS_FLAGS, chromium_or_skip, spawn_serve};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A `votelab serve` process on a free loopback port, killed when dropped.
@@ -22,22 +21,7 @@ struct Server {
 impl Server {
     fn start(extra: &[&str]) -> Server {
         let state = tempfile::tempdir().expect("a state folder");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_votelab"))
-            .args(["serve", "--port", "0", "--threads", "2"])
-            .arg("--state")
-            .arg(state.path())
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
+        let (child, rx) = spawn_serve(&["--port", "0", "--threads", "2"], state.path(), extra, Stdio::piped());
         let line = rx.recv_timeout(Duration::from_secs(60)).expect("the server prints its URL");
         let url = line
             .split_whitespace()

@@ -506,19 +506,26 @@ fn draw(folder: &ResultsFolder) -> (Option<report::Report>, Option<String>) {
     }
 }
 
+/// Limits for the unit tests of the workshop server: jobs up to 200,000 voters × 32 replicates and
+/// an hour, two threads, one job at a time.
+#[cfg(test)]
+pub(crate) fn test_limits() -> ServerLimits {
+    ServerLimits {
+        max_population: 200_000,
+        max_replicates: 32,
+        max_seconds: 3600.0,
+        threads: 2,
+        memory_bytes: None,
+        concurrent_jobs: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn limits() -> ServerLimits {
-        ServerLimits {
-            max_population: 200_000,
-            max_replicates: 32,
-            max_seconds: 3600.0,
-            threads: 2,
-            memory_bytes: None,
-            concurrent_jobs: 1,
-        }
+        test_limits()
     }
 
     fn request(scenario: &str, set: &[&str]) -> RunRequest {

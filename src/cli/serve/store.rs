@@ -191,17 +191,10 @@ fn safe_relative(root: &Path, path: &str) -> io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::serve::experiment::{self, RunRequest, ServerLimits};
+    use crate::cli::serve::experiment::{self, RunRequest};
 
     fn info() -> JobInfo {
-        let limits = ServerLimits {
-            max_population: 200_000,
-            max_replicates: 32,
-            max_seconds: 3600.0,
-            threads: 1,
-            memory_bytes: None,
-            concurrent_jobs: 1,
-        };
+        let limits = experiment::test_limits();
         let request =
             RunRequest { scenario: Some("netzdg-24h".into()), participant: Some("Ada".into()), ..Default::default() };
         experiment::prepare(&request, &limits).unwrap().1

@@ -60,19 +60,12 @@ pub fn until_free(views: &[JobView], workers: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::serve::experiment::{self, RunRequest, ServerLimits};
+    use crate::cli::serve::experiment::{self, RunRequest};
     use crate::cli::serve::store::SavedOutcome;
     use std::sync::Arc;
 
     fn view(id: u64, state: State<Outcome>, estimated: f64, progress: f64) -> JobView {
-        let limits = ServerLimits {
-            max_population: 200_000,
-            max_replicates: 32,
-            max_seconds: 3600.0,
-            threads: 1,
-            memory_bytes: None,
-            concurrent_jobs: 1,
-        };
+        let limits = experiment::test_limits();
         let request = RunRequest { scenario: Some("baseline".into()), ..Default::default() };
         let mut info = experiment::prepare(&request, &limits).unwrap().1;
         info.estimated_seconds = estimated;
