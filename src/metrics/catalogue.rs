@@ -720,6 +720,25 @@ impl MetricDef {
         }
     }
 
+    /// How a paired difference (display units: its mean, 95% interval and replicates) compares
+    /// with this metric's smallest meaningful difference: `(detectable, meaningful, mark)`.
+    /// *Detectable*: the interval excludes 0, with at least two replicates; *meaningful*:
+    /// detectable and at least the smallest meaningful difference in size; the mark is
+    /// `"meaningful"`, `"negligible"` (a mean smaller than that) or `"uncertain"` (large but not
+    /// detectable).
+    pub fn judge(&self, mean: f64, ci95: [f64; 2], replicates: u64) -> (bool, bool, &'static str) {
+        let detectable = replicates >= 2 && (ci95[0] > 0.0 || ci95[1] < 0.0);
+        let meaningful = detectable && mean.abs() >= self.smd;
+        let mark = if meaningful {
+            "meaningful"
+        } else if mean.abs() < self.smd {
+            "negligible"
+        } else {
+            "uncertain"
+        };
+        (detectable, meaningful, mark)
+    }
+
     /// The smallest meaningful difference in the units of `summary.json` (a fraction for shares).
     pub fn smd_stored(&self) -> f64 {
         self.smd / self.kind.scale()
@@ -758,6 +777,16 @@ mod tests {
 
     fn names(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn differences_are_judged_against_the_smallest_meaningful_difference() {
+        let turnout = by_id("turnout").expect("turnout is in the catalogue");
+        let smd = turnout.smd;
+        assert_eq!(turnout.judge(4.0 * smd, [2.0 * smd, 6.0 * smd], 4), (true, true, "meaningful"));
+        assert_eq!(turnout.judge(0.4 * smd, [0.2 * smd, 0.6 * smd], 4), (true, false, "negligible"));
+        assert_eq!(turnout.judge(4.0 * smd, [-2.0 * smd, 10.0 * smd], 4), (false, false, "uncertain"));
+        assert_eq!(turnout.judge(4.0 * smd, [2.0 * smd, 6.0 * smd], 1), (false, false, "uncertain"), "one replicate");
     }
 
     #[test]

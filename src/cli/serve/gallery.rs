@@ -3,10 +3,8 @@
 //! meaningful difference; and the facilitator's table of them all (`headline-differences.csv`).
 //!
 //! Reads a run's `comparison.json` (as JSON) and the catalogue; writes JSON values and CSV text.
-//! A difference is *detectable* when its 95% interval excludes 0 (with at least two replicates),
-//! *meaningful* when it is detectable and at least the smallest meaningful difference in size,
-//! *negligible* when its mean is smaller than that, and *uncertain* otherwise (large but not
-//! detectable): see the README's Workshop section.
+//! Each difference is judged by the catalogue (`MetricDef::judge`: detectable, meaningful,
+//! negligible or uncertain; see the README's Workshop section).
 
 use super::experiment::RunRequest;
 use crate::metrics::catalogue::{self, MetricDef, Placeholder};
@@ -36,20 +34,6 @@ pub struct HeadlineDifference {
     pub meaningful: bool,
     /// "meaningful", "negligible" or "uncertain".
     pub mark: &'static str,
-}
-
-/// The judgement of a difference (display units): `(detectable, meaningful, mark)`.
-pub fn judge(mean: f64, ci95: [f64; 2], replicates: u64, smd: f64) -> (bool, bool, &'static str) {
-    let detectable = replicates >= 2 && (ci95[0] > 0.0 || ci95[1] < 0.0);
-    let meaningful = detectable && mean.abs() >= smd;
-    let mark = if meaningful {
-        "meaningful"
-    } else if mean.abs() < smd {
-        "negligible"
-    } else {
-        "uncertain"
-    };
-    (detectable, meaningful, mark)
 }
 
 /// The headline differences of a run's `comparison.json` at its last election (at the end of
@@ -92,7 +76,7 @@ fn difference(def: &'static MetricDef, key: Option<&str>, node: &Value) -> Optio
         def.display(d["ci95"][1].as_f64().unwrap_or(f64::NAN)),
     ];
     let n = node["n"].as_u64().unwrap_or(0);
-    let (detectable, meaningful, mark) = judge(mean, ci95, n, def.smd);
+    let (detectable, meaningful, mark) = def.judge(mean, ci95, n);
     Some(HeadlineDifference {
         key: match key {
             Some(k) => format!("{}:{k}", def.id),
@@ -233,14 +217,6 @@ mod tests {
 
     fn metric(mean: f64, lo: f64, hi: f64, n: u64) -> Value {
         json!({"mean": 0.5, "n": n, "diff_vs_reference": {"mean": mean, "ci95": [lo, hi]}})
-    }
-
-    #[test]
-    fn differences_are_judged_against_the_smallest_meaningful_difference() {
-        assert_eq!(judge(2.0, [1.0, 3.0], 4, 0.5), (true, true, "meaningful"));
-        assert_eq!(judge(0.2, [0.1, 0.3], 4, 0.5), (true, false, "negligible"));
-        assert_eq!(judge(2.0, [-1.0, 5.0], 4, 0.5), (false, false, "uncertain"));
-        assert_eq!(judge(2.0, [1.0, 3.0], 1, 0.5), (false, false, "uncertain"), "one replicate detects nothing");
     }
 
     #[test]
