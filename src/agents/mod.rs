@@ -14,10 +14,33 @@ pub struct VoterId(pub u32);
 pub struct Demography {
     /// Index of the cohort in the scenario's `population.cohorts`.
     pub cohort: u8,
+    /// When the voter dies, in quarter years after the first election
+    /// ([`Demography::NEVER`]: not within the run); docs/MODEL.md §7.11.
+    pub dies: u8,
     /// Place (town, district) the voter lives in, `0..places`.
     pub place: u16,
     /// Birth date as a fractional calendar year (e.g. 2004.37).
     pub born: f32,
+}
+
+impl Demography {
+    /// `dies` of a voter who outlives the run.
+    pub const NEVER: u8 = u8::MAX;
+    /// The longest time after the first election at which a death can be recorded, in years.
+    pub const MAX_YEARS_OF_DEATHS: f64 = (Self::NEVER - 1) as f64 / 4.0;
+
+    /// Whether a voter who dies at `dies` is alive at calendar time `year`, for a run whose first
+    /// election is in `start_year`.
+    #[inline]
+    pub fn alive_at(dies: u8, start_year: i32, year: f64) -> bool {
+        dies == Self::NEVER || year < f64::from(start_year) + f64::from(dies) / 4.0
+    }
+
+    /// Whether this voter is alive at calendar time `year`.
+    #[inline]
+    pub fn alive(&self, start_year: i32, year: f64) -> bool {
+        Self::alive_at(self.dies, start_year, year)
+    }
 }
 
 /// Stable personal traits drawn at the start.

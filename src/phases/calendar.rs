@@ -1,10 +1,11 @@
 //! Phase 1, calendar and policy: advance the clock, reset per-campaign counters when a campaign
 //! starts, and copy last step's state into the `Snapshot` every other phase reads.
-//! Reads `Timetable`, voter state; writes `Clock`, `Snapshot`, `Exposure`.
+//! Reads `Timetable`, `VoterTable` (who has died), voter state; writes `Clock`, `Snapshot`,
+//! `Exposure`.
 
 use super::{Phase, TableRows};
 use crate::agents::*;
-use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable};
+use crate::sim::resources::{Clock, Post, RunParams, Snapshot, Timetable, VoterTable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
 
@@ -38,6 +39,8 @@ pub fn start_campaign(params: Res<RunParams>, clock: Res<Clock>, mut voters: Que
 #[allow(clippy::type_complexity)]
 pub fn take_snapshot(
     params: Res<RunParams>,
+    clock: Res<Clock>,
+    table: Res<VoterTable>,
     mut snapshot: ResMut<Snapshot>,
     voters: Query<(
         &VoterId,
@@ -52,11 +55,16 @@ pub fn take_snapshot(
     )>,
 ) {
     let (s, parallel) = (&mut *snapshot, params.parallel);
+    let start_year = params.scenario.timeline.start_year;
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
     for (ids, ideology, affect, campaign, record, trust, footprint, belief, exposure) in tables {
         let rows = TableRows::of(ids);
         rows.fill(&mut s.ideology, parallel, |k| ideology[k].x);
-        rows.fill(&mut s.posts, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
+        // The dead post nothing that carries emotion or a false story (docs/MODEL.md §7.11).
+        let alive = |k: usize| Demography::alive_at(table.dies[ids[k].0 as usize], start_year, clock.year);
+        rows.fill(&mut s.posts, parallel, |k| {
+            if alive(k) { Post::new(ideology[k].x, affect[k].arousal, belief[k].0) } else { Post::new(ideology[k].x, 0.0, 0.0) }
+        });
         rows.fill(&mut s.contact, parallel, |k| campaign[k].face_to_face);
         rows.fill(&mut s.habit, parallel, |k| record[k].habit);
         rows.fill(&mut s.trust, parallel, |k| trust[k].value);

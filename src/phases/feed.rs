@@ -400,6 +400,9 @@ pub fn run_feeds(
         mut affect,
         mut ideology,
     )| {
+        if !demo.alive(s.timeline.start_year, clock.year) {
+            return;
+        }
         let feed = build(id.0, demo.cohort as usize, traits, exposure.bypass_change_detection());
         effects.apply(
             &feed,

@@ -88,6 +88,7 @@ mod tests {
             cohort: vec![0; n],
             place,
             born: vec![1980.0; n],
+            dies: vec![crate::agents::Demography::NEVER; n],
             reactivity: vec![0.5; n],
             cohort_sizes: vec![n as u64],
         }

@@ -140,7 +140,7 @@ pub fn record(
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
     for (ids, demo, ideology, affect, trust, belief, rec, exposure, footprint) in tables {
         let (rows, len) = (TableRows::of(ids), ids.len());
-        let eligible = |k: usize| eligible(s, demo[k].born, year);
+        let eligible = |k: usize| eligible(s, demo[k].born, demo[k].dies, year);
         if election.is_some() {
             rows.fill(&mut all_x, params.parallel, |k| ideology[k].x);
         }

@@ -2,14 +2,15 @@
 //! the `Snapshot` so the result does not depend on iteration order, then the personal anchor
 //! (Friedkin–Johnsen), opinion noise (Pineda et al. 2009), and the decay of arousal, hostility,
 //! mobilisation and ad persuasion.
-//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `Ideology`, `Affect`,
+//! Reads `Snapshot`, `Graph`, `VoterTable` (who has died), `Clock`, `RunParams`; writes each voter's
+//! own `Ideology`, `Affect`,
 //! `CampaignContact` (mobilisation and persuasion).
 
 use super::{Phase, decay_factor, stochastic_round};
 use crate::agents::*;
 use crate::graph::SocialGraph;
 use crate::scenario::{Influence, Rule};
-use crate::sim::resources::{Clock, Graph, RunParams, Snapshot};
+use crate::sim::resources::{Clock, Graph, RunParams, Snapshot, VoterTable};
 use crate::sim::rng::{self, Chance, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -37,8 +38,39 @@ pub struct InfluenceContext<'a> {
     pub graph: &'a SocialGraph,
     /// Days of political talk this step.
     pub talk_days: f64,
+    /// Who has died by this step: they talk to nobody.
+    pub departed: Departed<'a>,
     /// How online partners are drawn.
     coins: PartnerCoins,
+}
+
+/// The voters who have died by a given time (docs/MODEL.md §7.11).
+#[derive(Clone, Copy, Debug)]
+pub struct Departed<'a> {
+    /// Every voter's death, as [`Demography::dies`]; empty when nobody dies.
+    dies: &'a [u8],
+    /// Calendar year of the first election.
+    start_year: i32,
+    /// The time asked about, fractional calendar year.
+    year: f64,
+}
+
+impl<'a> Departed<'a> {
+    /// The voters of `dies` who have died by `year`.
+    pub fn at(dies: &'a [u8], start_year: i32, year: f64) -> Self {
+        Departed { dies, start_year, year }
+    }
+
+    /// Nobody.
+    pub fn nobody() -> Self {
+        Departed { dies: &[], start_year: 0, year: 0.0 }
+    }
+
+    /// Whether voter `j` has died.
+    #[inline]
+    pub fn contains(&self, j: u32) -> bool {
+        self.dies.get(j as usize).is_some_and(|&d| !Demography::alive_at(d, self.start_year, self.year))
+    }
 }
 
 /// The coins [`pick_neighbour`] tosses.
@@ -54,12 +86,19 @@ struct PartnerCoins {
 
 impl<'a> InfluenceContext<'a> {
     /// The context for a scenario at a step.
-    pub fn new(s: &'a crate::scenario::Scenario, ideology: &'a [f32], graph: &'a SocialGraph, talk_days: f64) -> Self {
+    pub fn new(
+        s: &'a crate::scenario::Scenario,
+        ideology: &'a [f32],
+        graph: &'a SocialGraph,
+        talk_days: f64,
+        departed: Departed<'a>,
+    ) -> Self {
         let like_minded = match s.platform.ranking {
             crate::scenario::Ranking::Engagement { like_minded, .. } => like_minded,
             crate::scenario::Ranking::Chronological => 0.0,
         };
-        Self::with_feed(&s.influence, ideology, graph, talk_days, like_minded, s.regulation.diverse_exposure)
+        let ctx = Self::with_feed(&s.influence, ideology, graph, talk_days, like_minded, s.regulation.diverse_exposure);
+        InfluenceContext { departed, ..ctx }
     }
 
     /// The context for given influence parameters and feed: `like_minded` is the engagement
@@ -78,7 +117,7 @@ impl<'a> InfluenceContext<'a> {
             cross: diverse.map(Chance::new),
             keep_unlike: Chance::new(1.0 / (1.0 + like_minded)),
         };
-        InfluenceContext { influence, ideology, graph, talk_days, coins }
+        InfluenceContext { influence, ideology, graph, talk_days, departed: Departed::nobody(), coins }
     }
 }
 
@@ -106,7 +145,7 @@ pub fn influenced_position(
                 // Synchronous HK: the mean of every neighbour within ε, self included.
                 let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
                 let (mut sum, mut count) = (f64::from(x), 1.0f64);
-                for &j in offline.iter().chain(online) {
+                for &j in offline.iter().chain(online).filter(|&&j| !ctx.departed.contains(j)) {
                     let xj = ctx.ideology[j as usize];
                     if (xj - x).abs() <= eps {
                         sum += f64::from(xj);
@@ -117,12 +156,17 @@ pub fn influenced_position(
             }
             Rule::Voter => {
                 let j = pick_neighbour(ctx, offline, online, x, rng);
-                x = ctx.ideology[j as usize];
+                if !ctx.departed.contains(j) {
+                    x = ctx.ideology[j as usize];
+                }
             }
             Rule::BoundedConfidence { epsilon, mu } => {
                 let eps = openness * narrowed(epsilon, inf.emotion_narrowing, arousal);
                 for _ in 0..interactions {
                     let j = pick_neighbour(ctx, offline, online, x, rng);
+                    if ctx.departed.contains(j) {
+                        continue;
+                    }
                     let d = ctx.ideology[j as usize] - x;
                     if d.abs() < eps {
                         x += mu as f32 * d;
@@ -188,10 +232,12 @@ pub fn social_influence(
     clock: Res<Clock>,
     snapshot: Res<Snapshot>,
     graph: Res<Graph>,
+    table: Res<VoterTable>,
     mut voters: Query<(&VoterId, &Demography, &Affect, &Civics, &mut Ideology)>,
 ) {
     let s = &*params.scenario;
-    let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock));
+    let departed = Departed::at(&table.dies, s.timeline.start_year, clock.year);
+    let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock), departed);
     // Friedkin–Johnsen pull per cohort for this step: 1 − (1 − s)^(days of talk).
     let anchor_pull: Vec<f32> = s
         .population
@@ -207,6 +253,9 @@ pub fn social_influence(
     }
     let (streams, step) = (rng::Streams::new(params.seed(), params.replicate, tag::OPINION), clock.step as u64);
     super::for_each_voter!(voters, params.parallel, |(id, demo, affect, civics, mut ideology)| {
+        if departed.contains(id.0) {
+            return;
+        }
         let mut rng = streams.open(u64::from(id.0), step);
         let (arousal, hostility, pull) = (affect.arousal, affect.hostility, anchor_pull[demo.cohort as usize]);
         let x = influenced_position(&ctx, id.0, *ideology, arousal, hostility, pull, civics.openness, &mut rng);

@@ -334,7 +334,7 @@ pub fn plan_targeting(
     let parallel = params.parallel;
     let TargetingPlan { campaigns, profile_error, stock_decay, last_delivery, scratch } = &mut *plan;
     let Scratch { eligible, scores, messages, raw, bins } = scratch;
-    map_voters_into(eligible, n, parallel, |i| turnout::eligible(s, table.born[i], year));
+    map_voters_into(eligible, n, parallel, |i| turnout::eligible(s, table.born[i], table.dies[i], year));
     let eligible = &*eligible;
     let mut eligible_by_cohort = vec![0.0f64; s.population.cohorts.len()];
     for i in (0..n).filter(|&i| eligible[i]) {
@@ -575,6 +575,7 @@ impl Electorate<'_> {
     fn propensity(&self, positions: &[f64], i: usize) -> f64 {
         let (table, snapshot, model) = (self.table, self.snapshot, self.model);
         let c = table.cohort[i] as usize;
+        let age = self.year - f64::from(table.born[i]);
         let inputs = TurnoutInputs {
             habit: f64::from(snapshot.habit[i]),
             mobilisation: 0.0,
@@ -582,9 +583,9 @@ impl Electorate<'_> {
             trust_mean: model.trust_mean[c],
             arousal: 0.0,
             distance: turnout::distance_to_nearest(f64::from(snapshot.ideology[i]), positions),
-            age: self.year - f64::from(table.born[i]),
+            age,
         };
-        turnout::sigmoid(model.intercept[c] + turnout::logit_without_intercept(&self.s.turnout, &inputs))
+        turnout::sigmoid(model.intercept_at(age) + turnout::logit_without_intercept(&self.s.turnout, &inputs))
     }
 }
 
@@ -634,7 +635,7 @@ pub fn deliver_campaigns(
      -> Inbox {
         let i = id.0 as usize;
         let mut new = Inbox::default();
-        if turnout::eligible(s, demo.born, year) {
+        if turnout::eligible(s, demo.born, demo.dies, year) {
             // Opened at the first draw: micro-targeted impressions with fixed messages need none.
             let mut stream = None;
             let mut uniform =
@@ -766,6 +767,7 @@ mod tests {
             cohort: vec![0, 0, 0, 0],
             place: vec![0, 0, 1, 1],
             born: vec![1980.0; 4],
+            dies: vec![crate::agents::Demography::NEVER; 4],
             reactivity: vec![0.5; 4],
             cohort_sizes: vec![4],
         };

@@ -6,7 +6,7 @@
 
 use super::{Phase, election_day};
 use crate::agents::*;
-use crate::scenario::{Party, Scenario, Turnout};
+use crate::scenario::{AgeTurnout, Party, Scenario, Turnout};
 use crate::sim::resources::{Clock, RunParams, TurnoutModel};
 use crate::sim::rng::{self, tag};
 use crate::sim::timeline;
@@ -47,6 +47,24 @@ pub fn logit_without_intercept(t: &Turnout, v: &TurnoutInputs) -> f64 {
         + t.arousal_weight * v.arousal
         - t.alienation_weight * v.distance
         + at_home
+}
+
+/// The age group of `profile` that holds `age`; `None` below the first group.
+#[inline]
+pub fn age_group(profile: &[AgeTurnout], age: f64) -> Option<usize> {
+    profile.partition_point(|g| f64::from(g.from) <= age).checked_sub(1)
+}
+
+/// Names of the age groups of `profile`: "18–29", …, "65+".
+pub fn age_group_names(profile: &[AgeTurnout]) -> Vec<String> {
+    profile
+        .iter()
+        .enumerate()
+        .map(|(i, g)| match profile.get(i + 1) {
+            Some(next) => format!("{}–{}", g.from, next.from - 1),
+            None => format!("{}+", g.from),
+        })
+        .collect()
 }
 
 /// The logistic function.
@@ -94,10 +112,11 @@ pub fn choose_party(x: f64, hostility: f64, parties: &[Party], push: f64) -> usi
     best.0
 }
 
-/// Whether a voter born at `born` may vote in a given calendar year.
+/// Whether a voter born at `born` who dies at `dies` (see [`Demography`]) may vote at calendar
+/// time `year`: of voting age and alive.
 #[inline]
-pub fn eligible(s: &Scenario, born: f32, year: f64) -> bool {
-    year - f64::from(born) >= f64::from(s.population.voting_age)
+pub fn eligible(s: &Scenario, born: f32, dies: u8, year: f64) -> bool {
+    year - f64::from(born) >= f64::from(s.population.voting_age) && Demography::alive_at(dies, s.timeline.start_year, year)
 }
 
 /// Election day for every eligible voter, in parallel.
@@ -132,7 +151,7 @@ pub fn hold_election(
         civics,
         mut record,
     )| {
-        if !eligible(s, demo.born, year) {
+        if !eligible(s, demo.born, demo.dies, year) {
             return;
         }
         if record.eligible_elections == 0 {
@@ -140,6 +159,7 @@ pub fn hold_election(
             record.habit += civics.habit_boost;
         }
         let c = demo.cohort as usize;
+        let age = year - f64::from(demo.born);
         let x = (f64::from(ideology.x) + f64::from(campaign.persuasion)).clamp(-1.0, 1.0);
         let inputs = TurnoutInputs {
             habit: f64::from(record.habit),
@@ -148,9 +168,9 @@ pub fn hold_election(
             trust_mean: model.trust_mean[c],
             arousal: f64::from(affect.arousal),
             distance: distance_to_nearest(x, &positions),
-            age: year - f64::from(demo.born),
+            age,
         };
-        let p = sigmoid(model.intercept[c] + logit_without_intercept(&s.turnout, &inputs));
+        let p = sigmoid(model.intercept_at(age) + logit_without_intercept(&s.turnout, &inputs));
         let mut rng = rng::stream(seed, replicate, tag::TURNOUT, u64::from(id.0), k as u64);
         let voted = rng.random::<f64>() < p;
         let h = &s.turnout.habit;
@@ -226,7 +246,7 @@ mod tests {
         let demography: Vec<Demography> = column(&mut sim);
         let s = crate::sim::testing::tiny_scenario("");
         for ((r, d), b) in records.iter().zip(&demography).zip(&before) {
-            let eligible = eligible(&s, d.born, 2026.0);
+            let eligible = eligible(&s, d.born, d.dies, 2026.0);
             assert_eq!(r.last_election == 0, eligible);
             if !eligible {
                 assert!(!r.voted && r == b, "an ineligible voter's record and habit stay as they were");

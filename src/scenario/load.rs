@@ -339,6 +339,13 @@ fn parse_typed(doc: &Document) -> Result<Scenario, ScenarioError> {
     })
 }
 
+/// Fields earlier versions of the format accepted, with what replaced them.
+const RETIRED_FIELDS: [(&str, &str); 1] = [(
+    "baseline_turnout",
+    "turnout targets are set by age group now: remove `baseline_turnout` from the cohort and write \
+     `turnout: Turnout(age_profile: [AgeTurnout(from: 18, turnout: 0.46), ...])` (docs/MODEL.md §5.3)",
+)];
+
 /// A readable problem for a ron error.
 fn describe(code: &ron::Error, path: &str) -> Problem {
     use ron::Error as E;
@@ -347,7 +354,9 @@ fn describe(code: &ron::Error, path: &str) -> Problem {
         E::NoSuchStructField { expected, found, outer: o } => {
             let mut p = Problem::new(path, format!("unknown field `{found}`{}", outer(o)))
                 .expected(format!("one of {}", list(expected)));
-            if let Some(n) = nearest_name(found, expected.iter().copied()) {
+            if let Some((_, help)) = RETIRED_FIELDS.iter().find(|(name, _)| name == found) {
+                p = p.help(*help);
+            } else if let Some(n) = nearest_name(found, expected.iter().copied()) {
                 p = p.help(format!("did you mean `{n}`?"));
             }
             p
@@ -666,6 +675,15 @@ mod tests {
         assert_eq!(err.problems[0].path, "network.homophily");
         assert_eq!(err.problems[0].origin.as_ref().unwrap().line, 3);
         assert_eq!(err.problems[1].origin.as_ref().unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_retired_field_says_what_replaced_it() {
+        let text = "Scenario(\n    name: \"a\",\n    population: Population(cohorts: [Cohort(name: \"All\", born: (1950, 2000), share: 1.0, baseline_turnout: 0.6)]),\n)";
+        let err = load_files(&[("a.ron", text)], "a.ron", &[]).unwrap_err();
+        let p = &err.problems[0];
+        assert!(p.message.contains("unknown field `baseline_turnout`"), "{err}");
+        assert!(p.help.as_deref().unwrap_or("").contains("age_profile"), "{err}");
     }
 
     #[test]

@@ -99,8 +99,25 @@ pub struct Population {
     pub voting_age: u32,
     /// Number of places (towns, districts); voters are spread evenly. Range 1–65 535. Default 10.
     pub places: u32,
-    /// Generational cohorts; shares sum to 1. Default: the four cohorts of `baseline.ron`.
+    /// Generational cohorts; shares sum to 1. Default: the five cohorts of `baseline.ron`.
     pub cohorts: Vec<Cohort>,
+    /// Deaths by age (docs/MODEL.md §7.11). `None`: nobody dies during the run. Default: the
+    /// Gompertz–Makeham law of [`Mortality::default`].
+    pub mortality: Option<Mortality>,
+}
+
+/// Annual death hazard by age, `μ(a) = background + at_65 · 2^((a − 65) / doubling_years)`
+/// (a Gompertz–Makeham law, docs/MODEL.md §7.11). The defaults follow the US period life tables:
+/// annual probabilities of death of about 0.001 at 25, 0.003 at 45, 0.015 at 65 and 0.075 at 84.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mortality {
+    /// Age-independent hazard (accidents, the Makeham term), per year. Range 0–0.1. Default 0.0006.
+    pub background: f64,
+    /// Ageing hazard at age 65, per year. Range 0–1. Default 0.015.
+    pub at_65: f64,
+    /// Years over which the ageing hazard doubles. Range 1–30. Default 8.2.
+    pub doubling_years: f64,
 }
 
 /// A generational cohort and the distributions its members are drawn from.
@@ -132,10 +149,6 @@ pub struct Cohort {
     /// Social-media feed items seen per day. Range 0–500. Default 10.
     #[serde(default = "defaults::media_diet")]
     pub media_diet: f64,
-    /// Probability of voting in the first election without campaigning; the turnout intercept is
-    /// solved so the cohort's expected turnout equals it. (0, 1). Default 0.6.
-    #[serde(default = "defaults::baseline_turnout")]
-    pub baseline_turnout: f64,
     /// Pull toward the personal anchor per day of political talk, overriding
     /// `influence.stubbornness` for this cohort (older cohorts are more anchored). [0, 1].
     #[serde(default)]
@@ -246,11 +259,19 @@ pub struct Repulsion {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Turnout {
+    /// Turnout by age group without campaigning at the first election: the calibration targets
+    /// and the life cycle (docs/MODEL.md §5.3). Groups start at the given ages, in increasing
+    /// order, the first at or below the voting age. Default: US Census CPS 2016 (18–29 0.461,
+    /// 30–44 0.587, 45–64 0.666, 65+ 0.709).
+    pub age_profile: Vec<AgeTurnout>,
+    /// Concentration of the latent voting propensity that draws each voter's votes before the
+    /// run: low values make most people habitual voters or habitual abstainers (Fowler 2006).
+    /// Range 0.1–1000. Default 2.
+    pub propensity_concentration: f64,
     /// Habit formation.
     pub habit: Habit,
-    /// Logit weight of the habit stock H. Range 0–20. Default 4.0, so one ordinary vote
-    /// (gain 0.10) adds ≈ +9 pp at p = ½ and a first-election vote (0.20) ≈ +19 pp: inside the
-    /// published band of +5 pp (Meredith 2009) to +47 pp (Gerber, Green & Shachar 2003).
+    /// Logit weight of the habit stock H. Range 0–20. Default 4.0, so a vote (gain 0.05) adds
+    /// ≈ +5 pp at p = ½ (Meredith 2009).
     pub habit_weight: f64,
     /// Logit weight of campaign mobilisation M ∈ [-1, 1]. Range 0–10. Default 0.6, so a fresh
     /// face-to-face contact (M ≈ 0.5) adds ≈ +7 pp at p = ½ (Green & Gerber: +3–8 pp).
@@ -272,19 +293,31 @@ pub struct Turnout {
     pub hostility_push: f64,
 }
 
-/// Habit stock H ← decay · H + gain · voted, with a larger gain in the first elections.
+/// One age group of the turnout profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeTurnout {
+    /// First age of the group, in years; the group runs to the next group's first age.
+    pub from: u32,
+    /// Probability of voting at the first election without campaigning, (0, 1).
+    pub turnout: f64,
+}
+
+/// Habit stock H ← decay · H + gain · voted, with its own gain in the first elections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Habit {
-    /// Habit added by a vote after the first elections. [0, 1]. Default 0.10.
+    /// Habit added by a vote after the first elections. [0, 1]. Default 0.05 (with
+    /// `habit_weight` 4: ≈ +5 pp at the next election, Meredith 2009).
     pub gain: f64,
-    /// Habit added by a vote in the first eligible elections. [0, 1]. Default 0.20.
+    /// Habit added by a vote in the first eligible elections. [0, 1]. Default 0.05 (Meredith
+    /// 2009's first-election estimate; 0.87 is the Gerber, Green & Shachar 2003 upper end).
     pub first_elections_gain: f64,
     /// How many first eligible elections get the larger gain (the source: "the first two
     /// elections of their life"). Range 0–10. Default 2.
     pub first_elections: u32,
-    /// Share of the habit stock kept from one election to the next; 0 is the no-persistence
-    /// setting (Jessen et al. 2024). [0, 1]. Default 0.7.
+    /// Share of the habit stock kept from one election to the next; 0 is the low-persistence
+    /// setting (Jessen, Kühnle & Wagner 2024). [0, 1]. Default 0.7.
     pub decay: f64,
 }
 
@@ -722,7 +755,20 @@ impl Default for Timeline {
 
 impl Default for Population {
     fn default() -> Self {
-        Population { size: 100_000, represents: None, voting_age: 18, places: 10, cohorts: defaults::cohorts() }
+        Population {
+            size: 100_000,
+            represents: None,
+            voting_age: 18,
+            places: 10,
+            cohorts: defaults::cohorts(),
+            mortality: Some(Mortality::default()),
+        }
+    }
+}
+
+impl Default for Mortality {
+    fn default() -> Self {
+        Mortality { background: 0.0006, at_65: 0.015, doubling_years: 8.2 }
     }
 }
 
@@ -756,6 +802,8 @@ impl Default for Rule {
 impl Default for Turnout {
     fn default() -> Self {
         Turnout {
+            age_profile: defaults::age_profile(),
+            propensity_concentration: 2.0,
             habit: Habit::default(),
             habit_weight: 4.0,
             mobilisation_weight: 0.6,
@@ -771,7 +819,7 @@ impl Default for Turnout {
 
 impl Default for Habit {
     fn default() -> Self {
-        Habit { gain: 0.10, first_elections_gain: 0.20, first_elections: 2, decay: 0.7 }
+        Habit { gain: 0.05, first_elections_gain: 0.05, first_elections: 2, decay: 0.7 }
     }
 }
 
@@ -903,8 +951,12 @@ pub(crate) mod defaults {
     pub fn media_diet() -> f64 {
         10.0
     }
-    pub fn baseline_turnout() -> f64 {
-        0.6
+    /// Turnout by age at the first election: US Census CPS, November 2016, citizens.
+    pub fn age_profile() -> Vec<AgeTurnout> {
+        [(18, 0.461), (30, 0.587), (45, 0.666), (65, 0.709)]
+            .into_iter()
+            .map(|(from, turnout)| AgeTurnout { from, turnout })
+            .collect()
     }
     pub fn coverage() -> f64 {
         0.5
@@ -939,20 +991,21 @@ pub(crate) mod defaults {
         ]
     }
 
-    /// The four generational cohorts of `baseline.ron` (see that file for the sources).
+    /// The five generational cohorts of `baseline.ron` (see that file for the sources).
     pub fn cohorts() -> Vec<Cohort> {
         /// Name, birth years, share, mean ideology, literacy, trust and reactivity as Beta (a, b),
-        /// media diet, baseline turnout and stubbornness.
-        type Row = (&'static str, (i32, i32), f64, f64, (f64, f64), (f64, f64), (f64, f64), f64, f64, f64);
-        const ROWS: [Row; 4] = [
-            ("Gen Z", (1995, 2012), 0.24, -0.15, (2.0, 3.0), (2.0, 3.0), (3.0, 2.0), 14.0, 0.461, 0.05),
-            ("Millennials", (1980, 1994), 0.26, -0.08, (2.5, 2.5), (2.2, 3.0), (2.5, 2.5), 12.0, 0.587, 0.1),
-            ("Gen X", (1965, 1979), 0.24, 0.05, (2.5, 2.5), (2.5, 2.5), (2.0, 2.5), 9.0, 0.666, 0.15),
-            ("Boomers+", (1930, 1964), 0.26, 0.12, (2.0, 2.8), (2.8, 2.5), (2.0, 2.5), 5.0, 0.709, 0.2),
+        /// media diet and stubbornness.
+        type Row = (&'static str, (i32, i32), f64, f64, (f64, f64), (f64, f64), (f64, f64), f64, f64);
+        const ROWS: [Row; 5] = [
+            ("Gen Alpha", (2010, 2016), 0.10, -0.15, (2.0, 3.0), (2.0, 3.0), (3.0, 2.0), 14.0, 0.05),
+            ("Gen Z", (1995, 2009), 0.21, -0.15, (2.0, 3.0), (2.0, 3.0), (3.0, 2.0), 14.0, 0.05),
+            ("Millennials", (1980, 1994), 0.23, -0.08, (2.5, 2.5), (2.2, 3.0), (2.5, 2.5), 12.0, 0.1),
+            ("Gen X", (1965, 1979), 0.21, 0.05, (2.5, 2.5), (2.5, 2.5), (2.0, 2.5), 9.0, 0.15),
+            ("Boomers+", (1930, 1964), 0.25, 0.12, (2.0, 2.8), (2.8, 2.5), (2.0, 2.5), 5.0, 0.2),
         ];
         let beta = |(a, b): (f64, f64)| Distribution::Beta { a, b };
         ROWS.iter()
-            .map(|&(name, born, share, mean, literacy, trust, reactivity, diet, turnout, stubborn)| Cohort {
+            .map(|&(name, born, share, mean, literacy, trust, reactivity, diet, stubborn)| Cohort {
                 name: name.into(),
                 born,
                 share,
@@ -962,7 +1015,6 @@ pub(crate) mod defaults {
                 reactivity: beta(reactivity),
                 hostility: hostility(),
                 media_diet: diet,
-                baseline_turnout: turnout,
                 stubbornness: Some(stubborn),
             })
             .collect()

@@ -49,7 +49,7 @@ pub fn validate(s: &Scenario, limits: &Limits) -> Vec<Problem> {
     population(&mut c, s, limits);
     network(&mut c, &s.network, s.population.size);
     influence(&mut c, &s.influence);
-    turnout(&mut c, &s.turnout);
+    turnout(&mut c, &s.turnout, s.population.voting_age);
     platform(&mut c, &s.platform);
     parties(&mut c, &s.parties, &cohort_names);
     effects(&mut c, &s.effects);
@@ -159,9 +159,26 @@ fn population(c: &mut Checker, s: &Scenario, limits: &Limits) {
         c.distribution(&format!("{path}.reactivity"), &k.reactivity, 0.0, 1.0);
         c.distribution(&format!("{path}.hostility"), &k.hostility, 0.0, 1.0);
         c.range(&format!("{path}.media_diet"), k.media_diet, 0.0, 500.0);
-        c.range(&format!("{path}.baseline_turnout"), k.baseline_turnout, 0.001, 0.999);
         if let Some(st) = k.stubbornness {
             c.unit(&format!("{path}.stubbornness"), st);
+        }
+    }
+    if let Some(m) = &p.mortality {
+        c.range("population.mortality.background", m.background, 0.0, 0.1);
+        c.range("population.mortality.at_65", m.at_65, 0.0, 1.0);
+        c.range("population.mortality.doubling_years", m.doubling_years, 1.0, 30.0);
+        let span = s.timeline.elections.saturating_sub(1).saturating_mul(s.timeline.years_between);
+        if f64::from(span) > crate::agents::Demography::MAX_YEARS_OF_DEATHS {
+            c.push(
+                Problem::new(
+                    "population.mortality",
+                    format!(
+                        "the run spans {span} years, and deaths are recorded up to {} years after the first election",
+                        crate::agents::Demography::MAX_YEARS_OF_DEATHS
+                    ),
+                )
+                .help("simulate fewer elections, or set `mortality: None` (nobody dies)"),
+            );
         }
     }
     if let Some(available) = limits.memory_bytes {
@@ -212,7 +229,38 @@ fn influence(c: &mut Checker, i: &Influence) {
     c.unit("influence.offline_weight", i.offline_weight);
 }
 
-fn turnout(c: &mut Checker, t: &Turnout) {
+fn turnout(c: &mut Checker, t: &Turnout, voting_age: u32) {
+    if t.age_profile.is_empty() || t.age_profile.len() > 20 {
+        c.push(
+            Problem::new("turnout.age_profile", format!("{} age groups", t.age_profile.len()))
+                .expected("1 to 20 AgeTurnout(from: ..., turnout: ...) groups"),
+        );
+    }
+    for (i, g) in t.age_profile.iter().enumerate() {
+        c.range(&format!("turnout.age_profile[{i}].turnout"), g.turnout, 0.001, 0.999);
+        c.int(&format!("turnout.age_profile[{i}].from"), u64::from(g.from), 0, 120);
+        if i > 0 && g.from <= t.age_profile[i - 1].from {
+            c.push(
+                Problem::new(
+                    format!("turnout.age_profile[{i}].from"),
+                    format!("age group starts at {}, not after the previous group's {}", g.from, t.age_profile[i - 1].from),
+                )
+                .expected("groups in increasing order of their first age"),
+            );
+        }
+    }
+    if let Some(first) = t.age_profile.first()
+        && first.from > voting_age
+    {
+        c.push(
+            Problem::new(
+                "turnout.age_profile[0].from",
+                format!("the first age group starts at {}, after the voting age {voting_age}", first.from),
+            )
+            .expected(format!("a first group starting at or below {voting_age}")),
+        );
+    }
+    c.range("turnout.propensity_concentration", t.propensity_concentration, 0.1, 1000.0);
     c.unit("turnout.habit.gain", t.habit.gain);
     c.unit("turnout.habit.first_elections_gain", t.habit.first_elections_gain);
     c.int("turnout.habit.first_elections", u64::from(t.habit.first_elections), 0, 10);

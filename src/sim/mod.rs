@@ -1,6 +1,7 @@
 //! The simulation: building a replicate's world (voters, network, resources) and running its
 //! schedule through the timetable. Reads a validated scenario; returns the replicate's metrics.
 
+pub mod demography;
 pub mod network;
 pub mod population;
 pub mod resources;
@@ -51,6 +52,7 @@ impl Simulation {
             cohort: electorate.voters.iter().map(|v| v.demography.cohort).collect(),
             place: electorate.voters.iter().map(|v| v.demography.place).collect(),
             born: electorate.voters.iter().map(|v| v.demography.born).collect(),
+            dies: electorate.voters.iter().map(|v| v.demography.dies).collect(),
             reactivity: electorate.voters.iter().map(|v| v.traits.reactivity).collect(),
             cohort_sizes: vec![0; s.population.cohorts.len()],
         };

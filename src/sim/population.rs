@@ -1,8 +1,10 @@
-//! Drawing the electorate (`docs/MODEL.md` §5.1, §5.3): cohorts by share, traits from their distributions, places,
-//! birth dates, consent, and a voting history before the run that seeds each voter's habit; then
-//! the per-cohort turnout intercepts solved over the sampled voters.
+//! Drawing the electorate (`docs/MODEL.md` §5.1, §5.3): cohorts by share, birth dates thinned by
+//! mortality, traits from their distributions, places, consent, when each voter dies, and a voting
+//! history before the run that seeds each voter's habit; then the turnout intercept of each age
+//! group solved over the sampled voters.
 //! Reads the scenario; returns the voters' starting components and the turnout model.
 
+use super::demography::{self, BirthYears};
 use super::resources::TurnoutModel;
 use super::rng::{self, tag};
 use crate::agents::*;
@@ -11,10 +13,6 @@ use crate::scenario::{Cohort, DataBrokers, Distribution, Scenario};
 use rand::RngExt;
 use rand_distr::{Beta, Distribution as _, Normal};
 use rayon::slice::ParallelSliceMut;
-
-/// Concentration of the latent voting propensity around the cohort's baseline turnout before the
-/// run: low values make most people habitual voters or habitual abstainers (Fowler 2006).
-const PAST_PROPENSITY_CONCENTRATION: f64 = 2.0;
 
 /// Literacy's effect on opting in to data collection: the most literate voters opt in half as
 /// often as the least (assumption: privacy-aware users refuse consent more; direction as in
@@ -64,6 +62,12 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
     let first_year = f64::from(s.timeline.start_year);
     let voting_age = f64::from(s.population.voting_age);
     let habit = &s.turnout.habit;
+    let mortality = s.population.mortality.as_ref();
+    let birth_years: Vec<BirthYears> =
+        s.population.cohorts.iter().map(|c| BirthYears::new(c, mortality, s.timeline.start_year)).collect();
+    let demography = rng::Streams::new(s.seed, replicate, tag::DEMOGRAPHY);
+    let profile = &s.turnout.age_profile;
+    let target_at = |age: f64| turnout::age_group(profile, age).map_or(profile[0].turnout, |g| profile[g].turnout);
     let opt_in = match s.regulation.data_brokers {
         DataBrokers::Consent { opt_in } => opt_in,
         _ => 1.0,
@@ -81,7 +85,7 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
         let c = first_of_next.partition_point(|&end| end <= u64::from(id));
         let cohort = &s.population.cohorts[c];
         let mut rng = rng::stream(s.seed, replicate, tag::POPULATION, u64::from(id), 0);
-        let born = cohort.born.0 as f64 + (cohort.born.1 - cohort.born.0 + 1) as f64 * rng.random::<f64>();
+        let born = birth_years[c].date(rng.random::<f64>());
         let place = rng.random_range(0..places) as u16;
         let x = draw(&cohort.ideology, -1.0, 1.0, &mut rng);
         let literacy = draw(&cohort.literacy, 0.0, 1.0, &mut rng);
@@ -97,19 +101,28 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
         } else {
             0
         };
-        let mean = cohort.baseline_turnout;
-        let propensity = Beta::new(mean * PAST_PROPENSITY_CONCENTRATION, (1.0 - mean) * PAST_PROPENSITY_CONCENTRATION)
-            .map_or(mean, |b| b.sample(&mut rng));
+        // A latent propensity around the turnout of the voter's age group now, scaled at each
+        // past election by the profile's turnout at the age the voter had then.
+        let age = first_year - born;
+        let now = target_at(age);
+        let concentration = s.turnout.propensity_concentration;
+        let propensity =
+            Beta::new(now * concentration, (1.0 - now) * concentration).map_or(now, |b| b.sample(&mut rng));
         let (mut h, mut votes) = (0.0f64, 0u8);
         for k in 0..past {
-            let voted = rng.random::<f64>() < propensity;
+            let age_then = age - f64::from(s.timeline.years_between) * f64::from(past - k);
+            let voted = rng.random::<f64>() < (propensity * target_at(age_then) / now).min(1.0);
             let gain = if k < habit.first_elections { habit.first_elections_gain } else { habit.gain };
             h = habit.decay * h + if voted { gain } else { 0.0 };
             votes += u8::from(voted);
         }
+        // From a stream of its own, so that the mortality changes no other draw.
+        let dies = mortality.map_or(Demography::NEVER, |m| {
+            demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>())
+        });
         VoterBundle {
             id: VoterId(id),
-            demography: Demography { cohort: c as u8, place, born: born as f32 },
+            demography: Demography { cohort: c as u8, dies, place, born: born as f32 },
             traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
             ideology: Ideology { x, anchor: x },
             campaign: CampaignContact::default(),
@@ -145,8 +158,8 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
     Electorate { voters, turnout }
 }
 
-/// Solve each cohort's intercept over its voters eligible at the first election, at rest (no
-/// campaign contact, no arousal), so expected turnout equals `baseline_turnout`.
+/// Solve each age group's intercept over the voters eligible at the first election in that group,
+/// at rest (no campaign contact, no arousal), so expected turnout equals the group's target.
 fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
     let cohorts = s.population.cohorts.len();
     let mut trust_sum = vec![0.0f64; cohorts];
@@ -159,13 +172,15 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
         trust_sum.iter().zip(&count).map(|(s, &n)| if n > 0 { s / n as f64 } else { 0.5 }).collect();
     let election_year = f64::from(s.timeline.start_year);
     let positions: Vec<f64> = s.parties.iter().map(|p| p.position).collect();
-    let mut rest: Vec<Vec<f64>> = vec![Vec::new(); cohorts];
+    let profile = &s.turnout.age_profile;
+    let mut rest: Vec<Vec<f64>> = vec![Vec::new(); profile.len()];
     for v in voters {
         let c = v.demography.cohort as usize;
         let age = election_year - f64::from(v.demography.born);
         if age < f64::from(s.population.voting_age) {
             continue;
         }
+        let Some(group) = turnout::age_group(profile, age) else { continue };
         let inputs = TurnoutInputs {
             habit: f64::from(v.record.habit),
             mobilisation: 0.0,
@@ -175,16 +190,10 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
             distance: turnout::distance_to_nearest(f64::from(v.ideology.x), &positions),
             age,
         };
-        rest[c].push(turnout::logit_without_intercept(&s.turnout, &inputs));
+        rest[group].push(turnout::logit_without_intercept(&s.turnout, &inputs));
     }
-    let intercept = s
-        .population
-        .cohorts
-        .iter()
-        .zip(&rest)
-        .map(|(cohort, r)| turnout::solve_intercept(cohort.baseline_turnout, r))
-        .collect();
-    TurnoutModel { intercept, trust_mean }
+    let intercept = profile.iter().zip(&rest).map(|(g, r)| turnout::solve_intercept(g.turnout, r)).collect();
+    TurnoutModel { age_from: profile.iter().map(|g| g.from).collect(), intercept, trust_mean }
 }
 
 #[cfg(test)]
@@ -236,6 +245,6 @@ mod tests {
             let hs: Vec<f32> = e.voters.iter().filter(|v| v.demography.cohort == c).map(|v| v.record.habit).collect();
             hs.iter().sum::<f32>() / hs.len() as f32
         };
-        assert!(mean_habit(3) > mean_habit(0));
+        assert!(mean_habit(4) > mean_habit(1), "Boomers+ against Gen Z");
     }
 }

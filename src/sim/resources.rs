@@ -175,6 +175,8 @@ pub struct VoterTable {
     pub place: Vec<u16>,
     /// Birth date, fractional year.
     pub born: Vec<f32>,
+    /// Death, as [`crate::agents::Demography::dies`].
+    pub dies: Vec<u8>,
     /// Reactivity.
     pub reactivity: Vec<f32>,
     /// Voters per cohort.
@@ -193,12 +195,24 @@ impl VoterTable {
     }
 }
 
-/// Calibrated turnout intercepts.
+/// Calibrated turnout intercepts: the life cycle (docs/MODEL.md §5.3).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct TurnoutModel {
-    /// Logit intercept β0 per cohort, solved so that expected first-election turnout without
-    /// campaigning equals the cohort's `baseline_turnout`.
+    /// First age of each age group of `turnout.age_profile`.
+    pub age_from: Vec<u32>,
+    /// Logit intercept β0 per age group, solved so that expected first-election turnout without
+    /// campaigning equals the group's target.
     pub intercept: Vec<f64>,
     /// Mean starting trust per cohort (trust enters turnout relative to it).
     pub trust_mean: Vec<f64>,
+}
+
+impl TurnoutModel {
+    /// The intercept at `age`: that of the age group holding it (the first group below its
+    /// first age).
+    #[inline]
+    pub fn intercept_at(&self, age: f64) -> f64 {
+        let g = self.age_from.partition_point(|&from| f64::from(from) <= age).saturating_sub(1);
+        self.intercept.get(g).copied().unwrap_or(0.0)
+    }
 }

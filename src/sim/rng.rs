@@ -44,6 +44,8 @@ pub mod tag {
     pub const CALIBRATION: u64 = 0x0a;
     /// Errors of the brokers' voter profiles, drawn once per campaign.
     pub const PROFILES: u64 = 0x0b;
+    /// When each voter dies.
+    pub const DEMOGRAPHY: u64 = 0x0d;
 }
 
 /// The streams of one mechanism in one replicate, with the `(seed, replicate, tag)` part of their

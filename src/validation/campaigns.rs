@@ -80,7 +80,7 @@ pub fn first_campaign_day(targeting: &str, budget: f64, voters: u64, replicate: 
     let mut q = sim.world.query::<(&VoterId, &Demography, &Exposure, &CampaignContact, &Ideology, &Affect)>();
     let mut rows: Vec<(u32, f32, f32, f32, f32, f32)> = q
         .iter(&sim.world)
-        .filter(|(_, d, ..)| turnout::eligible(&s, d.born, year))
+        .filter(|(_, d, ..)| turnout::eligible(&s, d.born, d.dies, year))
         .map(|(id, _, seen, c, x, a)| (id.0, seen.ads, seen.targeted, c.persuasion, x.x, a.hostility))
         .collect();
     rows.sort_by_key(|r| r.0);
