@@ -130,14 +130,16 @@ impl Headline {
 }
 
 /// The catalogue's headline metrics in order; those marked for every election once per
-/// election, the others at the last; per-cohort metrics for the youngest cohort only (the
-/// terminal is narrow).
+/// election, the others at the last; per-cohort metrics for the youngest cohort that votes at the
+/// first election only (the terminal is narrow).
 fn headlines(reference: &Loaded, elections: usize) -> Vec<(String, Headline)> {
-    let youngest = reference
-        .scenario
+    let s = &reference.scenario;
+    let latest_voter = s.timeline.start_year - s.population.voting_age as i32;
+    let youngest = s
         .population
         .cohorts
         .iter()
+        .filter(|c| c.born.0 <= latest_voter)
         .max_by_key(|c| c.born.1)
         .map(|c| c.name.clone())
         .unwrap_or_default();

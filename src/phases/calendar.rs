@@ -63,7 +63,11 @@ pub fn take_snapshot(
         // The dead post nothing that carries emotion or a false story (docs/MODEL.md §7.11).
         let alive = |k: usize| Demography::alive_at(table.dies[ids[k].0 as usize], start_year, clock.year);
         rows.fill(&mut s.posts, parallel, |k| {
-            if alive(k) { Post::new(ideology[k].x, affect[k].arousal, belief[k].0) } else { Post::new(ideology[k].x, 0.0, 0.0) }
+            if alive(k) {
+                Post::new(ideology[k].x, affect[k].arousal, belief[k].0)
+            } else {
+                Post::new(ideology[k].x, 0.0, 0.0)
+            }
         });
         rows.fill(&mut s.contact, parallel, |k| campaign[k].face_to_face);
         rows.fill(&mut s.habit, parallel, |k| record[k].habit);

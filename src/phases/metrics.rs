@@ -306,7 +306,7 @@ mod tests {
         assert_eq!(log.final_record, log.elections[0]);
         let turnout = log.elections[0].get(&["turnout"]).unwrap();
         assert!((0.0..=1.0).contains(&turnout));
-        assert_eq!(log.cohorts.len(), 4);
+        assert_eq!(log.cohorts.len(), 5);
         assert!(log.timeseries.iter().all(|r| (r.histogram.iter().sum::<f64>() - 1.0).abs() < 1e-9));
     }
 }

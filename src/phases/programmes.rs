@@ -115,9 +115,9 @@ mod tests {
         let year = sim.world.resource::<Clock>().year;
         for ((c, l), d) in civics.iter().zip(&literacy).zip(&demography) {
             let age = year - f64::from(d.born);
-            let pupil = d.cohort == 0 && (14.0..=19.0).contains(&age);
+            let pupil = d.cohort == 1 && (14.0..=19.0).contains(&age);
             assert_eq!(c.habit_boost > 0.0, pupil, "age {age}, cohort {}", d.cohort);
-            assert_eq!(l.boost > 0.0, d.cohort == 0 && l.base < 0.9);
+            assert_eq!(l.boost > 0.0, d.cohort == 1 && l.base < 0.9);
         }
     }
 }

@@ -804,6 +804,6 @@ mod tests {
         let exposure: Vec<Exposure> = column(&mut sim);
         let demography: Vec<Demography> = column(&mut sim);
         assert!(exposure.iter().any(|e| e.targeted > 0.0));
-        assert!(exposure.iter().zip(&demography).filter(|(_, d)| d.cohort == 0).all(|(e, _)| e.targeted == 0.0));
+        assert!(exposure.iter().zip(&demography).filter(|(_, d)| d.cohort == 1).all(|(e, _)| e.targeted == 0.0));
     }
 }

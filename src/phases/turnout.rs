@@ -49,10 +49,10 @@ pub fn logit_without_intercept(t: &Turnout, v: &TurnoutInputs) -> f64 {
         + at_home
 }
 
-/// The age group of `profile` that holds `age`; `None` below the first group.
+/// The age group of `profile` that holds `age`; the first group also holds the ages below it.
 #[inline]
-pub fn age_group(profile: &[AgeTurnout], age: f64) -> Option<usize> {
-    profile.partition_point(|g| f64::from(g.from) <= age).checked_sub(1)
+pub fn age_group(profile: &[AgeTurnout], age: f64) -> usize {
+    profile.partition_point(|g| f64::from(g.from) <= age).saturating_sub(1)
 }
 
 /// Names of the age groups of `profile`: "18–29", …, "65+".
@@ -116,7 +116,8 @@ pub fn choose_party(x: f64, hostility: f64, parties: &[Party], push: f64) -> usi
 /// time `year`: of voting age and alive.
 #[inline]
 pub fn eligible(s: &Scenario, born: f32, dies: u8, year: f64) -> bool {
-    year - f64::from(born) >= f64::from(s.population.voting_age) && Demography::alive_at(dies, s.timeline.start_year, year)
+    year - f64::from(born) >= f64::from(s.population.voting_age)
+        && Demography::alive_at(dies, s.timeline.start_year, year)
 }
 
 /// Election day for every eligible voter, in parallel.

@@ -627,7 +627,7 @@ mod tests {
     fn a_three_line_scenario_gets_every_default() {
         let loaded = load_files(&[("a.ron", "Scenario(name: \"tiny\")")], "a.ron", &[]).unwrap();
         assert_eq!(loaded.scenario.name, "tiny");
-        assert_eq!(loaded.scenario.population.cohorts.len(), 4);
+        assert_eq!(loaded.scenario.population.cohorts.len(), 5);
     }
 
     #[test]
@@ -648,13 +648,13 @@ mod tests {
             "a.ron",
             &[
                 "regulation.takedown_hours=Some(24.0)",
-                "population.cohorts[0].share=0.25",
-                "population.cohorts[1].share=0.25",
+                "population.cohorts[0].share=0.15",
+                "population.cohorts[1].share=0.16",
             ],
         )
         .unwrap();
         assert_eq!(loaded.scenario.regulation.takedown_hours, Some(24.0));
-        assert_eq!(loaded.scenario.population.cohorts[0].share, 0.25);
+        assert_eq!(loaded.scenario.population.cohorts[0].share, 0.15);
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub struct Population {
     /// Default 100 000.
     pub size: u64,
     /// The real electorate the sample stands for; money, events and attendees written in the
-    /// scenario are real-world figures scaled by `size / represents`. `None`: the sample is the
+    /// scenario are real-world figures scaled by the sample's electorate at the first election
+    /// over `represents`. `None`: the sample is the
     /// electorate. Default `None`.
     pub represents: Option<u64>,
     /// Age at which people join the electorate, in years. Range 14–30. Default 18.
@@ -261,7 +262,7 @@ pub struct Repulsion {
 pub struct Turnout {
     /// Turnout by age group without campaigning at the first election: the calibration targets
     /// and the life cycle (docs/MODEL.md §5.3). Groups start at the given ages, in increasing
-    /// order, the first at or below the voting age. Default: US Census CPS 2016 (18–29 0.461,
+    /// order; the first also holds any younger voters. Default: US Census CPS 2016 (18–29 0.461,
     /// 30–44 0.587, 45–64 0.666, 65+ 0.709).
     pub age_profile: Vec<AgeTurnout>,
     /// Concentration of the latent voting propensity that draws each voter's votes before the
@@ -357,7 +358,7 @@ pub struct Party {
     pub name: String,
     /// Left–right position, [-1, 1].
     pub position: f64,
-    /// Campaign budget per election in real-world money (scaled by `size / represents`), ≥ 0.
+    /// Campaign budget per election in real-world money (scaled by `population.represents`), ≥ 0.
     #[serde(default)]
     pub budget: f64,
     /// How it campaigns.

@@ -49,7 +49,7 @@ pub fn validate(s: &Scenario, limits: &Limits) -> Vec<Problem> {
     population(&mut c, s, limits);
     network(&mut c, &s.network, s.population.size);
     influence(&mut c, &s.influence);
-    turnout(&mut c, &s.turnout, s.population.voting_age);
+    turnout(&mut c, &s.turnout);
     platform(&mut c, &s.platform);
     parties(&mut c, &s.parties, &cohort_names);
     effects(&mut c, &s.effects);
@@ -229,7 +229,7 @@ fn influence(c: &mut Checker, i: &Influence) {
     c.unit("influence.offline_weight", i.offline_weight);
 }
 
-fn turnout(c: &mut Checker, t: &Turnout, voting_age: u32) {
+fn turnout(c: &mut Checker, t: &Turnout) {
     if t.age_profile.is_empty() || t.age_profile.len() > 20 {
         c.push(
             Problem::new("turnout.age_profile", format!("{} age groups", t.age_profile.len()))
@@ -243,22 +243,15 @@ fn turnout(c: &mut Checker, t: &Turnout, voting_age: u32) {
             c.push(
                 Problem::new(
                     format!("turnout.age_profile[{i}].from"),
-                    format!("age group starts at {}, not after the previous group's {}", g.from, t.age_profile[i - 1].from),
+                    format!(
+                        "age group starts at {}, not after the previous group's {}",
+                        g.from,
+                        t.age_profile[i - 1].from
+                    ),
                 )
                 .expected("groups in increasing order of their first age"),
             );
         }
-    }
-    if let Some(first) = t.age_profile.first()
-        && first.from > voting_age
-    {
-        c.push(
-            Problem::new(
-                "turnout.age_profile[0].from",
-                format!("the first age group starts at {}, after the voting age {voting_age}", first.from),
-            )
-            .expected(format!("a first group starting at or below {voting_age}")),
-        );
     }
     c.range("turnout.propensity_concentration", t.propensity_concentration, 0.1, 1000.0);
     c.unit("turnout.habit.gain", t.habit.gain);

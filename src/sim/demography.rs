@@ -48,7 +48,9 @@ impl BirthYears {
     pub fn new(cohort: &Cohort, mortality: Option<&Mortality>, start_year: i32) -> BirthYears {
         let (first, last) = cohort.born;
         let weights: Vec<f64> = (first..=last)
-            .map(|year| mortality.map_or(1.0, |m| survival(m, f64::from(start_year - year) - 0.5).max(f64::MIN_POSITIVE)))
+            .map(|year| {
+                mortality.map_or(1.0, |m| survival(m, f64::from(start_year - year) - 0.5).max(f64::MIN_POSITIVE))
+            })
             .collect();
         let total: f64 = weights.iter().sum();
         let mut sum = 0.0;

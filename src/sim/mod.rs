@@ -64,7 +64,15 @@ impl Simulation {
         // of its own, whose sparse array is as long as that entity's index. Inserted after a
         // million voters, each resource would cost 4 B per voter.
         let mut world = World::new();
-        let scale = s.population.represents.map_or(1.0, |r| s.population.size as f64 / r as f64);
+        // The sample's electorate at the first election stands for `represents` real voters.
+        let first_year = f64::from(s.timeline.start_year);
+        let eligible = table
+            .born
+            .iter()
+            .zip(&table.dies)
+            .filter(|&(&b, &d)| phases::turnout::eligible(s, b, d, first_year))
+            .count();
+        let scale = s.population.represents.map_or(1.0, |r| eligible as f64 / r as f64);
         let timetable = timeline::plan(&s.timeline);
         let steps = timetable.len();
         world.insert_resource(RunParams { scenario: scenario.clone(), replicate, scale, parallel: true });

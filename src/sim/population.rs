@@ -67,7 +67,7 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
         s.population.cohorts.iter().map(|c| BirthYears::new(c, mortality, s.timeline.start_year)).collect();
     let demography = rng::Streams::new(s.seed, replicate, tag::DEMOGRAPHY);
     let profile = &s.turnout.age_profile;
-    let target_at = |age: f64| turnout::age_group(profile, age).map_or(profile[0].turnout, |g| profile[g].turnout);
+    let target_at = |age: f64| profile[turnout::age_group(profile, age)].turnout;
     let opt_in = match s.regulation.data_brokers {
         DataBrokers::Consent { opt_in } => opt_in,
         _ => 1.0,
@@ -117,9 +117,8 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             votes += u8::from(voted);
         }
         // From a stream of its own, so that the mortality changes no other draw.
-        let dies = mortality.map_or(Demography::NEVER, |m| {
-            demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>())
-        });
+        let dies = mortality
+            .map_or(Demography::NEVER, |m| demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>()));
         VoterBundle {
             id: VoterId(id),
             demography: Demography { cohort: c as u8, dies, place, born: born as f32 },
@@ -180,7 +179,7 @@ fn calibrate(s: &Scenario, voters: &[VoterBundle]) -> TurnoutModel {
         if age < f64::from(s.population.voting_age) {
             continue;
         }
-        let Some(group) = turnout::age_group(profile, age) else { continue };
+        let group = turnout::age_group(profile, age);
         let inputs = TurnoutInputs {
             habit: f64::from(v.record.habit),
             mobilisation: 0.0,
@@ -236,6 +235,27 @@ mod tests {
         );
         let ideology = |e: &Electorate| e.voters.iter().map(|v| v.ideology.x).collect::<Vec<_>>();
         assert_ne!(ideology(&a), ideology(&c));
+    }
+
+    #[test]
+    fn deaths_shift_nobody_elses_draws() {
+        // Cohorts of single birth years, so the mortality does not reweight birth dates: with and
+        // without deaths, every voter draws the same traits, and only `dies` differs.
+        let cohorts = "cohorts: [Cohort(name: \"old\", born: (1950, 1950), share: 0.5), \
+                       Cohort(name: \"young\", born: (2000, 2000), share: 0.5)]";
+        let with: Scenario =
+            ron::from_str(&format!("Scenario(name: \"t\", population: Population(size: 2000, {cohorts}))")).unwrap();
+        let without: Scenario = ron::from_str(&format!(
+            "Scenario(name: \"t\", population: Population(size: 2000, {cohorts}, mortality: None))"
+        ))
+        .unwrap();
+        let (a, b) = (sample(&with, 0), sample(&without, 0));
+        assert!(a.voters.iter().any(|v| v.demography.dies != Demography::NEVER), "some die during the run");
+        assert!(b.voters.iter().all(|v| v.demography.dies == Demography::NEVER));
+        for (x, y) in a.voters.iter().zip(&b.voters) {
+            let same = VoterBundle { demography: Demography { dies: y.demography.dies, ..x.demography }, ..*x };
+            assert_eq!(format!("{same:?}"), format!("{y:?}"));
+        }
     }
 
     #[test]

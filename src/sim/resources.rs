@@ -14,7 +14,8 @@ pub struct RunParams {
     pub scenario: Arc<Scenario>,
     /// Replicate index: the second coordinate of every random stream.
     pub replicate: u32,
-    /// Simulated voters per real-world voter (`size / represents`, or 1).
+    /// Simulated voters per real-world voter: the sample's electorate at the first election over
+    /// `represents`, or 1.
     pub scale: f64,
     /// Whether per-voter loops spread over the thread pool. Off when replicates already occupy
     /// every thread; results are bit-identical either way.

@@ -43,7 +43,19 @@ macro_rules! families {
     };
 }
 
-families!(opinion, voter, habit, households, campaigns, spending, moderation, combined, calibration, demography, baseline);
+families!(
+    opinion,
+    voter,
+    habit,
+    households,
+    campaigns,
+    spending,
+    moderation,
+    combined,
+    calibration,
+    demography,
+    baseline
+);
 
 /// What a target shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

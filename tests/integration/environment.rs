@@ -127,7 +127,7 @@ fn a_media_literacy_programme_lowers_believers_in_its_cohort_and_not_directly_in
         // Directly, the programme raises the literacy of Gen Z only.
         let mut q = sim.world.query::<(&Demography, &Literacy)>();
         for (demo, literacy) in q.iter(&sim.world) {
-            if demo.cohort == 0 {
+            if demo.cohort == 1 {
                 assert!(literacy.boost > 0.0 || literacy.base == 1.0);
             } else {
                 assert_eq!(literacy.boost, 0.0, "cohort {}", demo.cohort);
@@ -168,7 +168,7 @@ fn civic_run(sets: &[&str], r: u32) -> CivicRun {
         "timeline.elections=2",
         "timeline.campaign_days=20",
         "timeline.offseason_step_days=90",
-        "population.size=5000",
+        "population.size=20000",
         "parties[0].budget=0.0",
         "parties[1].budget=0.0",
     ];
@@ -393,13 +393,15 @@ fn random_scenario(k: &Knobs) -> Scenario {
     s.timeline = Timeline { start_year: 2026, elections, years_between, campaign_days, offseason_step_days: offseason };
     s.population.places = k.places;
     s.population.voting_age = k.voting_age;
-    for (c, &(sd, diet, turnout, stubborn)) in s.population.cohorts.iter_mut().zip(&k.cohorts) {
+    for (c, &(sd, diet, _, stubborn)) in s.population.cohorts.iter_mut().zip(&k.cohorts) {
         if let Distribution::Normal { mean, .. } = c.ideology {
             c.ideology = Distribution::Normal { mean, sd };
         }
         c.media_diet = diet;
-        c.baseline_turnout = turnout;
         c.stubbornness = Some(stubborn);
+    }
+    for (group, &(_, _, turnout, _)) in s.turnout.age_profile.iter_mut().zip(&k.cohorts) {
+        group.turnout = turnout;
     }
     let (mean_degree, homophily, locality, offline_share) = k.network;
     s.network = Network { mean_degree, homophily, locality, offline_share };
@@ -542,7 +544,7 @@ fn check_election(sim: &mut Simulation, s: &Scenario, k: usize) -> Result<(), Te
     let (mut eligible_count, mut took_part, mut voted) = (0u64, 0u64, 0u64);
     let mut q = sim.world.query::<(&Demography, &VotingRecord)>();
     for (demo, rec) in q.iter(&sim.world) {
-        let may_vote = eligible(s, demo.born, year);
+        let may_vote = eligible(s, demo.born, demo.dies, year);
         eligible_count += u64::from(may_vote);
         if rec.last_election == k as i8 {
             prop_assert!(may_vote, "a voter too young for election {k} took part: {demo:?}");
