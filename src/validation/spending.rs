@@ -70,13 +70,16 @@ fn focus_deviation(voters: u64, replicate: u32) -> f64 {
             ],
         );
         let log = sim::run_replicate_to_end(s, replicate);
-        let per: Vec<f64> = log.cohorts.iter().map(|row| row.targeted_per_capita).collect();
-        let others = per[1..].iter().sum::<f64>() / (per.len() - 1) as f64;
-        if per[0] <= previous {
+        // Gen Z against the other cohorts that vote at this election (not those yet to come of age).
+        let (gen_z, others): (Vec<_>, Vec<_>) =
+            log.cohorts.iter().filter(|row| row.eligible > 0).partition(|row| row.cohort == "Gen Z");
+        let Some(gen_z) = gen_z.first().map(|row| row.targeted_per_capita) else { return 1.0 };
+        let others = others.iter().map(|row| row.targeted_per_capita).sum::<f64>() / others.len().max(1) as f64;
+        if gen_z <= previous {
             return 1.0;
         }
-        previous = per[0];
-        worst = worst.max((per[0] / others - weight).abs() / weight.max(0.1));
+        previous = gen_z;
+        worst = worst.max((gen_z / others - weight).abs() / weight.max(0.1));
     }
     worst
 }
