@@ -493,13 +493,20 @@ mod tests {
             population: 10,
             reference: "a".into(),
             replicates: 2,
+            represents: 1000,
             scenarios: vec![crate::output::files::ComparedScenario {
                 description: String::new(),
                 elections: vec![MetricTree::from_paths([(
                     vec!["turnout".to_string()],
                     ComparedMetric {
                         ci95: [0.4, 0.6],
-                        diff_vs_reference: Some(crate::output::files::Difference { ci95: [-0.1, 0.3], mean: 0.1 }),
+                        diff_vs_reference: Some(crate::output::files::Difference {
+                            ci95: [-0.1, 0.3],
+                            detectable: false,
+                            mark: None,
+                            meaningful: false,
+                            mean: 0.1,
+                        }),
                         mean: 0.5,
                         n: 2,
                         sd: 0.1,
@@ -509,6 +516,7 @@ mod tests {
                 name: "a".into(),
                 overrides: vec!["regulation.takedown_hours=Some(24.0)".into()],
                 ron: String::new(),
+                summary: vec!["A sentence.".into()],
             }],
             seed: 1,
             version: "0".into(),

@@ -5,6 +5,7 @@
 pub mod builtin;
 pub mod error;
 pub mod levers;
+pub mod plausible;
 pub mod load;
 pub mod tree;
 pub mod types;
