@@ -68,10 +68,11 @@ fn interval(def: &MetricDef, mean: f64, [lo, hi]: [f64; 2]) -> String {
     format!("{:+.*} to {:+.*}", decimals, def.display(lo), decimals, def.display(hi))
 }
 
-/// `, about 480,000 more voters of the 60,000,000 people the simulation represents`, or nothing.
+/// `; about 480,000 more voters among the 60,000,000 people the simulation represents`, or
+/// nothing.
 fn real(def: &MetricDef, d: f64, represents: u64) -> String {
     match def.real_world(d, represents) {
-        Some(text) => format!(" ({text} among the {} people the simulation represents)", rounded_count(represents as f64)),
+        Some(text) => format!("; {text} among the {} people the simulation represents", rounded_count(represents as f64)),
         None => String::new(),
     }
 }
@@ -114,9 +115,10 @@ pub fn comparison_summary(
             .take(LARGEST)
             .map(|e| {
                 format!(
-                    "{} (95% interval {}){}",
+                    "{} (95% interval {} {}{})",
                     change(e.def, e.key.as_deref(), e.mean),
                     interval(e.def, e.mean, e.ci95),
+                    e.def.difference_unit_short(),
                     real(e.def, e.mean, represents)
                 )
             })
@@ -181,12 +183,13 @@ pub fn robustness_summary(
     let mostly: Vec<&Robust> = ranked.iter().copied().filter(|e| e.meaningful >= 0.5).collect();
     let describe = |e: &Robust| {
         let direction = if e.median < 0.0 { "negative" } else { "positive" };
+        let real = e.def.real_world(e.median, represents).map(|t| format!("; {t}")).unwrap_or_default();
         format!(
-            "{} (median; 5–95% of sets {} {}){}, {direction} in {} of the sets and meaningful in {}",
+            "{} (median over the sets; middle 90% of them {} {}{real}): {direction} in {} of the sets and at least \
+             the smallest meaningful difference in {}",
             change(e.def, e.key.as_deref(), e.median),
             interval(e.def, e.median, e.range),
             e.def.difference_unit_short(),
-            real(e.def, e.median, represents),
             percent(e.same_sign),
             percent(e.meaningful)
         )
@@ -202,8 +205,14 @@ pub fn robustness_summary(
         let parts: Vec<String> = mostly.iter().take(LARGEST).map(|e| describe(e)).collect();
         sentences.push(format!(
             "Across {draws} plausible parameter sets, compared with {reference} at {at}, {scenario} {}.",
-            list(&parts)
+            parts.join("; it also ")
         ));
+        if represents > 0 && mostly.iter().take(LARGEST).any(|e| e.def.counts.is_some()) {
+            sentences.push(format!(
+                "Real-world sizes are for the {} people the simulated electorate represents.",
+                rounded_count(represents as f64)
+            ));
+        }
     }
     let negligible: Vec<String> = ranked
         .iter()
@@ -248,7 +257,7 @@ mod tests {
         assert_eq!(s.len(), 3, "{s:?}");
         assert!(s[0].starts_with("Compared with baseline, netzdg-24h lowers misinformation believers by 3.0 pp"), "{}", s[0]);
         assert!(s[0].contains("about 1,800,000 fewer believers of false stories among the 60,000,000 people"), "{}", s[0]);
-        assert!(s[0].contains("and raises turnout by 0.8 pp (95% interval +0.6 to +1.0)"), "{}", s[0]);
+        assert!(s[0].contains("and raises turnout by 0.8 pp (95% interval +0.6 to +1.0 pp; about 480,000 more voters"), "{}", s[0]);
         assert!(s[1].contains("affective polarisation (+0.004 mean hostility, 0–1)"), "{}", s[1]);
         assert!(s[1].contains("echo-chamber index (-0.0001 correlation)"), "never 0.0: {}", s[1]);
         assert!(s[1].contains("1 other headline metric was not distinguishable from zero"), "{}", s[1]);
@@ -272,9 +281,10 @@ mod tests {
             },
         ];
         let s = robustness_summary("baseline", "netzdg-24h", "election 3", &effects, 60_000_000, 64, 58, 4);
-        assert!(s[0].contains("negative in 94% of the sets and meaningful in 81%"), "{}", s[0]);
-        assert!(s[0].contains("5–95% of sets -3.5 to -0.4 pp"), "{}", s[0]);
-        assert!(s[1].contains("turnout"), "{}", s[1]);
-        assert!(s[2].contains("58 assumptions"), "{}", s[2]);
+        assert!(s[0].contains("negative in 94% of the sets and at least the smallest meaningful difference in 81%"), "{}", s[0]);
+        assert!(s[0].contains("middle 90% of them -3.5 to -0.4 pp; about 1,200,000 fewer believers"), "{}", s[0]);
+        assert!(s[1].contains("60,000,000 people"), "{}", s[1]);
+        assert!(s[2].contains("turnout"), "{}", s[2]);
+        assert!(s[3].contains("58 assumptions"), "{}", s[3]);
     }
 }

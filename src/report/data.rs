@@ -266,6 +266,8 @@ pub struct Compared {
     pub overrides: Vec<String>,
     /// Its metric trees per election, each metric with its difference from the reference.
     pub elections: Vec<MetricTree<ComparedMetric>>,
+    /// The plain-language summary of its differences (empty for the reference).
+    pub summary: Vec<String>,
 }
 
 impl Compared {
@@ -304,7 +306,7 @@ impl ComparisonData {
         let scenarios = doc
             .scenarios
             .into_iter()
-            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections })
+            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections, summary: s.summary })
             .collect::<Vec<_>>();
         let runs = names.iter().map(|n| RunData::read(folder, &format!("{n}/"))).collect::<Result<Vec<_>, _>>()?;
         Ok(ComparisonData {
