@@ -151,9 +151,8 @@ pub fn robustness(a: &RobustnessArgs, args: &SimArgs) -> Result<(), Failure> {
         s.scenario.replicates = replicates;
         arms.push([Arc::new(r.scenario), Arc::new(s.scenario)]);
     }
-    let jobs: Vec<(usize, u8, u32)> = (0..a.draws)
-        .flat_map(|d| (0..2u8).flat_map(move |arm| (0..replicates).map(move |r| (d, arm, r))))
-        .collect();
+    let jobs: Vec<(usize, u8, u32)> =
+        (0..a.draws).flat_map(|d| (0..2u8).flat_map(move |arm| (0..replicates).map(move |r| (d, arm, r)))).collect();
     let mine: Vec<(usize, u8, u32)> =
         jobs.iter().enumerate().filter(|(j, _)| shard.is_none_or(|(i, n)| j % n == i)).map(|(_, &job)| job).collect();
     check_duration(mine.iter().map(|&(d, arm, _)| voter_steps(&arms[d][usize::from(arm)])).sum(), threads, args.force)?;
@@ -305,7 +304,14 @@ pub fn merge(dirs: &[PathBuf], out_dir: &Path, force: bool, png: bool) -> Result
     jobs.sort_unstable();
     jobs.dedup();
     let expected = meta.draws * 2 * meta.replicates as usize;
-    if jobs.len() != expected || rows.len() != rows.iter().map(|r| (r.draw, r.arm, r.replicate, r.election, r.metric.as_str())).collect::<std::collections::BTreeSet<_>>().len() {
+    if jobs.len() != expected
+        || rows.len()
+            != rows
+                .iter()
+                .map(|r| (r.draw, r.arm, r.replicate, r.election, r.metric.as_str()))
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+    {
         eprintln!(
             "error: the folders hold {} of the run's {expected} jobs; a shard is missing or was given twice",
             jobs.len()

@@ -880,7 +880,11 @@ mod tests {
         for x in [1e-9, -3e-7, 0.00049, -0.04] {
             for m in CATALOGUE {
                 let s = m.signed_difference(x / m.kind.scale(), true);
-                assert!(s.trim_start_matches(['+', '-']).chars().any(|c| ('1'..='9').contains(&c)), "{}: {x} -> {s}", m.id);
+                assert!(
+                    s.trim_start_matches(['+', '-']).chars().any(|c| ('1'..='9').contains(&c)),
+                    "{}: {x} -> {s}",
+                    m.id
+                );
             }
         }
         assert_eq!((symbol(true, true), symbol(true, false), symbol(false, false)), ("*", "~", " "));

@@ -5,8 +5,8 @@
 
 use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricInfo, MetricTree, json_text};
 use super::folder::ResultsFolder;
-use super::table::columns;
 use super::summary::{self, Effect};
+use super::table::columns;
 use super::{RunSummary, VERSION, add_run_files};
 use crate::metrics::catalogue::{self, Kind, MetricDef};
 use crate::metrics::stats::Summary;
@@ -91,7 +91,9 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
         MetricTree::from_paths(values.iter().map(|(path, s)| {
             let metric = ComparedMetric {
                 ci95: s.ci95,
-                diff_vs_reference: diffs.get(path).map(|d| Difference::judged(d, catalogue::by_path(path).map(|m| m.0))),
+                diff_vs_reference: diffs
+                    .get(path)
+                    .map(|d| Difference::judged(d, catalogue::by_path(path).map(|m| m.0))),
                 mean: s.mean,
                 n: s.n,
                 sd: s.sd,

@@ -727,7 +727,12 @@ mod tests {
             ..m
         };
         let text = serde_json::to_string(&d).unwrap();
-        assert!(text.contains(r#""diff_vs_reference":{"ci95":[-0.1,0.1],"mean":0.0},"mean""#), "{text}");
+        assert!(
+            text.contains(
+                r#""diff_vs_reference":{"ci95":[-0.1,0.1],"detectable":false,"mark":"negligible","meaningful":false,"mean":0.0},"mean""#
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use super::files::{json_text, parse_json};
 use super::folder::ResultsFolder;
-use super::summary::{Robust, robustness_summary};
+use super::summary::{Robust, Setting, robustness_summary};
 use crate::metrics::MetricsLog;
 use crate::metrics::catalogue::{self, MetricDef};
 use crate::metrics::stats::Summary;
@@ -281,9 +281,12 @@ fn correlation(x: &[f64], y: &[f64]) -> f64 {
     if sxx <= 0.0 || syy <= 0.0 { 0.0 } else { (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0) }
 }
 
+/// (draw, election, metric) → each arm's value per replicate.
+type Arms<'a> = BTreeMap<(usize, usize, &'a str), [BTreeMap<u32, f64>; 2]>;
+
 /// Per (draw, election, metric) the paired difference of the scenario from the reference.
 fn paired(rows: &[RobustRunRow]) -> BTreeMap<(usize, usize, &str), Summary> {
-    let mut arms: BTreeMap<(usize, usize, &str), [BTreeMap<u32, f64>; 2]> = BTreeMap::new();
+    let mut arms: Arms = BTreeMap::new();
     for r in rows {
         let entry = arms.entry((r.draw, r.election, r.metric.as_str())).or_default();
         entry[usize::from(r.arm.min(1))].insert(r.replicate, r.value);
@@ -344,7 +347,8 @@ pub fn robustness_files(
             sorted.sort_by(f64::total_cmp);
             let median = quantile(&sorted, 0.5);
             let n = sorted.len() as f64;
-            let same = sorted.iter().filter(|e| e.signum() == median.signum() && (**e != 0.0) == (median != 0.0)).count();
+            let same =
+                sorted.iter().filter(|e| e.signum() == median.signum() && (**e != 0.0) == (median != 0.0)).count();
             let meaningful = sorted.iter().filter(|e| e.abs() >= def.smd).count();
             let row = RobustnessRow {
                 metric: path.clone(),
@@ -361,7 +365,10 @@ pub fn robustness_files(
             };
             let ys: Vec<f64> = per_draw.iter().map(|x| x.1).collect();
             for (k, a) in meta.assumptions.iter().enumerate() {
-                let xs: Vec<f64> = per_draw.iter().map(|(d, _)| design.get(*d).and_then(|v| v.get(k)).copied().unwrap_or(0.0)).collect();
+                let xs: Vec<f64> = per_draw
+                    .iter()
+                    .map(|(d, _)| design.get(*d).and_then(|v| v.get(k)).copied().unwrap_or(0.0))
+                    .collect();
                 meta.influence.push(InfluenceRow {
                     metric: path.clone(),
                     election,
@@ -388,16 +395,14 @@ pub fn robustness_files(
         let _ = w.serialize(r);
     }
     folder.insert("robustness.csv", text_of(w));
-    meta.summary = robustness_summary(
-        &meta.reference,
-        &meta.scenario,
-        &meta.at,
-        &robust,
-        meta.represents,
-        meta.draws,
-        meta.assumptions.len(),
-        meta.replicates,
-    );
+    let run = Setting {
+        reference: &meta.reference,
+        scenario: &meta.scenario,
+        at: &meta.at,
+        represents: meta.represents,
+        replicates: meta.replicates,
+    };
+    meta.summary = robustness_summary(&run, &robust, meta.draws, meta.assumptions.len());
     folder.insert("robustness.json", json_text(&meta));
     folder
 }
@@ -500,7 +505,14 @@ mod tests {
                 // The scenario raises turnout by 0.5 pp per unit of saturation above 3.
                 let effect = 0.005 * (values[0] - 3.0) + 0.0001 * f64::from(replicate);
                 for (arm, turnout) in [(0u8, 0.6), (1, 0.6 + effect)] {
-                    rows.push(RobustRunRow { draw, arm, replicate, election: 1, metric: "turnout".into(), value: turnout });
+                    rows.push(RobustRunRow {
+                        draw,
+                        arm,
+                        replicate,
+                        election: 1,
+                        metric: "turnout".into(),
+                        value: turnout,
+                    });
                 }
             }
         }

@@ -44,6 +44,21 @@ pub struct Robust {
     pub meaningful: f64,
 }
 
+/// What was compared, for a summary.
+#[derive(Clone, Copy, Debug)]
+pub struct Setting<'a> {
+    /// The reference scenario.
+    pub reference: &'a str,
+    /// The scenario compared with it.
+    pub scenario: &'a str,
+    /// The election the effects are read at, e.g. `election 3 (2034)`.
+    pub at: &'a str,
+    /// The voters the simulated electorate stands for.
+    pub represents: u64,
+    /// Replicates per run.
+    pub replicates: u64,
+}
+
 /// The label of a metric in running text: the catalogue's label with its first letter in lower
 /// case ("Misinformation believers" → "misinformation believers").
 fn label(def: &MetricDef, key: Option<&str>) -> String {
@@ -72,7 +87,9 @@ fn interval(def: &MetricDef, mean: f64, [lo, hi]: [f64; 2]) -> String {
 /// nothing.
 fn real(def: &MetricDef, d: f64, represents: u64) -> String {
     match def.real_world(d, represents) {
-        Some(text) => format!("; {text} among the {} people the simulation represents", rounded_count(represents as f64)),
+        Some(text) => {
+            format!("; {text} among the {} people the simulation represents", rounded_count(represents as f64))
+        }
         None => String::new(),
     }
 }
@@ -164,16 +181,8 @@ pub fn comparison_summary(
 /// The summary of a robustness run: the largest effects across the plausible parameter sets with
 /// their 5–95% ranges and how often they keep their sign and matter, what was negligible in
 /// most sets, and what the ranges cover.
-pub fn robustness_summary(
-    reference: &str,
-    scenario: &str,
-    at: &str,
-    effects: &[Robust],
-    represents: u64,
-    draws: usize,
-    assumptions: usize,
-    replicates: u64,
-) -> Vec<String> {
+pub fn robustness_summary(run: &Setting, effects: &[Robust], draws: usize, assumptions: usize) -> Vec<String> {
+    let Setting { reference, scenario, at, represents, replicates } = *run;
     let percent = |x: f64| format!("{:.0}%", 100.0 * x);
     let mut ranked: Vec<&Robust> = effects.iter().collect();
     ranked.sort_by(|a, b| {
@@ -255,9 +264,21 @@ mod tests {
         ];
         let s = comparison_summary("baseline", "netzdg-24h", "election 3 (2034)", &effects, 60_000_000, 8);
         assert_eq!(s.len(), 3, "{s:?}");
-        assert!(s[0].starts_with("Compared with baseline, netzdg-24h lowers misinformation believers by 3.0 pp"), "{}", s[0]);
-        assert!(s[0].contains("about 1,800,000 fewer believers of false stories among the 60,000,000 people"), "{}", s[0]);
-        assert!(s[0].contains("and raises turnout by 0.8 pp (95% interval +0.6 to +1.0 pp; about 480,000 more voters"), "{}", s[0]);
+        assert!(
+            s[0].starts_with("Compared with baseline, netzdg-24h lowers misinformation believers by 3.0 pp"),
+            "{}",
+            s[0]
+        );
+        assert!(
+            s[0].contains("about 1,800,000 fewer believers of false stories among the 60,000,000 people"),
+            "{}",
+            s[0]
+        );
+        assert!(
+            s[0].contains("and raises turnout by 0.8 pp (95% interval +0.6 to +1.0 pp; about 480,000 more voters"),
+            "{}",
+            s[0]
+        );
         assert!(s[1].contains("affective polarisation (+0.004 mean hostility, 0–1)"), "{}", s[1]);
         assert!(s[1].contains("echo-chamber index (-0.0001 correlation)"), "never 0.0: {}", s[1]);
         assert!(s[1].contains("1 other headline metric was not distinguishable from zero"), "{}", s[1]);
@@ -280,8 +301,19 @@ mod tests {
                 meaningful: 0.0,
             },
         ];
-        let s = robustness_summary("baseline", "netzdg-24h", "election 3", &effects, 60_000_000, 64, 58, 4);
-        assert!(s[0].contains("negative in 94% of the sets and at least the smallest meaningful difference in 81%"), "{}", s[0]);
+        let run = Setting {
+            reference: "baseline",
+            scenario: "netzdg-24h",
+            at: "election 3",
+            represents: 60_000_000,
+            replicates: 4,
+        };
+        let s = robustness_summary(&run, &effects, 64, 58);
+        assert!(
+            s[0].contains("negative in 94% of the sets and at least the smallest meaningful difference in 81%"),
+            "{}",
+            s[0]
+        );
         assert!(s[0].contains("middle 90% of them -3.5 to -0.4 pp; about 1,200,000 fewer believers"), "{}", s[0]);
         assert!(s[1].contains("60,000,000 people"), "{}", s[1]);
         assert!(s[2].contains("turnout"), "{}", s[2]);

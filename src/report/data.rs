@@ -525,8 +525,12 @@ mod tests {
         });
         let doc: ComparisonFile = parse_json(&text).unwrap();
         assert_eq!(doc.scenarios[0].overrides, ["regulation.takedown_hours=Some(24.0)"]);
-        let compared =
-            Compared { name: "a".into(), overrides: Vec::new(), elections: doc.scenarios[0].elections.clone() };
+        let compared = Compared {
+            name: "a".into(),
+            overrides: Vec::new(),
+            elections: doc.scenarios[0].elections.clone(),
+            summary: Vec::new(),
+        };
         assert_eq!(compared.diff(0, &["turnout"]), Some(Interval { mean: 0.1, lo: -0.1, hi: 0.3 }));
         assert_eq!(compared.diff(1, &["turnout"]), None);
     }

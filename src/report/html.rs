@@ -3,8 +3,8 @@
 //! resources fetched from anywhere. All text from result files is escaped.
 
 use super::figures::{Page, Section, Table};
-use crate::output::files::Mark;
 use crate::output::VERSION;
+use crate::output::files::Mark;
 use std::fmt::Write as _;
 
 /// Screen and print styles. No `url(...)` and no `@import`: nothing is fetched.

@@ -5,8 +5,8 @@
 pub mod builtin;
 pub mod error;
 pub mod levers;
-pub mod plausible;
 pub mod load;
+pub mod plausible;
 pub mod tree;
 pub mod types;
 pub mod validate;

@@ -17,7 +17,8 @@ pub const RANGES_RON: &str = include_str!("plausible.ron");
 /// information environment, so each needs a plausible range (or a reason in [`NOT_UNCERTAIN`]).
 /// Sections not listed describe what is simulated (timeline, population, parties, brokers,
 /// regulation), not how people respond to it.
-pub const UNCERTAIN_SECTIONS: &[&str] = &["network", "influence", "turnout", "platform", "effects", "bots", "misinformation"];
+pub const UNCERTAIN_SECTIONS: &[&str] =
+    &["network", "influence", "turnout", "platform", "effects", "bots", "misinformation"];
 
 /// Numeric parameters of the uncertain sections that get no plausible range, and why.
 pub const NOT_UNCERTAIN: &[(&str, &str)] = &[

@@ -195,6 +195,11 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
         ],
         sections,
         scenarios,
-        summary: data.scenarios.iter().filter(|s| !s.summary.is_empty()).map(|s| (s.name.clone(), s.summary.clone())).collect(),
+        summary: data
+            .scenarios
+            .iter()
+            .filter(|s| !s.summary.is_empty())
+            .map(|s| (s.name.clone(), s.summary.clone()))
+            .collect(),
     })
 }

@@ -19,8 +19,8 @@ use super::charts::ChartSpec;
 use super::data::Interval;
 use super::{Chart, ReportError};
 use crate::metrics::catalogue::{self, MetricDef};
-use crate::output::files::Mark;
 use crate::output::VERSION;
+use crate::output::files::Mark;
 use std::collections::BTreeSet;
 
 /// A chart and the sentence under it saying what it shows.
@@ -233,10 +233,7 @@ fn smd_section(id: String) -> Section {
         intro: "A difference smaller than its metric's smallest meaningful difference is negligible, however \
                 precisely it is estimated. The values come from the metric catalogue; each says why."
             .into(),
-        table: Some(Table {
-            head: vec!["metric".into(), "smallest meaningful difference".into(), "why".into()],
-            rows,
-        }),
+        table: Some(Table { head: vec!["metric".into(), "smallest meaningful difference".into(), "why".into()], rows }),
         figures: Vec::new(),
     }
 }

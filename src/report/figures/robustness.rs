@@ -38,10 +38,7 @@ pub fn robustness_page(doc: &RobustnessFile) -> Result<Page, ReportError> {
                 detail: r.unit.clone(),
                 mark,
             },
-            Cell {
-                text: format!("{} to {}", signed(r.p05, decimals), signed(r.p95, decimals)),
-                ..Cell::default()
-            },
+            Cell { text: format!("{} to {}", signed(r.p05, decimals), signed(r.p95, decimals)), ..Cell::default() },
             Cell { text: percent(r.share_same_sign), ..Cell::default() },
             Cell { text: percent(r.share_meaningful), ..Cell::default() },
             Cell { text: format!("{} {}", r.smallest_meaningful_difference, r.unit), ..Cell::default() },
@@ -154,10 +151,7 @@ pub fn robustness_page(doc: &RobustnessFile) -> Result<Page, ReportError> {
             ("scenario".into(), doc.scenario.clone()),
             ("reference".into(), doc.reference.clone()),
             ("overrides".into(), overrides_fact(&doc.overrides)),
-            (
-                "assumptions".into(),
-                if doc.patterns.is_empty() { "all".into() } else { doc.patterns.join(", ") },
-            ),
+            ("assumptions".into(), if doc.patterns.is_empty() { "all".into() } else { doc.patterns.join(", ") }),
             ("parameter sets".into(), doc.draws.to_string()),
             ("seed".into(), doc.seed.to_string()),
             ("replicates".into(), format!("{} per scenario and parameter set", doc.replicates)),

@@ -2,7 +2,8 @@
 //! parameter, one line per combination of the others.
 
 use super::{
-    Cell, Ids, Page, Section, Table, difference_cell, figure, number, overrides_fact, scaled, slug, version_fact, within,
+    Cell, Ids, Page, Section, Table, difference_cell, figure, number, overrides_fact, scaled, slug, version_fact,
+    within,
 };
 use crate::metrics::catalogue;
 use crate::report::ReportError;
@@ -87,7 +88,7 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                     label: m.heading(Some(&key)),
                     metric: name.to_string(),
                     scale: m.kind.scale(),
-                        unit: m.difference_unit_short(),
+                    unit: m.difference_unit_short(),
                     range: m.display_range(),
                 });
             }
