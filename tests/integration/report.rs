@@ -142,8 +142,8 @@ fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "chart ids are unique");
-    // The ban removes every targeted ad: the table marks a difference of -100 points.
-    assert!(html.contains("<td class=\"marked\">-100.0"), "headline table");
+    // The ban removes every targeted ad: the table marks a meaningful difference of -100 points.
+    assert!(html.contains("<td class=\"mark-meaningful\" data-mark=\"meaningful\">-100.0*"), "headline table");
 }
 
 #[test]
