@@ -202,6 +202,12 @@ pub fn robustness(a: &RobustnessArgs, args: &SimArgs) -> Result<(), Failure> {
     write_results(&out, &files, shard.is_none(), args.png)?;
     progress.check()?;
     let folder = out.commit()?;
+    if args.json && shard.is_none() {
+        print!("{}", files.get("robustness.json").unwrap_or_default());
+        // stdout is the JSON alone; where the files are goes to stderr.
+        eprintln!("Results written to {}", folder.display());
+        return Ok(());
+    }
     if shard.is_none() {
         print_results(&files);
     } else {
