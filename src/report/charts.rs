@@ -746,8 +746,8 @@ pub fn tornado(spec: &Tornado) -> Outcome<String> {
         let edge = (-0.5, rows as f64 - 0.5);
         chart.draw_series(LineSeries::new(vec![(0.0, edge.0), (0.0, edge.1)], BLACK.stroke_width(1))).map_err(fail)?;
         let entries = vec![
-            ("raises the effect".to_string(), colour(0), Mark::Swatch),
-            ("lowers the effect".to_string(), colour(1), Mark::Swatch),
+            ("higher value: effect more positive".to_string(), colour(0), Mark::Swatch),
+            ("higher value: effect more negative".to_string(), colour(1), Mark::Swatch),
         ];
         legend(side, &entries, &notes)
     })

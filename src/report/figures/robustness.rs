@@ -71,7 +71,9 @@ pub fn robustness_page(doc: &RobustnessFile) -> Result<Page, ReportError> {
             x_desc: "standardised coefficient (correlation across parameter sets)".into(),
             notes: vec![
                 format!("Effect of {} on {} at election {last}.", doc.scenario, r.label),
-                "Bars: how strongly a higher value of the assumption goes with a larger effect.".into(),
+                "Bars: how strongly a higher value of the assumption goes with a more positive (or more negative) \
+                 effect."
+                    .into(),
             ],
         };
         figures.push(figure(
