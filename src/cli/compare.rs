@@ -8,7 +8,8 @@ use super::report::write_results;
 use super::run::{check_duration, limits, load, overrides, sim_overrides, threads, voter_steps};
 use super::{Failure, SimArgs};
 use crate::metrics::MetricsLog;
-use crate::output::compare::{Compared, comparison_files, headline_table};
+use crate::output::compare::{Compared, comparison_file, comparison_files, headline_table};
+use crate::output::table::wrap;
 use crate::output::{labelled, overrides_of};
 use crate::scenario::{Loaded, Override, builtin, load::to_ron};
 use crate::sim;
@@ -121,8 +122,14 @@ pub fn compare(references: &[String], scenario_sets: &[String], args: &SimArgs) 
     println!(
         "\nFirst row: the reference's values (means over replicates; turnout and youngest-cohort turnout per election,\n\
          the rest at the last election). Other rows: the paired difference from the reference, replicate by replicate;\n\
-         * marks a difference whose 95% interval excludes zero.\nResults written to {}",
-        folder.display()
+         * detectable and meaningful: the 95% interval excludes zero and the difference is at least the metric's\n\
+         smallest meaningful difference; ~ detectable but negligible: smaller than that (docs/MODEL.md §7.10)."
     );
+    if let Some(doc) = comparison_file(&compared) {
+        for s in doc.scenarios.iter().filter(|s| !s.summary.is_empty()) {
+            println!("\n{}:\n{}", s.name, wrap(&s.summary.join(" "), 100));
+        }
+    }
+    println!("\nResults written to {}", folder.display());
     Ok(())
 }

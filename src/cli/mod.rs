@@ -6,6 +6,7 @@ mod diagnostics;
 mod files;
 mod interrupt;
 mod report;
+mod robustness;
 mod run;
 mod serve;
 mod sweep;
@@ -89,7 +90,40 @@ enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
-    /// Join sweep shard folders into one result, identical to an unsharded sweep.
+    /// Run a scenario against a reference for many plausible settings of the model's uncertain
+    /// assumptions (Latin hypercube over the ranges of src/scenario/plausible.ron), each a paired
+    /// comparison with common random numbers; writes robustness.csv, robustness.json and
+    /// report.html (median effect, 5–95% range across parameter sets, how often it keeps its sign
+    /// and is meaningful, and which assumptions move it).
+    ///
+    /// Example: votelab robustness netzdg-24h --draws 16 --set population.size=5000
+    ///
+    /// Example: votelab robustness takedown-1h netzdg-24h --draws 64 --assumptions 'misinformation.*,effects.*'
+    Robustness {
+        /// Scenario file or built-in name.
+        #[arg(required_unless_present = "list")]
+        scenario: Option<String>,
+        /// The reference it is compared with (default: the built-in baseline).
+        reference: Option<String>,
+        /// Parameter sets to draw.
+        #[arg(long, default_value_t = 16)]
+        draws: usize,
+        /// Only these assumptions (comma-separated or repeated): a path, a section (`effects`), or
+        /// a pattern with `*` (`effects.*`, `*half_life*`). Default: all.
+        #[arg(long, value_delimiter = ',', value_name = "PATTERN")]
+        assumptions: Vec<String>,
+        /// Run only shard I of N (0-based) of the draws × scenarios × replicates; join shards with
+        /// `merge`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Print the assumptions (with --assumptions, the selected ones) with their plausible
+        /// ranges and sources, and stop.
+        #[arg(long)]
+        list: bool,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Join sweep or robustness shard folders into one result, identical to an unsharded run.
     ///
     /// Example: votelab merge results/sweep-baseline-shard-0-of-2 results/sweep-baseline-shard-1-of-2 --out results/sweep
     Merge {
@@ -229,7 +263,10 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    if matches!(cli.command, None | Some(Command::Run(_) | Command::Compare { .. } | Command::Sweep { .. })) {
+    if matches!(
+        cli.command,
+        None | Some(Command::Run(_) | Command::Compare { .. } | Command::Sweep { .. } | Command::Robustness { .. })
+    ) {
         interrupt::install();
     }
     let outcome = match cli.command {
@@ -239,7 +276,24 @@ pub fn main() -> ExitCode {
         Some(Command::Sweep { scenario, vary, shard, timeseries, sim }) => {
             sweep::sweep(&scenario, &vary, shard.as_deref(), timeseries, &sim)
         }
-        Some(Command::Merge { dirs, out, force, png }) => sweep::merge(&dirs, &out, force, png),
+        Some(Command::Robustness { scenario, reference, draws, assumptions, shard, list, sim }) => {
+            let a = robustness::RobustnessArgs {
+                scenario: scenario.as_deref(),
+                reference: reference.as_deref(),
+                draws,
+                patterns: &assumptions,
+                shard: shard.as_deref(),
+                list,
+            };
+            robustness::robustness(&a, &sim)
+        }
+        Some(Command::Merge { dirs, out, force, png }) => {
+            if dirs[0].join("robustness.json").exists() {
+                robustness::merge(&dirs, &out, force, png)
+            } else {
+                sweep::merge(&dirs, &out, force, png)
+            }
+        }
         Some(Command::Report { dir, png }) => report::report(&dir, png),
         Some(Command::Check { scenarios, print, sets }) => run::check(&scenarios, print, &sets),
         Some(Command::Scenarios) => run::list_scenarios(),

@@ -10,7 +10,10 @@
 //! Adding a metric: compute it in `crate::phases::metrics` and add its entry here.
 //!
 //! The smallest meaningful differences (SMD) are first values, to be reviewed: each entry says
-//! why it has its value. They are in display units (percentage points for shares).
+//! why it has its value (`smd_reason`). They are in display units (percentage points for
+//! shares). A paired difference is *detectable* when its 95% interval excludes zero and
+//! *meaningful* when it is also at least the SMD ([`MetricDef::judge`]); a detectable difference
+//! smaller than that is *negligible*.
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +107,14 @@ pub struct MetricDef {
     /// Smallest meaningful difference, in display units (percentage points for shares):
     /// a smaller effect is treated as negligible. First values, to be reviewed.
     pub smd: f64,
+    /// Why the smallest meaningful difference has its value (shown in reports and on the
+    /// workshop page).
+    pub smd_reason: &'static str,
+    /// What a difference counts in the real electorate, for a metric that is a share of all
+    /// voters or a count per voter (e.g. "voters" for turnout): the difference times the voters
+    /// the simulation represents (`population.represents`). `None` for metrics of a subgroup or
+    /// of money.
+    pub counts: Option<&'static str>,
 }
 
 /// [0, 1]: shares, and means of quantities on a 0–1 scale.
@@ -119,11 +130,6 @@ const fn headline(order: u8, every_election: bool) -> Option<Headline> {
 
 /// Every metric of an election record, in the order of the run table.
 pub const CATALOGUE: &[MetricDef] = &[
-    // 0.5 pp: effects below about half a point are treated as negligible in the
-    // election-administration and field-experiment literature (impersonal get-out-the-vote
-    // contact moves turnout by a fraction of a point) and are below the precision of turnout
-    // surveys; the smallest effect treated as substantive, Bond et al.'s +0.39 pp from a message
-    // to 61 million users (`docs/MODEL.md` §9, row 9), sits just under it.
     MetricDef {
         id: "turnout",
         path: "turnout",
@@ -136,10 +142,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(1, true),
         run_table: true,
         smd: 0.5,
+        smd_reason: "0.5 pp: effects below about half a point are treated as negligible in the election-administration and field-experiment literature (impersonal get-out-the-vote contact moves turnout by a fraction of a point) and are below the precision of turnout surveys; the smallest effect treated as substantive, Bond et al.'s +0.39 pp from a message to 61 million users (`docs/MODEL.md` §9, row 9), sits just under it.",
+        counts: Some("voters"),
     },
-    // 1 pp: a cohort is a quarter of the electorate or less, so the same absolute effect on the
-    // whole electorate is larger within a cohort; generational gaps are 10–30 pp, 1 pp is a few
-    // per cent of them.
     MetricDef {
         id: "turnout-by-cohort",
         path: "turnout_by_cohort.{cohort}",
@@ -152,10 +157,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(2, true),
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 pp: a cohort is a quarter of the electorate or less, so the same absolute effect on the whole electorate is larger within a cohort; generational gaps are 10–30 pp, 1 pp is a few per cent of them.",
+        counts: None,
     },
-    // 1 pp: first-time voters are a small group (a few per cent of the electorate), whose turnout
-    // is measured less precisely; the habit effects it feeds are about +5 pp (`docs/MODEL.md` §9,
-    // row 21), so 1 pp is a fifth of one.
     MetricDef {
         id: "first-time-turnout",
         path: "first_time_turnout",
@@ -168,10 +172,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(3, false),
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 pp: first-time voters are a small group (a few per cent of the electorate), whose turnout is measured less precisely; the habit effects it feeds are about +5 pp (`docs/MODEL.md` §9, row 21), so 1 pp is a fifth of one.",
+        counts: None,
     },
-    // 0.5 pp: one ad moves vote choice by +0.7 pp with a standard error of 0.7 (`docs/MODEL.md`
-    // §9, row 1), so half a point is below what one experiment can resolve; close races are
-    // decided by about that much.
     MetricDef {
         id: "vote-share",
         path: "vote_share.{party}",
@@ -184,10 +187,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 0.5,
+        smd_reason: "0.5 pp: one ad moves vote choice by +0.7 pp with a standard error of 0.7 (`docs/MODEL.md` §9, row 1), so half a point is below what one experiment can resolve; close races are decided by about that much.",
+        counts: None,
     },
-    // 0.02 on the 0–1 scale: about 2 points on a 100-point feeling thermometer, the low end of
-    // what depolarisation interventions achieve (2–10 points, `docs/MODEL.md` §9, row 17) and a
-    // tenth of the US rise over four decades (row 18).
     MetricDef {
         id: "affective-polarisation",
         path: "polarisation.affective",
@@ -200,9 +202,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(4, false),
         run_table: true,
         smd: 0.02,
+        smd_reason: "0.02 on the 0–1 scale: about 2 points on a 100-point feeling thermometer, the low end of what depolarisation interventions achieve (2–10 points, `docs/MODEL.md` §9, row 17) and a tenth of the US rise over four decades (row 18).",
+        counts: None,
     },
-    // 0.01: ideology lies on [-1, 1], the baseline variance is about 0.17, so 0.01 is a shift of
-    // about 6% of it (a standard deviation moving by about 0.01).
     MetricDef {
         id: "ideology-variance",
         path: "polarisation.variance",
@@ -215,9 +217,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 0.01,
+        smd_reason: "0.01: ideology lies on [-1, 1], the baseline variance is about 0.17, so 0.01 is a shift of about 6% of it (a standard deviation moving by about 0.01).",
+        counts: None,
     },
-    // 0.02, as for other correlations: below that, a change of the network's sorting is within
-    // the variation between networks drawn with the same parameters.
     MetricDef {
         id: "echo-chamber",
         path: "polarisation.echo_chamber",
@@ -230,9 +232,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(5, false),
         run_table: true,
         smd: 0.02,
+        smd_reason: "0.02, as for other correlations: below that, a change of the network's sorting is within the variation between networks drawn with the same parameters.",
+        counts: None,
     },
-    // 0.5: clusters come in whole numbers; a mean over replicates moving by half a cluster means
-    // half the replicates gained or lost one.
     MetricDef {
         id: "opinion-clusters",
         path: "polarisation.clusters",
@@ -245,10 +247,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 0.5,
+        smd_reason: "0.5: clusters come in whole numbers; a mean over replicates moving by half a cluster means half the replicates gained or lost one.",
+        counts: None,
     },
-    // 0.02: normal ≈ 0.33, uniform ≈ 0.56, two points 1; 0.02 is under a tenth of the step from
-    // a uniform to a clearly bimodal electorate. The small-sample corrections can take it just
-    // above 1, so its range is left open.
     MetricDef {
         id: "bimodality",
         path: "polarisation.bimodality",
@@ -261,9 +262,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 0.02,
+        smd_reason: "0.02: normal ≈ 0.33, uniform ≈ 0.56, two points 1; 0.02 is under a tenth of the step from a uniform to a clearly bimodal electorate. The small-sample corrections can take it just above 1, so its range is left open.",
+        counts: None,
     },
-    // 0.01 on the normalised 0–1 index: about the change from moving 1% of the electorate from
-    // the centre to an extreme.
     MetricDef {
         id: "esteban-ray",
         path: "polarisation.esteban_ray",
@@ -276,9 +277,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 0.01,
+        smd_reason: "0.01 on the normalised 0–1 index: about the change from moving 1% of the electorate from the centre to an extreme.",
+        counts: None,
     },
-    // 0.02 on the 0–1 scale: about 2 points on a 100-point trust scale; survey trust measures
-    // are not precise below that.
     MetricDef {
         id: "trust",
         path: "trust",
@@ -291,10 +292,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 0.02,
+        smd_reason: "0.02 on the 0–1 scale: about 2 points on a 100-point trust scale; survey trust measures are not precise below that.",
+        counts: None,
     },
-    // 0.1 items per voter: one voter in ten seeing one more false story in a campaign; exposure
-    // is concentrated in few voters (`docs/MODEL.md` §9, row 12), so smaller means hardly move
-    // anyone's belief.
     MetricDef {
         id: "misinformation-exposure",
         path: "misinformation.exposures_per_capita",
@@ -307,8 +307,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(6, false),
         run_table: true,
         smd: 0.1,
+        smd_reason: "0.1 items per voter: one voter in ten seeing one more false story in a campaign; exposure is concentrated in few voters (`docs/MODEL.md` §9, row 12), so smaller means hardly move anyone's belief.",
+        counts: Some("items of misinformation seen"),
     },
-    // As for all voters.
     MetricDef {
         id: "misinformation-exposure-by-cohort",
         path: "misinformation.exposures_per_capita_by_cohort.{cohort}",
@@ -321,10 +322,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 0.1,
+        smd_reason: "As for the whole electorate: the same quantity within one cohort.",
+        counts: None,
     },
-    // 1 pp: surveys of belief in false stories have margins of 1–3 pp, so below 1 pp no study
-    // could tell the difference; remedies studied (fact-check labels, −27.6% belief,
-    // `docs/MODEL.md` §9, row 15) move it by more.
     MetricDef {
         id: "misinformation-believers",
         path: "misinformation.believers",
@@ -337,8 +337,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(7, false),
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 pp: surveys of belief in false stories have margins of 1–3 pp, so below 1 pp no study could tell the difference; remedies studied (fact-check labels, −27.6% belief, `docs/MODEL.md` §9, row 15) move it by more.",
+        counts: Some("believers of false stories"),
     },
-    // As for all voters.
     MetricDef {
         id: "misinformation-believers-by-cohort",
         path: "misinformation.believers_by_cohort.{cohort}",
@@ -351,10 +352,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 1.0,
+        smd_reason: "As for the whole electorate: the same quantity within one cohort.",
+        counts: None,
     },
-    // 1 impression per voter per campaign: a single ad's effect is not distinguishable from zero
-    // (`docs/MODEL.md` §9, row 1) and repetition saturates after about five (row 3), so fewer
-    // than one more per voter is negligible.
     MetricDef {
         id: "ad-impressions",
         path: "ads.impressions_per_capita",
@@ -367,8 +367,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(8, false),
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 impression per voter per campaign: a single ad's effect is not distinguishable from zero (`docs/MODEL.md` §9, row 1) and repetition saturates after about five (row 3), so fewer than one more per voter is negligible.",
+        counts: Some("ad impressions"),
     },
-    // As for all voters.
     MetricDef {
         id: "ad-impressions-by-cohort",
         path: "ads.impressions_per_capita_by_cohort.{cohort}",
@@ -381,8 +382,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 1.0,
+        smd_reason: "As for the whole electorate: the same quantity within one cohort.",
+        counts: None,
     },
-    // 1 pp of the electorate: media plans are set and reported in whole points of reach.
     MetricDef {
         id: "ad-reach",
         path: "ads.reach",
@@ -395,8 +397,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 pp of the electorate: media plans are set and reported in whole points of reach.",
+        counts: None,
     },
-    // As for all voters.
     MetricDef {
         id: "ad-reach-by-cohort",
         path: "ads.reach_by_cohort.{cohort}",
@@ -409,8 +412,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 1.0,
+        smd_reason: "As for the whole electorate: the same quantity within one cohort.",
+        counts: None,
     },
-    // 1 impression per reached voter, as for impressions per voter.
     MetricDef {
         id: "ad-frequency",
         path: "ads.frequency",
@@ -423,9 +427,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 impression per reached voter, as for impressions per voter.",
+        counts: None,
     },
-    // 5 pp: media planners judge wasted frequency in coarse bands; a few points of a budget
-    // change no plan.
     MetricDef {
         id: "ad-wasted-share",
         path: "ads.wasted_share",
@@ -438,9 +442,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: true,
         smd: 5.0,
+        smd_reason: "5 pp: media planners judge wasted frequency in coarse bands; a few points of a budget change no plan.",
+        counts: None,
     },
-    // 1 pp: the levers move this share by tens of points (a ban takes it to zero); a point is
-    // the least a regulator would notice in ad libraries.
     MetricDef {
         id: "targeted-share",
         path: "ads.targeted_share",
@@ -453,10 +457,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: headline(9, false),
         run_table: true,
         smd: 1.0,
+        smd_reason: "1 pp: the levers move this share by tens of points (a ban takes it to zero); a point is the least a regulator would notice in ad libraries.",
+        counts: None,
     },
-    // 100,000 currency units: about 0.5% of a party's baseline budget (20 million); smaller
-    // shifts are within the rounding of reported campaign spending. Absolute, so to be reviewed
-    // for scenarios with other budgets.
     MetricDef {
         id: "ad-spend",
         path: "ads.spend.{party}",
@@ -469,10 +472,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 100_000.0,
+        smd_reason: "100,000 currency units: about 0.5% of a party's baseline budget (20 million); smaller shifts are within the rounding of reported campaign spending. Absolute, so to be reviewed for scenarios with other budgets.",
+        counts: None,
     },
-    // 1 pp: the one field test of cutting like-minded exposure cut it by a third and found
-    // affective polarisation unmoved (`docs/MODEL.md` §9, row 16); 1 pp is far below that and
-    // below what feed audits resolve.
     MetricDef {
         id: "like-minded-share",
         path: "feed.like_minded_share",
@@ -485,8 +487,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 1.0,
+        smd_reason: "1 pp: the one field test of cutting like-minded exposure cut it by a third and found affective polarisation unmoved (`docs/MODEL.md` §9, row 16); 1 pp is far below that and below what feed audits resolve.",
+        counts: None,
     },
-    // 0.1 items per voter, as for misinformation seen.
     MetricDef {
         id: "bot-items",
         path: "feed.bot_items_per_capita",
@@ -499,9 +502,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 0.1,
+        smd_reason: "0.1 items per voter, as for misinformation seen.",
+        counts: None,
     },
-    // 10,000 currency units: about 0.5% of the brokers' baseline revenue (about 2 million).
-    // Absolute, so to be reviewed for other markets.
     MetricDef {
         id: "broker-revenue",
         path: "brokers.revenue",
@@ -514,9 +517,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 10_000.0,
+        smd_reason: "10,000 currency units: about 0.5% of the brokers' baseline revenue (about 2 million). Absolute, so to be reviewed for other markets.",
+        counts: None,
     },
-    // 0.02 on the 0–1 scale: accuracies of commercial voter files differ by several points
-    // between vendors; 2 points is the least that changes who gets targeted.
     MetricDef {
         id: "profile-accuracy",
         path: "brokers.profile_accuracy",
@@ -529,8 +532,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 0.02,
+        smd_reason: "0.02 on the 0–1 scale: accuracies of commercial voter files differ by several points between vendors; 2 points is the least that changes who gets targeted.",
+        counts: None,
     },
-    // 10,000 currency units, as for broker revenue. Absolute, to be reviewed.
     MetricDef {
         id: "grassroots-funds",
         path: "grassroots.funds_raised",
@@ -543,8 +547,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 10_000.0,
+        smd_reason: "10,000 currency units, as for broker revenue. Absolute, to be reviewed.",
+        counts: None,
     },
-    // 10,000 currency units, as for funds raised. Absolute, to be reviewed.
     MetricDef {
         id: "grassroots-costs",
         path: "grassroots.event_costs",
@@ -557,9 +562,9 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 10_000.0,
+        smd_reason: "10,000 currency units, as for funds raised. Absolute, to be reviewed.",
+        counts: None,
     },
-    // 10 attendees: absolute, so it scales with the simulated population; a rate per voter
-    // would travel better. To be reviewed.
     MetricDef {
         id: "grassroots-attendees",
         path: "grassroots.attendees",
@@ -572,8 +577,41 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 10.0,
+        smd_reason: "10 attendees: absolute, so it scales with the simulated population; a rate per voter would travel better. To be reviewed.",
+        counts: None,
     },
 ];
+
+/// The mark of a judged difference in tables: `*` detectable and meaningful, `~` detectable but
+/// negligible (smaller than the smallest meaningful difference), a space otherwise.
+pub fn symbol(detectable: bool, meaningful: bool) -> &'static str {
+    match (detectable, meaningful) {
+        (true, true) => "*",
+        (true, false) => "~",
+        _ => " ",
+    }
+}
+
+/// A count rounded to two significant digits with thousands separators (`480,000`, `1,200,000`,
+/// `37`).
+pub fn rounded_count(n: f64) -> String {
+    let n = n.abs();
+    let rounded = if n < 100.0 {
+        n.round()
+    } else {
+        let scale = 10f64.powi(n.log10().floor() as i32 - 1);
+        (n / scale).round() * scale
+    };
+    let digits = format!("{rounded:.0}");
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// One concrete metric: a catalogue entry with its placeholder filled in.
 #[derive(Clone, Debug, PartialEq)]
@@ -704,6 +742,11 @@ impl MetricDef {
         self.kind.scale() * value
     }
 
+    /// A stored interval `[lo, hi]` in display units.
+    pub fn display_pair(&self, pair: [f64; 2]) -> [f64; 2] {
+        [self.display(pair[0]), self.display(pair[1])]
+    }
+
     /// Unit of a difference: "percentage points" for shares, the metric's unit otherwise.
     pub fn difference_unit(&self) -> &'static str {
         match self.kind {
@@ -737,6 +780,42 @@ impl MetricDef {
             "uncertain"
         };
         (detectable, meaningful, mark)
+    }
+
+    /// Decimals that show a difference (display units) with at least one significant digit: the
+    /// kind's decimals, more for a small non-zero difference (at most ten more), so that a
+    /// detectable difference is never printed as `0.0` or `-0.0`.
+    pub fn difference_decimals(&self, difference: f64) -> usize {
+        let base = self.kind.decimals();
+        let d = difference.abs();
+        if d == 0.0 || !d.is_finite() {
+            return base;
+        }
+        // Rounded to `n` decimals, d stays non-zero when d ≥ ½·10⁻ⁿ.
+        let needed = (-(2.0 * d).log10()).ceil().max(0.0) as usize;
+        needed.clamp(base, base + 10)
+    }
+
+    /// A stored difference as shown, signed, number only; a `detectable` one with as many
+    /// decimals as it takes not to read as zero ([`MetricDef::difference_decimals`]), others with
+    /// the kind's decimals.
+    pub fn signed_difference(&self, difference: f64, detectable: bool) -> String {
+        let shown = self.display(difference);
+        let decimals = if detectable { self.difference_decimals(shown) } else { self.kind.decimals() };
+        format!("{shown:+.decimals$}")
+    }
+
+    /// What a difference amounts to in the real electorate: the difference times the voters the
+    /// simulation represents, with the noun of [`MetricDef::counts`] (e.g. `about 480,000 more
+    /// voters`). `None` for metrics that count nothing in the whole electorate.
+    pub fn real_world(&self, difference: f64, represents: u64) -> Option<String> {
+        let noun = self.counts?;
+        let n = (difference.abs() * represents as f64).round();
+        if !n.is_finite() {
+            return None;
+        }
+        let more = if difference < 0.0 { "fewer" } else { "more" };
+        Some(format!("about {} {more} {noun}", rounded_count(n)))
     }
 
     /// The smallest meaningful difference in the units of `summary.json` (a fraction for shares).
@@ -787,6 +866,44 @@ mod tests {
         assert_eq!(turnout.judge(0.4 * smd, [0.2 * smd, 0.6 * smd], 4), (true, false, "negligible"));
         assert_eq!(turnout.judge(4.0 * smd, [-2.0 * smd, 10.0 * smd], 4), (false, false, "uncertain"));
         assert_eq!(turnout.judge(4.0 * smd, [2.0 * smd, 6.0 * smd], 1), (false, false, "uncertain"), "one replicate");
+    }
+
+    #[test]
+    fn a_detectable_difference_never_reads_as_zero() {
+        let turnout = by_id("turnout").unwrap();
+        assert_eq!(turnout.signed_difference(-0.0003, true), "-0.03");
+        assert_eq!(turnout.signed_difference(-0.0003, false), "-0.0");
+        assert_eq!(turnout.signed_difference(0.008, true), "+0.8");
+        let echo = by_id("echo-chamber").unwrap();
+        assert_eq!(echo.signed_difference(-0.00011, true), "-0.0001");
+        assert_eq!(echo.signed_difference(0.004, true), "+0.004");
+        for x in [1e-9, -3e-7, 0.00049, -0.04] {
+            for m in CATALOGUE {
+                let s = m.signed_difference(x / m.kind.scale(), true);
+                assert!(
+                    s.trim_start_matches(['+', '-']).chars().any(|c| ('1'..='9').contains(&c)),
+                    "{}: {x} -> {s}",
+                    m.id
+                );
+            }
+        }
+        assert_eq!((symbol(true, true), symbol(true, false), symbol(false, false)), ("*", "~", " "));
+    }
+
+    #[test]
+    fn real_world_sizes_use_the_represented_electorate() {
+        let turnout = by_id("turnout").unwrap();
+        assert_eq!(turnout.real_world(0.008, 60_000_000).as_deref(), Some("about 480,000 more voters"));
+        assert_eq!(turnout.real_world(-0.0123, 60_000_000).as_deref(), Some("about 740,000 fewer voters"));
+        assert_eq!(by_id("echo-chamber").unwrap().real_world(0.1, 1000), None);
+        assert_eq!(rounded_count(37.4), "37");
+        assert_eq!(rounded_count(1_234_567.0), "1,200,000");
+        for m in CATALOGUE {
+            assert!(!m.smd_reason.trim().is_empty(), "{} has no reason for its smallest meaningful difference", m.id);
+            if m.counts.is_some() {
+                assert!(m.placeholder().is_none() && m.kind != Kind::Money, "{}", m.id);
+            }
+        }
     }
 
     #[test]

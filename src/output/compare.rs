@@ -5,6 +5,7 @@
 
 use super::files::{ComparedMetric, ComparedScenario, ComparisonFile, Difference, MetricInfo, MetricTree, json_text};
 use super::folder::ResultsFolder;
+use super::summary::{self, Effect};
 use super::table::columns;
 use super::{RunSummary, VERSION, add_run_files};
 use crate::metrics::catalogue::{self, Kind, MetricDef};
@@ -45,6 +46,43 @@ pub fn paired_differences(logs: &[MetricsLog], reference: &[MetricsLog]) -> RunS
     }
 }
 
+/// The voters a scenario's simulated electorate stands for: `population.represents`, or the
+/// simulated population when the sample is the electorate.
+pub fn represented(loaded: &Loaded) -> u64 {
+    let p = &loaded.scenario.population;
+    p.represents.unwrap_or(p.size)
+}
+
+/// `election 3 (2034)`: the last election of a scenario, as summaries name it.
+pub fn last_election(loaded: &Loaded, elections: usize) -> String {
+    let t = &loaded.scenario.timeline;
+    let k = elections.max(1) - 1;
+    format!("election {} ({})", k + 1, i64::from(t.start_year) + k as i64 * i64::from(t.years_between))
+}
+
+/// The paired differences of every headline metric at the last election (per-cohort ones for
+/// each of the reference's cohorts, per-party ones for each party), with the name of that
+/// election.
+pub fn headline_effects(reference: &Loaded, diffs: &RunSummary) -> (String, Vec<Effect>) {
+    let s = &reference.scenario;
+    let cohorts: Vec<String> = s.population.cohorts.iter().map(|c| c.name.clone()).collect();
+    let parties: Vec<String> = s.parties.iter().map(|p| p.name.clone()).collect();
+    let last = diffs.elections.len().checked_sub(1);
+    let mut effects = Vec::new();
+    for def in catalogue::headlines() {
+        for e in def.expand(&cohorts, &parties) {
+            let found = match last {
+                Some(k) => diffs.elections[k].get(&e.path),
+                None => diffs.final_state.get(&e.path),
+            };
+            if let Some(d) = found {
+                effects.push(Effect { def, key: e.key.clone(), mean: d.mean, ci95: d.ci95, n: d.n as u64 });
+            }
+        }
+    }
+    (last_election(reference, diffs.elections.len()), effects)
+}
+
 /// `comparison.json`: per scenario, election and metric, the value and its paired difference from
 /// the reference (the first scenario). `None` without scenarios.
 pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
@@ -53,7 +91,9 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
         MetricTree::from_paths(values.iter().map(|(path, s)| {
             let metric = ComparedMetric {
                 ci95: s.ci95,
-                diff_vs_reference: diffs.get(path).map(Difference::from),
+                diff_vs_reference: diffs
+                    .get(path)
+                    .map(|d| Difference::judged(d, catalogue::by_path(path).map(|m| m.0))),
                 mean: s.mean,
                 n: s.n,
                 sd: s.sd,
@@ -66,6 +106,20 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
         .map(|c| {
             let values = RunSummary::of(c.logs);
             let diffs = paired_differences(c.logs, reference.logs);
+            let summary = if std::ptr::eq(c, reference) {
+                Vec::new()
+            } else {
+                let (at, effects) = headline_effects(reference.loaded, &diffs);
+                let s = &reference.loaded.scenario;
+                summary::comparison_summary(
+                    &s.name,
+                    &c.loaded.scenario.name,
+                    &at,
+                    &effects,
+                    represented(reference.loaded),
+                    u64::from(s.replicates),
+                )
+            };
             ComparedScenario {
                 description: c.loaded.scenario.description.clone(),
                 elections: values.elections.iter().zip(&diffs.elections).map(|(v, d)| merge(v, d)).collect(),
@@ -73,6 +127,7 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
                 name: c.loaded.scenario.name.clone(),
                 overrides: super::overrides_of(c.loaded),
                 ron: c.loaded.resolved_ron.clone(),
+                summary,
             }
         })
         .collect();
@@ -82,6 +137,7 @@ pub fn comparison_file(scenarios: &[Compared]) -> Option<ComparisonFile> {
         population: s.population.size,
         reference: s.name.clone(),
         replicates: u64::from(s.replicates),
+        represents: represented(reference.loaded),
         scenarios: entries,
         seed: s.seed,
         version: VERSION.to_string(),
@@ -167,8 +223,11 @@ fn lookup<'a>(summary: &'a RunSummary, h: &Headline) -> Option<&'a Summary> {
     }
 }
 
-/// The headline table: the reference's values, then each scenario's paired difference from it
-/// (`*` where the 95% interval excludes zero). Columns, labels and units from the catalogue.
+/// The headline table: the reference's values, then each scenario's paired difference from it,
+/// marked `*` when detectable (the 95% interval excludes zero) and meaningful (at least the
+/// catalogue's smallest meaningful difference) and `~` when detectable but negligible; a
+/// detectable difference gets the decimals it needs not to read as zero. Columns, labels and
+/// units from the catalogue.
 pub fn headline_table(scenarios: &[Compared]) -> String {
     let Some(reference) = scenarios.first() else { return String::new() };
     let base = RunSummary::of(reference.logs);
@@ -193,8 +252,13 @@ pub fn headline_table(scenarios: &[Compared]) -> String {
             std::iter::once(label(c))
                 .chain(metrics.iter().map(|(_, m)| match lookup(&d, m) {
                     Some(s) => {
-                        let star = if s.excludes_zero() { "*" } else { " " };
-                        format!("{}{star}", m.def.signed_number(s.mean))
+                        let (detectable, meaningful, _) =
+                            m.def.judge(m.def.display(s.mean), m.def.display_pair(s.ci95), s.n as u64);
+                        format!(
+                            "{}{}",
+                            m.def.signed_difference(s.mean, detectable),
+                            catalogue::symbol(detectable, meaningful)
+                        )
                     }
                     None => "—".into(),
                 }))

@@ -161,20 +161,65 @@ impl From<&Summary> for MetricSummary {
     }
 }
 
-/// A paired difference from the reference scenario over replicates: `{"ci95": [lo, hi], "mean"}`.
+/// A paired difference from the reference scenario over replicates: `{"ci95": [lo, hi],
+/// "detectable", "mark", "meaningful", "mean"}`, judged against the metric's smallest meaningful
+/// difference ([`MetricDef::judge`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     /// 95% Student-t interval for the mean difference, `[lo, hi]`.
     #[serde(deserialize_with = "nullable_pair")]
     pub ci95: [f64; 2],
+    /// The interval excludes zero (with at least two replicates; read as false when absent).
+    #[serde(default)]
+    pub detectable: bool,
+    /// How the difference compares with the smallest meaningful difference; absent for a metric
+    /// outside the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Mark>,
+    /// Detectable and at least the smallest meaningful difference (read as false when absent).
+    #[serde(default)]
+    pub meaningful: bool,
     /// Mean paired difference.
     #[serde(deserialize_with = "nullable")]
     pub mean: f64,
 }
 
-impl From<&Summary> for Difference {
-    fn from(s: &Summary) -> Difference {
-        Difference { ci95: s.ci95, mean: s.mean }
+/// How a paired difference compares with its metric's smallest meaningful difference
+/// ([`MetricDef::judge`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mark {
+    /// Detectable (the 95% interval excludes zero) and at least the smallest meaningful
+    /// difference.
+    Meaningful,
+    /// Smaller than the smallest meaningful difference (detectable or not).
+    Negligible,
+    /// At least the smallest meaningful difference, but not detectable.
+    Uncertain,
+}
+
+impl Mark {
+    /// The mark of [`MetricDef::judge`]'s word.
+    pub fn of(word: &str) -> Mark {
+        match word {
+            "meaningful" => Mark::Meaningful,
+            "negligible" => Mark::Negligible,
+            _ => Mark::Uncertain,
+        }
+    }
+}
+
+impl Difference {
+    /// The difference summarised in `s`, judged by `def` when the metric is catalogued.
+    pub fn judged(s: &Summary, def: Option<&MetricDef>) -> Difference {
+        let (detectable, meaningful, mark) = match def {
+            Some(d) => {
+                let (detectable, meaningful, mark) = d.judge(d.display(s.mean), d.display_pair(s.ci95), s.n as u64);
+                (detectable, meaningful, Some(Mark::of(mark)))
+            }
+            None => (s.n >= 2 && (s.ci95[0] > 0.0 || s.ci95[1] < 0.0), false, None),
+        };
+        Difference { ci95: s.ci95, detectable, mark, meaningful, mean: s.mean }
     }
 }
 
@@ -258,6 +303,10 @@ pub struct ComparedScenario {
     /// The resolved scenario as RON text (read as empty when absent).
     #[serde(default)]
     pub ron: String,
+    /// The plain-language summary of its differences from the reference, two to four sentences
+    /// (`crate::output::summary`); empty for the reference (read as empty when absent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub summary: Vec<String>,
 }
 
 /// `comparison.json`: every scenario's metrics and their paired differences from the reference
@@ -274,6 +323,10 @@ pub struct ComparisonFile {
     pub reference: String,
     /// Replicates.
     pub replicates: u64,
+    /// The voters the simulated electorate stands for (`population.represents`, or the
+    /// simulated population when it is `None`; read as 0 when absent).
+    #[serde(default)]
+    pub represents: u64,
     /// Every scenario, the reference first.
     pub scenarios: Vec<ComparedScenario>,
     /// Seed of replicate 0.
@@ -298,6 +351,9 @@ pub struct MetricInfo {
     /// Smallest meaningful difference, in display units (percentage points for shares): a smaller
     /// paired difference is treated as negligible.
     pub smallest_meaningful_difference: f64,
+    /// Why the smallest meaningful difference has its value (read as empty when absent).
+    #[serde(default)]
+    pub smallest_meaningful_difference_reason: String,
     /// Unit of a value as shown ("%" for shares, whose differences are in percentage points).
     pub unit: String,
 }
@@ -310,6 +366,7 @@ impl From<&MetricDef> for MetricInfo {
             label: m.label.to_string(),
             path: m.path.to_string(),
             smallest_meaningful_difference: m.smd,
+            smallest_meaningful_difference_reason: m.smd_reason.to_string(),
             unit: m.unit.to_string(),
         }
     }
@@ -659,9 +716,23 @@ mod tests {
     fn the_difference_is_written_only_when_known() {
         let m = ComparedMetric { ci95: [0.0, 1.0], diff_vs_reference: None, mean: 0.5, n: 2, sd: 0.1 };
         assert!(!serde_json::to_string(&m).unwrap().contains("diff"));
-        let d = ComparedMetric { diff_vs_reference: Some(Difference { ci95: [-0.1, 0.1], mean: 0.0 }), ..m };
+        let d = ComparedMetric {
+            diff_vs_reference: Some(Difference {
+                ci95: [-0.1, 0.1],
+                detectable: false,
+                mark: Some(Mark::Negligible),
+                meaningful: false,
+                mean: 0.0,
+            }),
+            ..m
+        };
         let text = serde_json::to_string(&d).unwrap();
-        assert!(text.contains(r#""diff_vs_reference":{"ci95":[-0.1,0.1],"mean":0.0},"mean""#), "{text}");
+        assert!(
+            text.contains(
+                r#""diff_vs_reference":{"ci95":[-0.1,0.1],"detectable":false,"mark":"negligible","meaningful":false,"mean":0.0},"mean""#
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -20,11 +20,15 @@ pub struct ResultsFolder {
 pub enum FolderError {
     /// None of the files that identify a results folder is there.
     #[error(
-        "not a votelab results folder: it has no summary.json (run), comparison.json (compare) or sweep.json (sweep)"
+        "not a votelab results folder: it has no summary.json (run), comparison.json (compare), sweep.json (sweep) \
+         or robustness.json (robustness)"
     )]
     NotResults,
     /// The folder is one shard of a sweep, which has no summary yet.
-    #[error("this is one shard of a sweep (shard.txt); join the shards with `votelab merge` and report on the result")]
+    #[error(
+        "this is one shard of a sweep or robustness run (shard.txt); join the shards with `votelab merge` and report \
+         on the result"
+    )]
     Shard,
     /// A file that is needed is missing.
     #[error("{0} is missing")]
@@ -56,12 +60,16 @@ pub enum Kind {
     Comparison,
     /// `votelab sweep` or `merge`: `sweep.json`, `points.csv`, `sweep.csv`.
     Sweep,
+    /// `votelab robustness` or `merge`: `robustness.json` (which holds everything the report
+    /// draws).
+    Robustness,
 }
 
 /// Files at the top of a results folder that a report may read.
 pub const TOP_LEVEL: &[&str] = &[
     "comparison.json",
     "sweep.json",
+    "robustness.json",
     "points.csv",
     "sweep.csv",
     "shard.txt",
@@ -128,6 +136,8 @@ pub fn kind(folder: &ResultsFolder) -> Result<Kind, FolderError> {
         Ok(Kind::Comparison)
     } else if folder.get("shard.txt").is_some() {
         Err(FolderError::Shard)
+    } else if folder.get("robustness.json").is_some() {
+        Ok(Kind::Robustness)
     } else if folder.get("sweep.json").is_some() {
         Ok(Kind::Sweep)
     } else if folder.get("summary.json").is_some() {
@@ -177,6 +187,8 @@ mod tests {
         assert_eq!(kind(&folder), Ok(Kind::Run));
         folder.insert("sweep.json", "{}");
         assert_eq!(kind(&folder), Ok(Kind::Sweep));
+        folder.insert("robustness.json", "{}");
+        assert_eq!(kind(&folder), Ok(Kind::Robustness));
         folder.insert("shard.txt", "0/2\n");
         assert_eq!(kind(&folder), Err(FolderError::Shard));
         folder.insert("comparison.json", "{}");

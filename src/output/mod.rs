@@ -6,6 +6,8 @@
 pub mod compare;
 pub mod files;
 pub mod folder;
+pub mod robustness;
+pub mod summary;
 pub mod sweep;
 pub mod table;
 

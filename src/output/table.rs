@@ -33,6 +33,27 @@ pub fn columns(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Text broken into lines of at most `width` characters at spaces (a longer word keeps its own
+/// line), each line indented by two spaces.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&format!("  {line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
+}
+
 /// `mean ± half-width` of a metric in its display units (percent for shares).
 pub fn interval(def: &MetricDef, s: Option<&Summary>) -> String {
     match s {

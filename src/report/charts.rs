@@ -183,6 +183,20 @@ pub struct Forest {
     pub series: Vec<Series>,
 }
 
+/// A tornado chart: one horizontal bar per row from zero to its value, the largest first, in
+/// one colour for positive and another for negative values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tornado {
+    /// Title.
+    pub title: String,
+    /// (row label, value), top to bottom.
+    pub rows: Vec<(String, f64)>,
+    /// Description of the x axis.
+    pub x_desc: String,
+    /// Legend notes saying how to read the chart.
+    pub notes: Vec<String>,
+}
+
 /// Positions along the x axis of a sweep chart.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Positions {
@@ -232,7 +246,7 @@ macro_rules! chart_spec {
     )*};
 }
 
-chart_spec!(Bars => bars, Bands => bands, Heatmap => heatmap, Forest => forest, Sweep => sweep);
+chart_spec!(Bars => bars, Bands => bands, Heatmap => heatmap, Forest => forest, Sweep => sweep, Tornado => tornado);
 
 fn title_font() -> TextStyle<'static> {
     (FONT, 22).into_font().style(FontStyle::Bold).color(&BLACK)
@@ -696,6 +710,45 @@ pub fn forest(spec: &Forest) -> Outcome<String> {
         }
         let entries: Vec<_> =
             spec.series.iter().enumerate().map(|(j, s)| (s.label.clone(), colour(j), Mark::Dot)).collect();
+        legend(side, &entries, &notes)
+    })
+}
+
+/// A tornado chart: bars from zero, positive ones in the first colour, negative in the second.
+pub fn tornado(spec: &Tornado) -> Outcome<String> {
+    let rows = spec.rows.len().max(1);
+    let notes: Vec<&str> = spec.notes.iter().map(String::as_str).collect();
+    let height = (130 + 26 * rows as u32).max(legend_height(2, &notes) + 60);
+    svg(&spec.title, height, |plot, side| {
+        let x = span(spec.rows.iter().map(|r| r.1).filter(|v| v.is_finite()), true);
+        let x = if x.0 == 0.0 && x.1 == 0.0 { (-1.0, 1.0) } else { (x.0.min(-0.05 * x.1), x.1.max(-0.05 * x.0)) };
+        let y = Ticked::new(-0.5, rows as f64 - 0.5, (0..rows).map(|i| i as f64).collect());
+        let longest = spec.rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(4).min(34) as u32;
+        let row = |v: &f64| {
+            let i = rows as f64 - 1.0 - v.round();
+            spec.rows.get(i.max(0.0) as usize).map(|r| fit(&r.0, 34)).unwrap_or_default()
+        };
+        let mut chart = framed(
+            plot,
+            Axis::numbers(x.0, x.1, &spec.x_desc),
+            Axis::named(y, None, &row),
+            Grid::Vertical,
+            Room { right: 20, y_labels: 24 + 8 * longest },
+        )?;
+        for (i, (_, v)) in spec.rows.iter().enumerate() {
+            if !v.is_finite() {
+                continue;
+            }
+            let y = (rows - 1 - i) as f64;
+            let c = if *v >= 0.0 { colour(0) } else { colour(1) };
+            chart.draw_series([Rectangle::new([(0.0, y - 0.35), (*v, y + 0.35)], c.filled())]).map_err(fail)?;
+        }
+        let edge = (-0.5, rows as f64 - 0.5);
+        chart.draw_series(LineSeries::new(vec![(0.0, edge.0), (0.0, edge.1)], BLACK.stroke_width(1))).map_err(fail)?;
+        let entries = vec![
+            ("higher value: effect more positive".to_string(), colour(0), Mark::Swatch),
+            ("higher value: effect more negative".to_string(), colour(1), Mark::Swatch),
+        ];
         legend(side, &entries, &notes)
     })
 }

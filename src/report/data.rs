@@ -266,6 +266,8 @@ pub struct Compared {
     pub overrides: Vec<String>,
     /// Its metric trees per election, each metric with its difference from the reference.
     pub elections: Vec<MetricTree<ComparedMetric>>,
+    /// The plain-language summary of its differences (empty for the reference).
+    pub summary: Vec<String>,
 }
 
 impl Compared {
@@ -304,7 +306,7 @@ impl ComparisonData {
         let scenarios = doc
             .scenarios
             .into_iter()
-            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections })
+            .map(|s| Compared { name: s.name, overrides: s.overrides, elections: s.elections, summary: s.summary })
             .collect::<Vec<_>>();
         let runs = names.iter().map(|n| RunData::read(folder, &format!("{n}/"))).collect::<Result<Vec<_>, _>>()?;
         Ok(ComparisonData {
@@ -493,13 +495,20 @@ mod tests {
             population: 10,
             reference: "a".into(),
             replicates: 2,
+            represents: 1000,
             scenarios: vec![crate::output::files::ComparedScenario {
                 description: String::new(),
                 elections: vec![MetricTree::from_paths([(
                     vec!["turnout".to_string()],
                     ComparedMetric {
                         ci95: [0.4, 0.6],
-                        diff_vs_reference: Some(crate::output::files::Difference { ci95: [-0.1, 0.3], mean: 0.1 }),
+                        diff_vs_reference: Some(crate::output::files::Difference {
+                            ci95: [-0.1, 0.3],
+                            detectable: false,
+                            mark: None,
+                            meaningful: false,
+                            mean: 0.1,
+                        }),
                         mean: 0.5,
                         n: 2,
                         sd: 0.1,
@@ -509,14 +518,19 @@ mod tests {
                 name: "a".into(),
                 overrides: vec!["regulation.takedown_hours=Some(24.0)".into()],
                 ron: String::new(),
+                summary: vec!["A sentence.".into()],
             }],
             seed: 1,
             version: "0".into(),
         });
         let doc: ComparisonFile = parse_json(&text).unwrap();
         assert_eq!(doc.scenarios[0].overrides, ["regulation.takedown_hours=Some(24.0)"]);
-        let compared =
-            Compared { name: "a".into(), overrides: Vec::new(), elections: doc.scenarios[0].elections.clone() };
+        let compared = Compared {
+            name: "a".into(),
+            overrides: Vec::new(),
+            elections: doc.scenarios[0].elections.clone(),
+            summary: Vec::new(),
+        };
         assert_eq!(compared.diff(0, &["turnout"]), Some(Interval { mean: 0.1, lo: -0.1, hi: 0.3 }));
         assert_eq!(compared.diff(1, &["turnout"]), None);
     }

@@ -4,6 +4,7 @@
 
 use super::figures::{Page, Section, Table};
 use crate::output::VERSION;
+use crate::output::files::Mark;
 use std::fmt::Write as _;
 
 /// Screen and print styles. No `url(...)` and no `@import`: nothing is fetched.
@@ -30,7 +31,12 @@ th, td { padding: .3rem .5rem; border-bottom: 1px solid #ddd; text-align: right;
 th { font-weight: 600; border-bottom: 2px solid #999; }
 th:first-child, td:first-child { text-align: left; }
 td small { display: block; color: #666; font-size: .75rem; white-space: nowrap; }
-td.marked { font-weight: 700; }
+td.mark-meaningful { font-weight: 700; }
+td.mark-negligible { color: #777; font-style: italic; }
+.summary { background: #f3f7fb; border-left: 4px solid #0072b2; padding: .6rem 1rem; margin: 0 0 1rem; }
+.summary h2 { font-size: 1.1rem; margin: 0 0 .3rem; padding: 0; border: 0; }
+.summary h3 { font-size: 1rem; margin: .5rem 0 .1rem; }
+.summary p { margin: 0 0 .3rem; }
 details { margin: .8rem 0; }
 summary { cursor: pointer; font-weight: 600; }
 pre { background: #f5f5f5; padding: .8rem; overflow-x: auto; font-size: .8rem; line-height: 1.35; }
@@ -82,7 +88,11 @@ fn table(out: &mut String, t: &Table) {
         out.push_str("<tr>");
         for (i, c) in row.iter().enumerate() {
             let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
-            let class = if c.marked { " class=\"marked\"" } else { "" };
+            let class = match c.mark {
+                Some(Mark::Meaningful) => " class=\"mark-meaningful\" data-mark=\"meaningful\"",
+                Some(Mark::Negligible) => " class=\"mark-negligible\" data-mark=\"negligible\"",
+                _ => "",
+            };
             let _ = write!(out, "<{tag}{class}>{}", escape(&c.text));
             if !c.detail.is_empty() {
                 let _ = write!(out, "<small>{}</small>", escape(&c.detail));
@@ -127,6 +137,19 @@ pub fn page(p: &Page) -> String {
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(&p.title));
     if !p.lead.is_empty() {
         let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&p.lead));
+    }
+    if !p.summary.is_empty() {
+        out.push_str("<section id=\"summary\" class=\"summary\">\n<h2>In brief</h2>\n");
+        for (scenario, sentences) in &p.summary {
+            let _ = writeln!(
+                out,
+                "<div data-summary=\"{}\">\n<h3>{}</h3>\n<p>{}</p>\n</div>",
+                escape(scenario),
+                escape(scenario),
+                escape(&sentences.join(" "))
+            );
+        }
+        out.push_str("</section>\n");
     }
     out.push_str("<dl class=\"facts\">\n");
     for (k, v) in &p.facts {
@@ -202,19 +225,21 @@ mod tests {
                     head: vec!["a".into(), "b".into()],
                     rows: vec![vec![
                         Cell { text: "x".into(), ..Cell::default() },
-                        Cell { text: "+1".into(), detail: "[0, 2]".into(), marked: true },
+                        Cell { text: "+1*".into(), detail: "[0, 2]".into(), mark: Some(Mark::Meaningful) },
                     ]],
                 }),
                 figures: vec![Figure { chart, note: "n".into() }],
             }],
             scenarios: vec![("ron".into(), "Scenario(name: \"</pre><b>\")".into())],
+            summary: vec![("s".into(), vec!["One.".into(), "Two.".into()])],
         };
         let html = page(&p);
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;/pre&gt;&lt;b&gt;"));
         assert!(html.contains("<figure id=\"c\">\n<svg role=\"img\" aria-label=\"A &quot;quoted&quot; title\" width="));
         assert!(!html.contains("http"));
-        assert!(html.contains("<td class=\"marked\">+1<small>[0, 2]</small></td>"));
+        assert!(html.contains("<td class=\"mark-meaningful\" data-mark=\"meaningful\">+1*<small>[0, 2]</small></td>"));
+        assert!(html.contains("<div data-summary=\"s\">\n<h3>s</h3>\n<p>One. Two.</p>"));
         assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
     }
 }

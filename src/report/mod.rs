@@ -68,6 +68,12 @@ pub fn render(folder: &ResultsFolder) -> Result<Report, ReportError> {
         Kind::Run => figures::run_page(&data::RunData::read(folder, "")?)?,
         Kind::Comparison => figures::comparison_page(&data::ComparisonData::read(folder)?)?,
         Kind::Sweep => figures::sweep_page(&data::SweepData::read(folder)?)?,
+        Kind::Robustness => {
+            let file = "robustness.json";
+            let doc = crate::output::robustness::parse_meta(folder.require(file)?)
+                .map_err(|message| ReportError::bad(file, message))?;
+            figures::robustness_page(&doc)?
+        }
     };
     let html = html::page(&page);
     let charts = page.sections.into_iter().flat_map(|s| s.figures).map(|f| f.chart).collect();

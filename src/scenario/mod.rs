@@ -6,6 +6,7 @@ pub mod builtin;
 pub mod error;
 pub mod levers;
 pub mod load;
+pub mod plausible;
 pub mod tree;
 pub mod types;
 pub mod validate;

@@ -172,7 +172,9 @@ fn shell_words(line: &str) -> Result<Vec<String>, String> {
 fn help_examples_paste_into_a_shell() {
     use clap::Parser;
     let mut examples = Vec::new();
-    for command in ["run", "compare", "sweep", "merge", "report", "check", "scenarios", "serve", "validate"] {
+    for command in
+        ["run", "compare", "sweep", "robustness", "merge", "report", "check", "scenarios", "serve", "validate"]
+    {
         let o = votelab(std::path::Path::new("."), &[command, "--help"]);
         assert_eq!(o.status.code(), Some(0), "{command} --help: {}", stderr(&o));
         examples.extend(stdout(&o).lines().filter_map(|l| l.trim().strip_prefix("Example: ").map(str::to_string)));

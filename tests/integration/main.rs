@@ -14,6 +14,7 @@ mod interruption;
 mod library;
 mod limits;
 mod report;
+mod robustness;
 mod room;
 mod scenarios;
 mod serve;

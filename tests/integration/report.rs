@@ -14,17 +14,19 @@ use std::time::{Duration, Instant};
 /// Small and quick: 1,500 voters, two elections after 20-day campaigns, two replicates.
 const SMALL: [&str; 3] = ["population.size=1500", "timeline.elections=2", "timeline.campaign_days=20"];
 
-/// Results folders made once for all tests here: `run`, `compare` and `sweep` under one folder.
+/// Results folders made once for all tests here: `run`, `compare`, `sweep` and `robustness` under
+/// one folder.
 fn fixtures() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-fixtures-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        let runs: [&[&str]; 3] = [
+        let runs: [&[&str]; 4] = [
             &["run", "baseline", "--out", "run", "--png"],
             &["compare", "baseline", "microtargeting-ban", "--out", "compare"],
             &["sweep", "baseline", "--vary", "network.homophily=[0.2, 0.7]", "--out", "sweep"],
+            &["robustness", "netzdg-24h", "--draws", "3", "--assumptions", "misinformation.*", "--out", "robustness"],
         ];
         for head in runs {
             let args = command(head, "2", &SMALL, &["--quiet"]);
@@ -140,8 +142,8 @@ fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "chart ids are unique");
-    // The ban removes every targeted ad: the table marks a difference of -100 points.
-    assert!(html.contains("<td class=\"marked\">-100.0"), "headline table");
+    // The ban removes every targeted ad: the table marks a meaningful difference of -100 points.
+    assert!(html.contains("<td class=\"mark-meaningful\" data-mark=\"meaningful\">-100.0*"), "headline table");
 }
 
 #[test]
@@ -269,4 +271,40 @@ fn headless_chromium_renders_the_report() {
     // A page of charts on white: a few percent of the pixels carry ink; a blank page has none.
     assert!(ink * 100 > pixels.len(), "blank: {ink} of {} pixels have ink", pixels.len());
     assert!(colours.len() >= 8, "only {} colours", colours.len());
+}
+
+/// The summary and the meaningful/negligible marks as a browser shows them: headless Chromium's
+/// DOM of the comparison's and the robustness run's reports.
+#[test]
+fn headless_chromium_shows_the_summary_and_the_marks() {
+    let Some(browser) = chromium_or_skip() else { return };
+    for kind in ["compare", "robustness"] {
+        let html = report_of(kind);
+        check_self_contained(&html);
+        let url = format!("file://{}", fixtures().join(kind).join("report.html").display());
+        let dom = super::serve::headless(&browser, &url, &["--dump-dom"], Duration::from_secs(90));
+        let doc = Html::parse_document(&dom);
+        let summary = Selector::parse("header #summary [data-summary] p").unwrap();
+        let text: String = doc.select(&summary).flat_map(|p| p.text()).collect();
+        assert!(
+            text.contains("Compared with baseline") || text.contains("Across 3 plausible parameter sets"),
+            "{kind}: {text}"
+        );
+        assert!(text.contains("cover"), "{kind}: the summary says what the intervals cover: {text}");
+        let marked = Selector::parse("td[data-mark]").unwrap();
+        let marks: Vec<String> =
+            doc.select(&marked).filter_map(|td| td.value().attr("data-mark").map(str::to_string)).collect();
+        assert!(marks.iter().any(|m| m == "meaningful"), "{kind}: no meaningful mark in {marks:?}");
+        // A detectable difference never reads as zero (a robustness median can be exactly 0).
+        for td in doc.select(&marked).filter(|_| kind == "compare") {
+            let t: String = td.text().collect();
+            let number: String = t.chars().take_while(|c| *c != '[').collect();
+            assert!(number.chars().any(|c| ('1'..='9').contains(&c)), "{kind}: {t}");
+        }
+        let smd = Selector::parse("#smallest-meaningful-differences td").unwrap();
+        assert!(doc.select(&smd).count() > 5, "{kind}: the reasons for the smallest meaningful differences");
+    }
+    let robust = Html::parse_document(&report_of("robustness"));
+    let tornado = Selector::parse("figure[id^=tornado-] svg").unwrap();
+    assert!(robust.select(&tornado).count() >= 5, "tornado charts");
 }

@@ -425,6 +425,11 @@ fn the_page_runs_a_changed_lever_and_shows_the_charts() {
     assert!(dom.contains(" pp</td>"), "share differences are not in percentage points");
     assert!(dom.contains("--set regulation.takedown_hours=Some(1.0)"), "the lever change is not shown");
     assert!(dom.contains("seed 5"), "the seed is not shown");
+    // The plain-language summary opens the results, and differences are judged against the
+    // smallest meaningful difference.
+    assert!(dom.contains("<p data-summary=\"") && dom.contains("\">Compared with "), "no summary in the page");
+    assert!(dom.contains("not uncertainty in the model's assumptions"), "the summary does not say what it covers");
+    assert!(dom.contains("data-mark=\""), "no meaningful/negligible marks in the page");
     // The job the page ran used the lever.
     let (_, jobs) = server.json("/api/jobs");
     let job = &jobs["jobs"][0];

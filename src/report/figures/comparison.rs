@@ -3,8 +3,8 @@
 
 use super::run::run_sections;
 use super::{
-    Cell, Ids, Page, Section, Table, election_label, family_stem, figure, number, overrides_fact, scaled, signed, slug,
-    version_fact,
+    Cell, Ids, MARKS_KEY, Page, Section, Table, difference_cell, election_label, family_stem, figure, number,
+    overrides_fact, scaled, slug, smd_section, version_fact,
 };
 use crate::metrics::catalogue::{self, MetricDef, Placeholder};
 use crate::output::labelled;
@@ -49,7 +49,7 @@ fn headline_table(data: &ComparisonData, cohorts: &[String], last: usize) -> Tab
                 Some(v) => Cell {
                     text: format!("{:.*}", d, k * v.mean),
                     detail: format!("[{:.*}, {:.*}]", d, k * v.lo, d, k * v.hi),
-                    marked: false,
+                    mark: None,
                 },
                 None => Cell { text: "—".into(), ..Cell::default() },
             });
@@ -58,15 +58,10 @@ fn headline_table(data: &ComparisonData, cohorts: &[String], last: usize) -> Tab
     }
     for s in data.scenarios.iter().skip(1) {
         let mut row = vec![Cell { text: labelled(&s.name, &s.overrides), ..Cell::default() }];
-        for (_, path, def) in &columns {
+        for (_, path, _) in &columns {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
-            let (k, d) = (def.kind.scale(), def.kind.decimals());
             row.push(match s.diff(last, &path) {
-                Some(v) => Cell {
-                    text: signed(k * v.mean, d),
-                    detail: format!("[{}, {}]", signed(k * v.lo, d), signed(k * v.hi, d)),
-                    marked: v.excludes_zero(),
-                },
+                Some(v) => difference_cell(&path, v.mean, [v.lo, v.hi], data.replicates),
                 None => Cell { text: "—".into(), ..Cell::default() },
             });
         }
@@ -154,13 +149,14 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
         intro: format!(
             "Every scenario ran with exactly the same voters, network and random draws as {reference} (common random \
              numbers); only the rules differ. The table gives {reference}'s values at {} and, for every other \
-             scenario, the mean paired difference with its 95% interval; bold marks a difference whose interval \
-             excludes zero. The intervals cover the simulation's randomness, not the model's assumptions.",
+             scenario, the mean paired difference with its 95% interval. {MARKS_KEY} The intervals cover the \
+             simulation's randomness, not the model's assumptions.",
             election_label(last, &years)
         ),
         table: Some(headline_table(data, &cohorts, last)),
         figures,
     }];
+    sections.push(smd_section(ids.take("smallest-meaningful-differences".into())));
     let mut scenarios = Vec::new();
     for run in &data.runs {
         let slug = ids.take(slug(&run.name));
@@ -199,5 +195,11 @@ pub fn comparison_page(data: &ComparisonData) -> Result<Page, ReportError> {
         ],
         sections,
         scenarios,
+        summary: data
+            .scenarios
+            .iter()
+            .filter(|s| !s.summary.is_empty())
+            .map(|s| (s.name.clone(), s.summary.clone()))
+            .collect(),
     })
 }

@@ -6,18 +6,21 @@
 //! (`crate::metrics::catalogue`).
 
 mod comparison;
+mod robustness;
 mod run;
 mod sweep;
 
 pub use comparison::comparison_page;
+pub use robustness::robustness_page;
 pub use run::run_page;
 pub use sweep::sweep_page;
 
 use super::charts::ChartSpec;
 use super::data::Interval;
 use super::{Chart, ReportError};
-use crate::metrics::catalogue::MetricDef;
+use crate::metrics::catalogue::{self, MetricDef};
 use crate::output::VERSION;
+use crate::output::files::Mark;
 use std::collections::BTreeSet;
 
 /// A chart and the sentence under it saying what it shows.
@@ -29,15 +32,16 @@ pub struct Figure {
     pub note: String,
 }
 
-/// A table cell: its text, a second line in small print, and whether to mark it.
+/// A table cell: its text, a second line in small print, and how a difference in it is judged.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cell {
     /// Main text.
     pub text: String,
     /// Small print under it (e.g. the interval).
     pub detail: String,
-    /// Marked (the interval excludes zero).
-    pub marked: bool,
+    /// For a difference: detectable and meaningful, or detectable but negligible; `None` for
+    /// anything else (not detectable, or not a difference).
+    pub mark: Option<Mark>,
 }
 
 /// A table with a header row.
@@ -77,6 +81,8 @@ pub struct Page {
     pub sections: Vec<Section>,
     /// Resolved scenario texts to show collapsed: (label, RON).
     pub scenarios: Vec<(String, String)>,
+    /// The plain-language summary at the top of the page: (scenario, sentences).
+    pub summary: Vec<(String, Vec<String>)>,
 }
 
 /// A lower-case id fragment of letters, digits and single dashes.
@@ -172,6 +178,64 @@ fn overrides_fact(overrides: &[String]) -> String {
 fn version_fact(results: &str) -> (String, String) {
     let value = if results == VERSION { results.to_string() } else { format!("{results} (report drawn by {VERSION})") };
     ("votelab version".into(), value)
+}
+
+/// A table cell of a paired difference (units of `summary.json`) of the metric at `path`
+/// (`/`- or `.`-separated segments), judged by the catalogue: the number with the decimals it
+/// needs not to read as zero when detectable, `*` when detectable and meaningful, `~` when
+/// detectable but negligible, the 95% interval in small print. A metric outside the catalogue
+/// is shown as is, with three decimals and no judgement.
+fn difference_cell(path: &[&str], mean: f64, ci95: [f64; 2], replicates: u64) -> Cell {
+    let Some((def, _)) = catalogue::by_path(path) else {
+        return Cell {
+            text: signed(mean, 3),
+            detail: format!("[{}, {}]", signed(ci95[0], 3), signed(ci95[1], 3)),
+            mark: None,
+        };
+    };
+    let (detectable, meaningful, _) = def.judge(def.display(mean), def.display_pair(ci95), replicates);
+    let decimals = if detectable { def.difference_decimals(def.display(mean)) } else { def.kind.decimals() };
+    let text = if detectable { def.signed_difference(mean, true) } else { signed(def.display(mean), decimals) };
+    let mark = match (detectable, meaningful) {
+        (true, true) => Some(Mark::Meaningful),
+        (true, false) => Some(Mark::Negligible),
+        _ => None,
+    };
+    Cell {
+        text: format!("{text}{}", catalogue::symbol(detectable, meaningful).trim()),
+        detail: format!("[{}, {}]", signed(def.display(ci95[0]), decimals), signed(def.display(ci95[1]), decimals)),
+        mark,
+    }
+}
+
+/// The key under a table of judged differences.
+const MARKS_KEY: &str = "* detectable and meaningful: the 95% interval excludes zero and the difference is at least \
+    the metric's smallest meaningful difference; ~ detectable but negligible: the interval excludes zero but the \
+    difference is smaller than that. A detectable difference is shown with as many decimals as it takes not to read \
+    as zero.";
+
+/// A section listing the smallest meaningful difference of each headline metric and why it has
+/// its value (from the metric catalogue).
+fn smd_section(id: String) -> Section {
+    let rows = catalogue::headlines()
+        .into_iter()
+        .map(|m| {
+            vec![
+                Cell { text: m.label.to_string(), ..Cell::default() },
+                Cell { text: format!("{} {}", m.smd, m.difference_unit_short()), ..Cell::default() },
+                Cell { text: m.smd_reason.to_string(), ..Cell::default() },
+            ]
+        })
+        .collect();
+    Section {
+        id,
+        title: "Smallest meaningful differences".into(),
+        intro: "A difference smaller than its metric's smallest meaningful difference is negligible, however \
+                precisely it is estimated. The values come from the metric catalogue; each says why."
+            .into(),
+        table: Some(Table { head: vec!["metric".into(), "smallest meaningful difference".into(), "why".into()], rows }),
+        figures: Vec::new(),
+    }
 }
 
 /// A signed number with `decimals` decimals; `0.0` (no sign) when it rounds to zero.

@@ -300,6 +300,7 @@ pub fn run_page(run: &RunData) -> Result<Page, ReportError> {
         ],
         sections: run_sections(run, "", "", &mut ids)?,
         scenarios: vec![(format!("Resolved scenario {} (scenario.ron)", run.name), run.ron.clone())],
+        summary: Vec::new(),
     })
 }
 

@@ -2,7 +2,8 @@
 //! parameter, one line per combination of the others.
 
 use super::{
-    Cell, Ids, Page, Section, Table, figure, number, overrides_fact, scaled, signed, slug, version_fact, within,
+    Cell, Ids, Page, Section, Table, difference_cell, figure, number, overrides_fact, scaled, slug, version_fact,
+    within,
 };
 use crate::metrics::catalogue;
 use crate::report::ReportError;
@@ -73,7 +74,6 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                 label,
                 metric,
                 scale: m.kind.scale(),
-                decimals: m.kind.decimals(),
                 unit: m.difference_unit_short(),
                 range: m.display_range(),
             });
@@ -88,7 +88,6 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
                     label: m.heading(Some(&key)),
                     metric: name.to_string(),
                     scale: m.kind.scale(),
-                    decimals: m.kind.decimals(),
                     unit: m.difference_unit_short(),
                     range: m.display_range(),
                 });
@@ -185,6 +184,7 @@ pub fn sweep_page(data: &SweepData) -> Result<Page, ReportError> {
             .iter()
             .map(|r| (format!("Base scenario {} before --vary (scenario.ron)", data.scenario), r.clone()))
             .collect(),
+        summary: Vec::new(),
     })
 }
 
@@ -198,8 +198,6 @@ struct Swept {
     metric: String,
     /// Factor to the units shown.
     scale: f64,
-    /// Decimals shown.
-    decimals: usize,
     /// Unit of a difference as shown (`pp` for shares).
     unit: &'static str,
     /// Range of the quantity, in the units shown.
@@ -224,15 +222,10 @@ fn differences_table(data: &SweepData, metrics: &[Swept], election: usize) -> Ta
                     return Cell { text: "reference".into(), ..Cell::default() };
                 }
                 match data.differences.get(&(p, election, m.metric.clone())) {
-                    Some(d) => Cell {
-                        text: signed(m.scale * d.mean, m.decimals),
-                        detail: format!(
-                            "[{}, {}]",
-                            signed(m.scale * d.lo, m.decimals),
-                            signed(m.scale * d.hi, m.decimals)
-                        ),
-                        marked: data.replicates >= 2 && d.excludes_zero(),
-                    },
+                    Some(d) => {
+                        let path: Vec<&str> = m.metric.split('/').collect();
+                        difference_cell(&path, d.mean, [d.lo, d.hi], data.replicates)
+                    }
                     None => Cell { text: "—".into(), ..Cell::default() },
                 }
             }));

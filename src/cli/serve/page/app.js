@@ -719,10 +719,30 @@ function differenceRows(k) {
     .map((b) => {
       const m = mine.get(b.path);
       const d = m.diff_vs_reference || { mean: NaN, ci95: [NaN, NaN] };
-      // One replicate has no interval: nothing can be called a difference.
-      const sig = m.n >= 2 && (d.ci95[0] > 0 || d.ci95[1] < 0);
-      return { path: b.path, reference: b.value.mean, value: m.mean, diff: d, sig };
+      // Judged by the metric catalogue (comparison.json): detectable means the 95% interval
+      // excludes zero (never with one replicate); meaningful, also at least the smallest
+      // meaningful difference.
+      const detectable = d.detectable === undefined ? m.n >= 2 && (d.ci95[0] > 0 || d.ci95[1] < 0) : d.detectable;
+      const meaningful = Boolean(d.meaningful);
+      return { path: b.path, reference: b.value.mean, value: m.mean, diff: d, sig: meaningful, detectable, meaningful };
     });
+}
+
+// The difference's cell: `*` detectable and meaningful, `~` detectable but negligible; the title
+// gives the smallest meaningful difference and why it has its value.
+function diffCell(r) {
+  const { def } = metricOf(r.path);
+  const mark = r.meaningful ? "meaningful" : r.detectable ? "negligible" : null;
+  const symbol = r.meaningful ? " *" : r.detectable ? " ~" : "";
+  const title = def
+    ? `smallest meaningful difference ${def.smd} ${def.kind === "share" ? "pp" : def.unit}: ${def.smd_reason || ""}`
+    : null;
+  return el("td", {
+    class: r.meaningful ? "sig mark-meaningful" : r.detectable ? "mark-negligible" : null,
+    "data-mark": mark,
+    title,
+    text: fmt(r.path, r.diff.mean, true) + symbol,
+  });
 }
 
 function tableOf(rows) {
@@ -747,7 +767,7 @@ function tableOf(rows) {
         el("td", { text: labelOf(r.path) }),
         el("td", { text: fmt(r.path, r.reference, false) }),
         el("td", { text: fmt(r.path, r.value, false) }),
-        el("td", { class: r.sig ? "sig" : null, text: fmt(r.path, r.diff.mean, true) + (r.sig ? " *" : "") }),
+        diffCell(r),
         el("td", { text: `${fmt(r.path, r.diff.ci95[0], true)} … ${fmt(r.path, r.diff.ci95[1], true)}` }),
       ),
     );
@@ -787,6 +807,12 @@ async function showResults(status) {
     changes.append(`Levers changed from ${status.reference}: `);
     changes.append(status.changes.map((c) => `${c.label}: ${c.from} → ${c.to}`).join("; "));
   }
+  const summary = $("results-summary");
+  summary.replaceChildren();
+  for (const s of c.scenarios.filter((x) => x.summary && x.summary.length)) {
+    summary.append(el("p", { "data-summary": s.name, text: s.summary.join(" ") }));
+  }
+  summary.hidden = summary.childElementCount === 0;
   if (status.participant) $("results-title").textContent += ` — ${status.participant}${status.title ? `: ${status.title}` : ""}`;
   const select = $("election");
   select.replaceChildren();
