@@ -29,6 +29,10 @@ pub const NOT_UNCERTAIN: &[(&str, &str)] = &[
     ("bots.posts_per_day", "describes the scenario's bot population (what is simulated)"),
     ("bots.misinformation", "describes the scenario's bot population (what is simulated)"),
     ("bots.hate", "describes the scenario's bot population (what is simulated)"),
+    (
+        "turnout.habit_weight",
+        "the scale of the habit stock: the habit's effect is gain × weight, and its uncertainty is drawn through the gains",
+    ),
 ];
 
 /// One parameter's plausible range.
