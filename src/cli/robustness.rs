@@ -46,13 +46,6 @@ pub struct RobustnessArgs<'a> {
     pub list: bool,
 }
 
-/// `I/N`.
-fn parse_shard(text: &str) -> Option<(usize, usize)> {
-    let (i, n) = text.split_once('/')?;
-    let (i, n) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
-    (n > 0 && i < n).then_some((i, n))
-}
-
 /// Print the selected assumptions with their ranges and sources.
 fn list(selected: &[&PlausibleRange]) {
     let mut rows = vec![vec!["parameter".to_string(), "low".into(), "high".into(), "source".into()]];
@@ -91,16 +84,7 @@ pub fn robustness(a: &RobustnessArgs, args: &SimArgs) -> Result<(), Failure> {
         eprintln!("error: `--draws {}` must be between 1 and {MAX_DRAWS}", a.draws);
         return Err(Failure::BadInput);
     }
-    let shard = match a.shard {
-        None => None,
-        Some(s) => match parse_shard(s) {
-            Some(x) => Some(x),
-            None => {
-                eprintln!("error: `--shard {s}` must be I/N with 0 ≤ I < N, e.g. --shard 0/4");
-                return Err(Failure::BadInput);
-            }
-        },
-    };
+    let shard = super::sweep::shard_flag(a.shard)?;
     let threads = threads(args);
     sim::init_threads(threads);
     let sets = sim_overrides(args)?;

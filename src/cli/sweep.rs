@@ -131,6 +131,18 @@ fn parse_shard(text: &str) -> Option<(usize, usize)> {
     (n > 0 && i < n).then_some((i, n))
 }
 
+/// The `--shard I/N` flag of `sweep` and `robustness`: `None` when absent; bad input when not `I/N`
+/// with 0 ≤ I < N (said on stderr).
+pub fn shard_flag(shard: Option<&str>) -> Result<Option<(usize, usize)>, Failure> {
+    match shard {
+        None => Ok(None),
+        Some(s) => parse_shard(s).map(Some).ok_or_else(|| {
+            eprintln!("error: `--shard {s}` must be I/N with 0 ≤ I < N, e.g. --shard 0/4");
+            Failure::BadInput
+        }),
+    }
+}
+
 /// `votelab sweep`.
 pub fn sweep(
     reference: &str,
@@ -141,16 +153,7 @@ pub fn sweep(
 ) -> Result<(), Failure> {
     let threads = threads(args);
     sim::init_threads(threads);
-    let shard = match shard {
-        None => None,
-        Some(s) => match parse_shard(s) {
-            Some(x) => Some(x),
-            None => {
-                eprintln!("error: `--shard {s}` must be I/N with 0 ≤ I < N, e.g. --shard 0/4");
-                return Err(Failure::BadInput);
-            }
-        },
-    };
+    let shard = shard_flag(shard)?;
     let mut axes = Vec::new();
     for v in varies {
         match parse_vary(v) {

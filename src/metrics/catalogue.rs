@@ -602,7 +602,11 @@ pub fn rounded_count(n: f64) -> String {
         let scale = 10f64.powi(n.log10().floor() as i32 - 1);
         (n / scale).round() * scale
     };
-    let digits = format!("{rounded:.0}");
+    thousands(&format!("{rounded:.0}"))
+}
+
+/// Digits with a comma between each group of three (`1234567` → `1,234,567`).
+pub fn thousands(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {

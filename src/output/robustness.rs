@@ -225,12 +225,7 @@ pub fn runs_csv(rows: &mut [RobustRunRow]) -> String {
 
 /// Parse `runs.csv` back into rows; the error names the line.
 pub fn parse_runs(text: &str) -> Result<Vec<RobustRunRow>, String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    reader
-        .deserialize()
-        .enumerate()
-        .map(|(line, row)| row.map_err(|e| format!("runs.csv line {}: {e}", line + 2)))
-        .collect()
+    super::sweep::parse_csv(text, "runs.csv")
 }
 
 /// `draws.csv`: one row per parameter set with each assumption's value.

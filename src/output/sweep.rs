@@ -178,11 +178,16 @@ pub fn runs_csv(rows: &mut [RunRow]) -> String {
 
 /// Parse `runs.csv` back into rows.
 pub fn parse_runs(text: &str) -> Result<Vec<RunRow>, String> {
+    parse_csv(text, "runs.csv")
+}
+
+/// Parse the rows of a CSV file with a header line; the error names the file and the line.
+pub fn parse_csv<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<Vec<T>, String> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     reader
         .deserialize()
         .enumerate()
-        .map(|(line, row)| row.map_err(|e| format!("runs.csv line {}: {e}", line + 2)))
+        .map(|(line, row)| row.map_err(|e| format!("{file} line {}: {e}", line + 2)))
         .collect()
 }
 

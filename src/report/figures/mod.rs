@@ -158,15 +158,7 @@ fn markers(years: &[f64]) -> Vec<(f64, String)> {
 
 /// A whole number with thousands separators (`1,234,567`).
 fn number(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::metrics::catalogue::thousands(&n.to_string())
 }
 
 /// The version fact: the results' version, and the report's when they differ.
