@@ -117,6 +117,25 @@ const fn headline(order: u8, every_election: bool) -> Option<Headline> {
     Some(Headline { order, every_election })
 }
 
+/// An entry of the belief histogram: the share of voters whose belief is in one tenth of the scale.
+macro_rules! belief_bin {
+    ($id:literal, $path:literal, $label:literal, $short:literal) => {
+        MetricDef {
+            id: $id,
+            path: $path,
+            label: $label,
+            each: $label,
+            short: $short,
+            unit: "%",
+            kind: Kind::Share,
+            range: UNIT_RANGE,
+            headline: None,
+            run_table: false,
+            smd: 1.0,
+        }
+    };
+}
+
 /// Every metric of an election record, in the order of the run table.
 pub const CATALOGUE: &[MetricDef] = &[
     // 0.5 pp: effects below about half a point are treated as negligible in the
@@ -334,7 +353,7 @@ pub const CATALOGUE: &[MetricDef] = &[
         unit: "%",
         kind: Kind::Share,
         range: UNIT_RANGE,
-        headline: headline(7, false),
+        headline: None,
         run_table: true,
         smd: 1.0,
     },
@@ -351,6 +370,194 @@ pub const CATALOGUE: &[MetricDef] = &[
         headline: None,
         run_table: false,
         smd: 1.0,
+    },
+    // 0.01 on the 0–1 belief scale: one point of a 100-point belief rating, below what surveys
+    // of belief in false claims can tell apart; fact-check labels (−27.6% belief, `docs/MODEL.md`
+    // §9, row 15) move it by more.
+    MetricDef {
+        id: "misinformation-mean-belief",
+        path: "misinformation.mean_belief",
+        label: "Mean belief in misinformation",
+        each: "Mean belief in misinformation",
+        short: "belief",
+        unit: "0–1",
+        kind: Kind::Level,
+        range: UNIT_RANGE,
+        headline: headline(7, false),
+        run_table: true,
+        smd: 0.01,
+    },
+    // As for all voters.
+    MetricDef {
+        id: "misinformation-mean-belief-by-cohort",
+        path: "misinformation.mean_belief_by_cohort.{cohort}",
+        label: "Mean belief in misinformation by cohort",
+        each: "Mean belief in misinformation among {cohort}",
+        short: "belief {cohort}",
+        unit: "0–1",
+        kind: Kind::Level,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 0.01,
+    },
+    // 1 pp, as for believers: the shares above the other thresholds are read the same way.
+    MetricDef {
+        id: "misinformation-belief-above-10",
+        path: "misinformation.belief_above_10",
+        label: "Share with belief above 0.1",
+        each: "Share with belief above 0.1",
+        short: "belief > 0.1",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 1.0,
+    },
+    // As above.
+    MetricDef {
+        id: "misinformation-belief-above-25",
+        path: "misinformation.belief_above_25",
+        label: "Share with belief above 0.25",
+        each: "Share with belief above 0.25",
+        short: "belief > 0.25",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 1.0,
+    },
+    // As above.
+    MetricDef {
+        id: "misinformation-belief-above-75",
+        path: "misinformation.belief_above_75",
+        label: "Share with belief above 0.75",
+        each: "Share with belief above 0.75",
+        short: "belief > 0.75",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 1.0,
+    },
+    // The belief histogram: the share of voters in each tenth of the belief scale; 1 pp as for
+    // the threshold shares.
+    belief_bin!("misinformation-belief-0-10", "misinformation.belief_distribution.0_10", "Belief 0–10%", "belief 0–10"),
+    belief_bin!(
+        "misinformation-belief-10-20",
+        "misinformation.belief_distribution.10_20",
+        "Belief 10–20%",
+        "belief 10–20"
+    ),
+    belief_bin!(
+        "misinformation-belief-20-30",
+        "misinformation.belief_distribution.20_30",
+        "Belief 20–30%",
+        "belief 20–30"
+    ),
+    belief_bin!(
+        "misinformation-belief-30-40",
+        "misinformation.belief_distribution.30_40",
+        "Belief 30–40%",
+        "belief 30–40"
+    ),
+    belief_bin!(
+        "misinformation-belief-40-50",
+        "misinformation.belief_distribution.40_50",
+        "Belief 40–50%",
+        "belief 40–50"
+    ),
+    belief_bin!(
+        "misinformation-belief-50-60",
+        "misinformation.belief_distribution.50_60",
+        "Belief 50–60%",
+        "belief 50–60"
+    ),
+    belief_bin!(
+        "misinformation-belief-60-70",
+        "misinformation.belief_distribution.60_70",
+        "Belief 60–70%",
+        "belief 60–70"
+    ),
+    belief_bin!(
+        "misinformation-belief-70-80",
+        "misinformation.belief_distribution.70_80",
+        "Belief 70–80%",
+        "belief 70–80"
+    ),
+    belief_bin!(
+        "misinformation-belief-80-90",
+        "misinformation.belief_distribution.80_90",
+        "Belief 80–90%",
+        "belief 80–90"
+    ),
+    belief_bin!(
+        "misinformation-belief-90-100",
+        "misinformation.belief_distribution.90_100",
+        "Belief 90–100%",
+        "belief 90–100"
+    ),
+    // 0.1 pp of posts: one post in a thousand passing misinformation on; sharing of false news is
+    // rare (Guess, Nagler & Tucker 2019: 8.5% of users shared any in a campaign), so smaller
+    // differences are invisible in sharing data.
+    MetricDef {
+        id: "misinformation-sharing",
+        path: "misinformation.sharing",
+        label: "Share of political posts passing misinformation on",
+        each: "Share of political posts passing misinformation on",
+        short: "sharing",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 0.1,
+    },
+    // As for all voters.
+    MetricDef {
+        id: "misinformation-sharing-by-cohort",
+        path: "misinformation.sharing_by_cohort.{cohort}",
+        label: "Share of political posts passing misinformation on, by cohort",
+        each: "Share of {cohort}'s political posts passing misinformation on",
+        short: "sharing {cohort}",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 0.1,
+    },
+    // 5 pp: Grinberg et al. 2019 report the concentration to the nearest ten points (1% of users,
+    // ≈ 80% of exposures); smaller changes are within the uncertainty of such panel estimates.
+    MetricDef {
+        id: "misinformation-exposure-top1",
+        path: "misinformation.exposure_top1_share",
+        label: "Share of misinformation exposures received by the top 1% of voters",
+        each: "Share of misinformation exposures received by the top 1% of voters",
+        short: "top 1% exposure",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: true,
+        smd: 5.0,
+    },
+    // As above.
+    MetricDef {
+        id: "misinformation-exposure-top10",
+        path: "misinformation.exposure_top10_share",
+        label: "Share of misinformation exposures received by the top 10% of voters",
+        each: "Share of misinformation exposures received by the top 10% of voters",
+        short: "top 10% exposure",
+        unit: "%",
+        kind: Kind::Share,
+        range: UNIT_RANGE,
+        headline: None,
+        run_table: false,
+        smd: 5.0,
     },
     // 1 impression per voter per campaign: a single ad's effect is not distinguishable from zero
     // (`docs/MODEL.md` §9, row 1) and repetition saturates after about five (row 3), so fewer

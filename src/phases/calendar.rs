@@ -49,14 +49,20 @@ pub fn take_snapshot(
         &DataFootprint,
         &Belief,
         &Exposure,
+        &Traits,
     )>,
 ) {
+    let sharing = params.scenario.misinformation.sharing as f32;
     let (s, parallel) = (&mut *snapshot, params.parallel);
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
-    for (ids, ideology, affect, campaign, record, trust, footprint, belief, exposure) in tables {
+    for (ids, ideology, affect, campaign, record, trust, footprint, belief, exposure, traits) in tables {
         let rows = TableRows::of(ids);
         rows.fill(&mut s.ideology, parallel, |k| ideology[k].x);
-        rows.fill(&mut s.posts, parallel, |k| Post::new(ideology[k].x, affect[k].arousal, belief[k].0));
+        // Graded sharing: a voter passes misinformation on in proportion to its belief and its
+        // affinity for unreliable sources (docs/MODEL.md §7.5).
+        rows.fill(&mut s.posts, parallel, |k| {
+            Post::new(ideology[k].x, affect[k].arousal, sharing * belief[k].0 * traits[k].affinity())
+        });
         rows.fill(&mut s.contact, parallel, |k| campaign[k].face_to_face);
         rows.fill(&mut s.habit, parallel, |k| record[k].habit);
         rows.fill(&mut s.trust, parallel, |k| trust[k].value);

@@ -107,10 +107,11 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             h = habit.decay * h + if voted { gain } else { 0.0 };
             votes += u8::from(voted);
         }
+        let media = super::media::draw_media(s, replicate, id, cohort, born);
         VoterBundle {
             id: VoterId(id),
             demography: Demography { cohort: c as u8, place, born: born as f32 },
-            traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
+            traits: Traits { reactivity, media_diet: media.diet, consent, affinity: media.affinity },
             ideology: Ideology { x, anchor: x },
             campaign: CampaignContact::default(),
             affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },
