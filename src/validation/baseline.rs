@@ -1,12 +1,12 @@
 //! Reproductions on the full `baseline` dynamics (docs/VALIDATION.md): campaigns, data brokers,
 //! engagement-ranked feeds, bots, false stories, anchors, noise and offline ties all on, as users
-//! run it. Stylised facts of the age gradient of turnout, of the persistence of a first vote
-//! (Meredith's eligibility discontinuity) and of the concentration of misinformation exposure, read
-//! from simulated behaviour. Reads the engine; writes nothing.
+//! run it. Stylised facts of the age gradient of turnout and of the persistence of a first vote
+//! (Meredith's eligibility discontinuity), read from simulated behaviour (the information
+//! environment has its own family, `information`). Reads the engine; writes nothing.
 
 use super::labs::load;
 use super::{Band, Effort, Family, Kind, Measured, Target};
-use crate::agents::{Demography, Exposure, VoterId, VotingRecord};
+use crate::agents::{Demography, VoterId, VotingRecord};
 use crate::metrics::MetricsLog;
 use crate::scenario::Scenario;
 use crate::sim::{self, Simulation};
@@ -18,9 +18,6 @@ pub const FAMILY: Family = Family { name: "baseline", targets, measure };
 
 const AGE_GAP: &str = "Full baseline: turnout gap oldest − youngest cohort at the third election";
 const FIRST_VOTE: &str = "Full baseline: effect of a first vote on the next election (eligibility discontinuity)";
-const CONCENTRATION: &str = "Full baseline: share of misinformation exposure held by the top 1% of voters";
-/// The share of voters whose exposure is summed.
-const TOP_SHARE: f64 = 0.01;
 
 /// The declared targets.
 pub fn targets() -> Vec<Target> {
@@ -42,29 +39,7 @@ pub fn targets() -> Vec<Target> {
              = 0.8 logit), so it raises turnout at the next election by about 20 points, four times Meredith's \
              estimate (docs/MODEL.md §9 row 21, §11)",
         ),
-        Target::new(
-            CONCENTRATION,
-            Kind::Reproduction,
-            "Grinberg et al. 2019 (1% of users received 80% of fake-news exposures)",
-            Band::Between(0.6, 0.9),
-        )
-        .known_failure(
-            "exposure to false stories is a rate shared by every voter of a cohort (set by media diet) plus \
-             what believing neighbours pass on, so it is spread over the electorate rather than concentrated \
-             on a few heavy consumers (docs/MODEL.md §9 row 12, §11)",
-        ),
     ]
-}
-
-/// The share of the total held by the largest `share` of the values.
-pub fn top_share(values: &mut [f64], share: f64) -> f64 {
-    let total: f64 = values.iter().sum();
-    if total <= 0.0 || values.is_empty() {
-        return 0.0;
-    }
-    values.sort_by(|a, b| b.total_cmp(a));
-    let k = ((values.len() as f64 * share).ceil() as usize).clamp(1, values.len());
-    values[..k].iter().sum::<f64>() / total
 }
 
 /// What one voter did at the first two elections.
@@ -78,9 +53,8 @@ struct Votes {
     second: bool,
 }
 
-/// One full run: the metrics log, the misinformation each voter eligible at the first election
-/// saw during its campaign, and every voter's age and votes at the first two elections.
-fn run(s: Arc<Scenario>, replicate: u32) -> (MetricsLog, Vec<f64>, Vec<Votes>) {
+/// One full run: the metrics log and every voter's age and votes at the first two elections.
+fn run(s: Arc<Scenario>, replicate: u32) -> (MetricsLog, Vec<Votes>) {
     let plan = sim::timeline::plan(&s.timeline);
     let day = |k: usize| plan.iter().position(|p| p.election == Some(k));
     let (first, second) = (day(0), day(1));
@@ -88,13 +62,8 @@ fn run(s: Arc<Scenario>, replicate: u32) -> (MetricsLog, Vec<f64>, Vec<Votes>) {
     let mut sim = Simulation::new(s, replicate);
     let n = sim.world.query::<&VoterId>().iter(&sim.world).count();
     let mut votes = vec![Votes::default(); n];
-    let mut seen = Vec::new();
     for step in 0..sim.steps() {
         sim.step();
-        if Some(step) == first {
-            let mut q = sim.world.query::<(&Exposure, &VotingRecord)>();
-            seen = q.iter(&sim.world).filter(|(_, r)| r.last_election == 0).map(|(e, _)| f64::from(e.misinformation)).collect();
-        }
         if Some(step) == first || Some(step) == second {
             let mut q = sim.world.query::<(&VoterId, &Demography, &VotingRecord)>();
             for (id, d, r) in q.iter(&sim.world) {
@@ -108,7 +77,7 @@ fn run(s: Arc<Scenario>, replicate: u32) -> (MetricsLog, Vec<f64>, Vec<Votes>) {
             }
         }
     }
-    (sim.world.remove_resource::<MetricsLog>().unwrap_or_default(), seen, votes)
+    (sim.world.remove_resource::<MetricsLog>().unwrap_or_default(), votes)
 }
 
 /// Meredith's regression discontinuity as a Wald estimate: voters who turned 18 in the year before
@@ -131,9 +100,9 @@ pub fn measure(e: Effort) -> Vec<Measured> {
     let s = load("builtin:baseline", &[("population.size", voters.to_string())]);
     let (young, old) = (s.population.cohorts[0].name.clone(), s.population.cohorts[s.population.cohorts.len() - 1].name.clone());
     let last = s.timeline.elections as usize - 1;
-    let runs: Vec<(MetricsLog, Vec<f64>, Vec<Votes>)> = (0..e.runs).into_par_iter().map(|r| run(s.clone(), r)).collect();
+    let runs: Vec<(MetricsLog, Vec<Votes>)> = (0..e.runs).into_par_iter().map(|r| run(s.clone(), r)).collect();
     let voting_age = f64::from(s.population.voting_age);
-    let first_vote: Vec<f64> = runs.iter().filter_map(|(_, _, v)| first_vote_effect(v, voting_age)).collect();
+    let first_vote: Vec<f64> = runs.iter().filter_map(|(_, v)| first_vote_effect(v, voting_age)).collect();
     let gap: Vec<f64> = runs
         .iter()
         .filter_map(|(log, ..)| {
@@ -141,7 +110,6 @@ pub fn measure(e: Effort) -> Vec<Measured> {
             Some(e.get(&["turnout_by_cohort", &old])? - e.get(&["turnout_by_cohort", &young])?)
         })
         .collect();
-    let concentration: Vec<f64> = runs.into_iter().map(|(_, mut seen, _)| top_share(&mut seen, TOP_SHARE)).collect();
     let setup = format!("built-in baseline, every mechanism on, {voters} voters, {} runs", e.runs);
     vec![
         Measured::new(
@@ -158,22 +126,5 @@ pub fn measure(e: Effort) -> Vec<Measured> {
             ),
             first_vote,
         ),
-        Measured::new(
-            CONCENTRATION,
-            format!("{setup}; misinformation seen during the first campaign by each eligible voter"),
-            concentration,
-        ),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn top_share_sums_the_largest_values() {
-        let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
-        assert!((top_share(&mut v, 0.01) - 100.0 / 5050.0).abs() < 1e-12);
-        assert_eq!(top_share(&mut [0.0, 0.0], 0.01), 0.0);
-    }
 }

@@ -20,6 +20,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("misinformation", include_str!("../../scenarios/validation/misinformation.ron")),
     ("one-sided", include_str!("../../scenarios/validation/one-sided.ron")),
     ("free-events", include_str!("../../scenarios/validation/free-events.ron")),
+    ("information", include_str!("../../scenarios/validation/information.ron")),
 ];
 
 /// Load a suite scenario (or, with `builtin:` before the name, a library scenario) through the
