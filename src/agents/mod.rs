@@ -54,7 +54,8 @@ impl Traits {
     /// The affinity for unreliable sources (≥ 0; 1 for the average voter).
     #[inline]
     pub fn affinity(&self) -> f32 {
-        (f64::from(self.affinity) / Self::AFFINITY_LEVELS_PER_LOG - Self::AFFINITY_LOG_OFFSET).exp() as f32
+        (f32::from(self.affinity) * (1.0 / Self::AFFINITY_LEVELS_PER_LOG as f32) - Self::AFFINITY_LOG_OFFSET as f32)
+            .exp()
     }
 }
 

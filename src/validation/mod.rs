@@ -43,7 +43,19 @@ macro_rules! families {
     };
 }
 
-families!(opinion, voter, habit, households, campaigns, spending, moderation, combined, calibration, baseline, information);
+families!(
+    opinion,
+    voter,
+    habit,
+    households,
+    campaigns,
+    spending,
+    moderation,
+    combined,
+    calibration,
+    baseline,
+    information
+);
 
 /// What a target shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
