@@ -128,7 +128,7 @@ fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
             "forest-affective-polarisation",
             "forest-echo-chamber",
             "forest-misinformation-exposure",
-            "forest-misinformation-believers",
+            "forest-misinformation-mean-belief",
             "forest-ad-impressions",
             "forest-targeted-share",
             "baseline-turnout-by-cohort",
