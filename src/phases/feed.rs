@@ -509,6 +509,48 @@ mod tests {
     }
 
     #[test]
+    fn cross_cutting_items_calm_the_calm_and_inflame_the_hostile_and_like_minded_ones_inflame() {
+        let s = crate::sim::testing::tiny_scenario("");
+        let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
+        let effects = FeedEffects::new(&s, &clock);
+        let traits =
+            Traits { reactivity: 1.0, media_diet: 10.0, consent: true, affinity: Traits::encode_affinity(1.0) };
+        let (literacy, civics) = (Literacy { base: 0.0, boost: 0.0 }, Civics::default());
+        let after = |hostility: f32, feed: Feed| {
+            let (mut belief, mut trust) = (Belief(0.0), Trust { value: 0.5, rest: 0.5 });
+            let mut affect = Affect { arousal: 0.0, hostility, hostility_rest: hostility };
+            let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
+            effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
+            affect.hostility
+        };
+        let cross = Feed { items: 10.0, cross_cutting: 10.0, congruence: 1.0, ..Feed::default() };
+        assert!(after(0.2, cross) < 0.2, "contact calms");
+        assert!(after(0.8, cross) > 0.8, "backfire inflames");
+        assert_eq!(after(0.5, cross), 0.5);
+        let alike = Feed { items: 10.0, like_minded_emotional: 5.0, congruence: 1.0, ..Feed::default() };
+        assert!(after(0.2, alike) > 0.2, "like-minded emotional items inflame");
+    }
+
+    #[test]
+    fn incongruent_misinformation_convinces_less() {
+        let s = crate::sim::testing::tiny_scenario("");
+        let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
+        let effects = FeedEffects::new(&s, &clock);
+        let traits =
+            Traits { reactivity: 0.0, media_diet: 10.0, consent: true, affinity: Traits::encode_affinity(1.0) };
+        let (literacy, civics) = (Literacy { base: 0.0, boost: 0.0 }, Civics::default());
+        let belief_after = |congruence: f32| {
+            let (mut belief, mut trust) = (Belief(0.0), Trust { value: 0.5, rest: 0.5 });
+            let mut affect = Affect { arousal: 0.0, hostility: 0.5, hostility_rest: 0.5 };
+            let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
+            let feed = Feed { items: 10.0, misinformation: 3.0, congruence, ..Feed::default() };
+            effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
+            belief.0
+        };
+        assert!(belief_after(0.3) < belief_after(1.0) && belief_after(0.3) > 0.0);
+    }
+
+    #[test]
     fn a_feed_without_misinformation_lets_belief_fade_and_emotional_items_arouse() {
         let s = crate::sim::testing::tiny_scenario("");
         let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };

@@ -116,6 +116,26 @@ mod tests {
     use crate::sim::testing::{column, stepped_world};
 
     #[test]
+    fn a_literacy_programme_reaches_its_share_and_its_boost_fades() {
+        let mut sim = stepped_world(
+            "regulation: Regulation(media_literacy: [Programme(cohorts: [], boost: 0.1, years: (2025, 2040), \
+             half_life_days: 5.0, reach: 0.5)])",
+        );
+        let literacy: Vec<Literacy> = column(&mut sim);
+        let reached = literacy.iter().filter(|l| l.boost > 0.0).count() as f64 / literacy.len() as f64;
+        assert!((reached - 0.5).abs() < 0.15, "{reached}");
+        // Three daily steps later, without a session (the next falls on the election day, when
+        // the calendar year turns), the boost has faded by 2^(−3/5).
+        for _ in 0..3 {
+            sim.step();
+        }
+        let later: Vec<Literacy> = column(&mut sim);
+        for (l0, l1) in literacy.iter().zip(&later) {
+            assert!((l1.boost - l0.boost * (-3.0f32 / 5.0).exp2()).abs() < 1e-5, "{l0:?} -> {l1:?}");
+        }
+    }
+
+    #[test]
     fn civic_education_reaches_pupils_and_literacy_programmes_raise_literacy() {
         let mut sim = stepped_world(
             "regulation: Regulation(civic_education: [CivicEducation(cohorts: [\"Gen Z\"], reach: 1.0, habit_boost: 0.2, years: (2025, 2026))], \
