@@ -533,7 +533,7 @@ pub struct Effects {
     /// (assumption between two published shapes of the tail: 0.1% of users made ≈ 80% of
     /// fake-news shares, Grinberg et al. 2019, which a log-normal meets at ≈ 3.9; 8.5% of users
     /// shared any, Guess, Nagler & Tucker 2019, a milder tail). The exposure concentration of
-    /// `docs/VALIDATION.md` depends on it: below about 2.8 the top 1% receive less than 60%.
+    /// `docs/VALIDATION.md` depends on it: below about 2.6 the top 1% receive less than 60%.
     pub affinity_spread: f64,
     /// Affinity for unreliable sources of a 70-year-old relative to a 25-year-old (the factor is
     /// `ratio^((age − 45)/45)` with the age at the start of the run). Range 1–50. Default 7
