@@ -48,10 +48,38 @@ impl Demography {
 pub struct Traits {
     /// Emotional reactivity to fear and hate content, [0, 1].
     pub reactivity: f32,
-    /// Feed items seen per day.
+    /// Feed items seen per day: the cohort's `media_diet` times a heavy-tailed personal factor
+    /// (`docs/MODEL.md` §5.1).
     pub media_diet: f32,
     /// Whether the voter consented to data collection (used under `Consent` rules).
     pub consent: bool,
+    /// Affinity for unreliable sources, log-quantised (read it with [`Traits::affinity`]): how
+    /// much of the voter's feed comes from misinformation and bot accounts, and how readily it
+    /// passes misinformation on, relative to the average voter (`docs/MODEL.md` §5.1, §7.5).
+    /// Kept in 16 bits so that `Traits` stays 12 bytes.
+    pub affinity: u16,
+}
+
+impl Traits {
+    /// Levels of [`Traits::affinity`] per unit of its natural logarithm.
+    const AFFINITY_LEVELS_PER_LOG: f64 = 2048.0;
+    /// Offset of the natural logarithm: level 0 is `e^−16`, the largest `e^16`.
+    const AFFINITY_LOG_OFFSET: f64 = 16.0;
+
+    /// Encode an affinity (≥ 0) in 16 bits: relative error below 0.03%, range `e^±16`.
+    pub fn encode_affinity(a: f64) -> u16 {
+        if a <= 0.0 {
+            return 0;
+        }
+        ((a.ln() + Self::AFFINITY_LOG_OFFSET) * Self::AFFINITY_LEVELS_PER_LOG).round().clamp(0.0, 65535.0) as u16
+    }
+
+    /// The affinity for unreliable sources (≥ 0; 1 for the average voter).
+    #[inline]
+    pub fn affinity(&self) -> f32 {
+        (f32::from(self.affinity) * (1.0 / Self::AFFINITY_LEVELS_PER_LOG as f32) - Self::AFFINITY_LOG_OFFSET as f32)
+            .exp()
+    }
 }
 
 /// Socially formed left–right position and the personal anchor it is pulled back to.

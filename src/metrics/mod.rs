@@ -31,6 +31,24 @@ impl Record {
 /// Bins of the opinion histogram kept per step (for the opinion-distribution chart).
 pub const HISTOGRAM_BINS: usize = 20;
 
+/// Path names of the belief histogram's bins, equal on [0, 1] (`docs/MODEL.md` §7.10).
+pub const BELIEF_BIN_NAMES: [&str; 10] =
+    ["0_10", "10_20", "20_30", "30_40", "40_50", "50_60", "60_70", "70_80", "80_90", "90_100"];
+
+/// The share of the total held by the largest `share` of the values (at least one value); 0 when
+/// the total is not positive. Reorders the values.
+pub fn top_share(values: &mut [f32], share: f64) -> f64 {
+    let total: f64 = values.iter().map(|&v| f64::from(v)).sum();
+    if total <= 0.0 || values.is_empty() {
+        return 0.0;
+    }
+    let k = ((values.len() as f64 * share).ceil() as usize).clamp(1, values.len());
+    if k < values.len() {
+        values.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    }
+    values[..k].iter().map(|&v| f64::from(v)).sum::<f64>() / total
+}
+
 /// One row of `timeseries.csv`: the state at the end of a step.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct StepRow {
@@ -94,7 +112,7 @@ pub struct CohortRow {
     pub hostility: f64,
     /// Mean trust.
     pub trust: f64,
-    /// Share believing misinformation.
+    /// Share believing misinformation (belief > 0.5).
     pub believers: f64,
     /// Misinformation items seen per voter this campaign.
     pub misinformation_per_capita: f64,
@@ -102,6 +120,19 @@ pub struct CohortRow {
     pub ads_per_capita: f64,
     /// Micro-targeted impressions per voter this campaign.
     pub targeted_per_capita: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_share_sums_the_largest_values() {
+        let mut v: Vec<f32> = (1..=100).map(|i| i as f32).collect();
+        assert!((top_share(&mut v, 0.01) - 100.0 / 5050.0).abs() < 1e-9);
+        assert!((top_share(&mut v, 0.1) - (91..=100).sum::<i32>() as f64 / 5050.0).abs() < 1e-9);
+        assert_eq!(top_share(&mut [0.0, 0.0], 0.01), 0.0);
+    }
 }
 
 /// Everything a replicate measured.

@@ -178,8 +178,10 @@ mod tests {
         let e = Effects::default();
         let offline = Csr::from_undirected_edges(2, &[(0, 1)]);
         let effects = CampaignEffects::new(&e, &[0.0, 0.0], &offline);
-        let (traits, literacy) =
-            (Traits { reactivity: 1.0, media_diet: 1.0, consent: true }, Literacy { base: 0.2, boost: 0.0 });
+        let (traits, literacy) = (
+            Traits { reactivity: 1.0, media_diet: 1.0, consent: true, affinity: 0 },
+            Literacy { base: 0.2, boost: 0.0 },
+        );
         let start = (
             CampaignContact::default(),
             Affect { arousal: 0.0, hostility: 0.3, hostility_rest: 0.3 },

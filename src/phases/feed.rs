@@ -1,18 +1,20 @@
 //! Phase 4, feed and exposure (`docs/MODEL.md` §7.5): each voter's political feed items for the step,
 //! drawn from online neighbours' posts (engagement ranking favours like-minded and emotional
 //! posters; a diverse-exposure mandate guarantees a share of cross-cutting items), bot posts,
-//! and misinformation: stories seeded by the platform and passed on by believing neighbours,
-//! whose reach is cut by takedown (`2^(−τ/h)` of a post's engagement is prevented when it is
-//! removed τ hours after posting). Then the effects of the feed: belief unless discerned,
-//! distrust, arousal and hostility from emotional and hateful items, and bots' pull.
+//! and misinformation: stories from the unreliable sources a voter follows (in proportion to its
+//! diet and its affinity for them) and stories passed on by neighbours (in proportion to their
+//! belief and affinity), whose reach is cut by takedown on the actionable, detected share of
+//! items (`2^(−τ/h)` of a removed post's engagement is prevented when it is removed τ hours after
+//! posting). Then the effects of the feed: graded belief unless discerned, distrust, arousal, and
+//! hostility from hateful, like-minded emotional and cross-cutting items, and bots' pull.
 //! Each voter's feed is applied as soon as it is built, so it is never stored.
-//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`; writes each voter's own `Exposure`, `Belief`,
-//! `Trust`, `Affect`, `Ideology`.
+//! Reads `Snapshot`, `Graph`, `Clock`, `RunParams`, `InformationDiet`, `VoterTable` (who has
+//! died); writes each voter's own `Exposure`, `Belief`, `Trust`, `Affect`, `Ideology`.
 
 use super::{Phase, decay_factor};
 use crate::agents::*;
 use crate::scenario::{Ranking, Regulation, Scenario};
-use crate::sim::resources::{Clock, Graph, Post, RunParams, Snapshot};
+use crate::sim::resources::{Clock, Graph, InformationDiet, Post, RunParams, Snapshot, VoterTable, sharing_table};
 use crate::sim::rng::{self, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -22,24 +24,26 @@ pub fn register(schedule: &mut Schedule) {
     schedule.add_systems(run_feeds.in_set(Phase::Feed));
 }
 
-/// Belief discount of misinformation against the voter's own side (people believe congenial
-/// stories more; the weight of an incongruent item relative to a congruent one).
-const INCONGRUENT_WEIGHT: f32 = 0.3;
-
-/// Share of a post's engagement that still happens when hateful and false items are removed
-/// `detection_lag + takedown` hours after posting, for an exponential reach curve with the given
-/// half-life (Goldstein et al. 2023): `1 − 2^(−τ/h)`.
+/// Share of the engagement with hateful and false items that still happens under a takedown
+/// rule: the rule removes the actionable share of items, of which the detected share,
+/// `detection_lag + takedown` hours after posting, and removal then prevents `2^(−τ/h)` of an
+/// item's reach for an exponential reach curve with half-life `h` (Goldstein et al. 2023):
+/// `1 − actionable · detection · 2^(−τ/h)`.
 pub fn delivered_share(regulation: &Regulation, half_life_hours: f64) -> f64 {
     match regulation.takedown_hours {
         None => 1.0,
-        Some(t) => 1.0 - (-(regulation.detection_lag_hours + t) / half_life_hours).exp2(),
+        Some(t) => {
+            let removed = regulation.actionable_share * regulation.detection_probability;
+            1.0 - removed * (-(regulation.detection_lag_hours + t) / half_life_hours).exp2()
+        }
     }
 }
 
 /// Poisson draw by inversion from one uniform, so that the count is monotone in the rate: with
 /// common random numbers, a lower rate never gives more items.
 pub fn poisson_inverse(rate: f64, u: f64) -> u32 {
-    if rate <= 0.0 {
+    // `P(0) = e^(−rate) ≥ 1 − rate`: most draws at small rates are 0 without an exponential.
+    if rate <= 0.0 || u < 1.0 - rate {
         return 0;
     }
     poisson_with(rate, (-rate).exp(), u)
@@ -103,27 +107,6 @@ fn inverse_normal(p: f64) -> f64 {
     }
 }
 
-/// A Poisson rate shared by a whole cohort in a step, with its `exp(−rate)` computed once: draws
-/// at that rate skip the exponential, and any other rate falls back to [`poisson_inverse`] (the
-/// same numbers either way).
-#[derive(Clone, Copy, Debug)]
-struct SharedRate {
-    rate: f64,
-    exp_neg_rate: f64,
-}
-
-impl SharedRate {
-    fn new(rate: f64) -> SharedRate {
-        SharedRate { rate, exp_neg_rate: (-rate).exp() }
-    }
-
-    /// [`poisson_inverse`]`(rate, u)`.
-    #[inline]
-    fn draw(&self, rate: f64, u: f64) -> u32 {
-        if rate == self.rate { poisson_with(rate, self.exp_neg_rate, u) } else { poisson_inverse(rate, u) }
-    }
-}
-
 /// Feed constants for a scenario, computed once per step.
 struct FeedParams {
     like_minded: f64,
@@ -133,7 +116,11 @@ struct FeedParams {
     delivered: f64,
     bot_share_of_items: f64,
     bot_label_factor: f32,
-    mean_diet: f64,
+    /// Side the bots push (right: stance ≥ 0).
+    bot_right: bool,
+    incongruent: f32,
+    /// Share of posts passing misinformation on, by `Post` sharing level.
+    sharing: [f32; 128],
 }
 
 impl FeedParams {
@@ -153,7 +140,6 @@ impl FeedParams {
             if bots + humans > 0.0 { bots / (bots + humans) } else { 0.0 }
         });
         let label = s.regulation.bot_labelling.unwrap_or(0.0);
-        let mean_diet = s.population.cohorts.iter().map(|c| c.share * c.media_diet).sum::<f64>().max(1e-9);
         FeedParams {
             like_minded,
             emotional_boost,
@@ -162,7 +148,9 @@ impl FeedParams {
             delivered: delivered_share(&s.regulation, s.misinformation.half_life_hours),
             bot_share_of_items,
             bot_label_factor: (1.0 - label * s.effects.label_discount) as f32,
-            mean_diet,
+            bot_right: s.bots.as_ref().is_some_and(|b| b.stance >= 0.0),
+            incongruent: s.effects.incongruent_weight as f32,
+            sharing: sharing_table(),
         }
     }
 }
@@ -186,13 +174,17 @@ pub struct Feed {
     pub items: f32,
     /// Fear or hate items among them (neighbours', bots', stories).
     pub emotional: f32,
+    /// Emotional items from like-minded neighbours among them.
+    pub like_minded_emotional: f32,
+    /// Items from cross-cutting neighbours among them.
+    pub cross_cutting: f32,
     /// Hate items among them (labelled bot items weigh less).
     pub hate: f32,
     /// Misinformation items among them (labelled bot items weigh less).
     pub misinformation: f32,
-    /// Share of the items from like-minded posters, [0, 1]: how congenial the day's
-    /// misinformation is, for belief.
-    pub misinformation_stance: f32,
+    /// Belief weight of the misinformation, [0, 1]: 1 when all of it is congenial, the
+    /// incongruent weight when none is.
+    pub congruence: f32,
     /// Weight of bot items (labelled ones weigh less).
     pub bot_weight: f32,
 }
@@ -214,6 +206,9 @@ struct FeedEffects<'a> {
     /// Confidence bound and its narrowing by arousal, for bots' pull.
     epsilon: f32,
     narrowing: f32,
+    /// Hostility per like-minded emotional item and per cross-cutting item.
+    like_minded_per_item: f32,
+    cross_cutting_per_item: f32,
 }
 
 impl<'a> FeedEffects<'a> {
@@ -237,6 +232,8 @@ impl<'a> FeedEffects<'a> {
             quiet_decay: (-forgetting_rate * dt).exp(),
             epsilon,
             narrowing,
+            like_minded_per_item: s.effects.hostility_per_like_minded_item as f32,
+            cross_cutting_per_item: s.effects.hostility_per_cross_cutting_item as f32,
         }
     }
 
@@ -262,8 +259,7 @@ impl<'a> FeedEffects<'a> {
         let lit = literacy.value();
         let cred = super::contact::credibility(e, lit);
         // Discernment: a literate voter recognises a false item with probability = literacy.
-        let congruence = feed.misinformation_stance + (1.0 - feed.misinformation_stance) * INCONGRUENT_WEIGHT;
-        let undiscerned = feed.misinformation * (1.0 - lit) * congruence;
+        let undiscerned = feed.misinformation * (1.0 - lit) * feed.congruence;
         // Belief solves db/dt = r (1 − b) − λ b exactly over the step (items arrive spread over
         // it), so coarse off-season steps give the same beliefs as daily ones.
         let r = self.hazard_per_item * undiscerned / self.dt.max(1e-6);
@@ -275,7 +271,13 @@ impl<'a> FeedEffects<'a> {
         }
         let reactive = traits.reactivity * cred;
         affect.arousal = (affect.arousal + e.arousal_per_emotional_item as f32 * reactive * feed.emotional).min(1.0);
-        affect.hostility = (affect.hostility + e.hostility_per_hate_item as f32 * reactive * feed.hate).min(1.0);
+        // Hostility: hate items and like-minded emotional items inflame; cross-cutting items
+        // inflame the already hostile (backfire) and calm the rest (contact).
+        let h = affect.hostility;
+        let provocation = e.hostility_per_hate_item as f32 * feed.hate
+            + self.like_minded_per_item * feed.like_minded_emotional
+            + self.cross_cutting_per_item * feed.cross_cutting * (2.0 * h - 1.0);
+        affect.hostility = (h + reactive * provocation).clamp(0.0, 1.0);
         if let Some(bot) = &self.scenario.bots
             && feed.bot_weight > 0.0
         {
@@ -291,15 +293,16 @@ impl<'a> FeedEffects<'a> {
 }
 
 /// Build every voter's feed for the step and apply it.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::too_many_arguments)]
 pub fn run_feeds(
     params: Res<RunParams>,
     clock: Res<Clock>,
     snapshot: Res<Snapshot>,
     graph: Res<Graph>,
+    diet: Res<InformationDiet>,
+    table: Res<VoterTable>,
     mut voters: Query<(
         &VoterId,
-        &Demography,
         &Traits,
         &Literacy,
         &Civics,
@@ -320,41 +323,61 @@ pub fn run_feeds(
     let snap = &*snapshot;
     let m = &s.misinformation;
     let items_of = |diet: f32| f64::from(diet) * s.platform.political_share * dt;
-    let story_rate_of = |diet: f32| m.stories_per_day * m.reach * f.false_boost * dt * f64::from(diet) / f.mean_diet;
-    // Each cohort shares a media diet, hence its bot rate and, for voters with no believing
-    // neighbour, its story rate: their exponentials are computed here once.
-    let (bot_rates, story_rates): (Vec<SharedRate>, Vec<SharedRate>) = s
-        .population
-        .cohorts
-        .iter()
-        .map(|c| {
-            let diet = c.media_diet as f32;
-            (SharedRate::new(items_of(diet) * f.bot_share_of_items), SharedRate::new(story_rate_of(diet) * f.delivered))
-        })
-        .unzip();
+    // Stories from the unreliable sources a voter follows, per unit of diet times affinity: the
+    // platform's story volume spread over voters in proportion to both.
+    let seeded_per_unreliable = m.stories_per_day * m.reach * f.false_boost * dt / diet.mean_unreliable;
+    // Bots' items and neighbours' false items reach voters in proportion to their affinity for
+    // unreliable sources (what they follow and engage with), at the scenario's volumes on average.
+    let per_affinity = diet.mean_diet / diet.mean_unreliable;
     // The feed of voter `id`, adding what it shows to the voter's exposure counters.
-    let build = |id: u32, cohort: usize, traits: &Traits, exposure: &mut Exposure| -> Feed {
+    let build = |id: u32, traits: &Traits, exposure: &mut Exposure| -> Feed {
         let items = items_of(traits.media_diet);
         if items <= 0.0 {
             return Feed::default();
         }
+        let affinity = f64::from(traits.affinity());
         let x = snap.ideology[id as usize];
         let right = x >= 0.0;
         let ties = online.neighbours(id);
-        let (mut alike, mut arousal, mut believers) = (0u32, 0u32, 0u32);
+        let (mut alike, mut arousal) = (0u32, 0u32);
+        let (mut shared_alike, mut shared_other) = (0.0f32, 0.0f32);
         for &j in ties {
             let post = snap.posts[j as usize];
-            alike += u32::from(post.right() == right);
+            let same = post.right() == right;
+            alike += u32::from(same);
             arousal += u32::from(post.arousal_level());
-            believers += u32::from(post.believer());
+            let passed = f.sharing[post.sharing_level()];
+            if same {
+                shared_alike += passed;
+            } else {
+                shared_other += passed;
+            }
         }
         let arousal = f64::from(arousal) / f64::from(Post::AROUSAL_LEVELS);
         let k = ties.len().max(1) as f64;
+        let other = ties.len() as u32 - alike;
         let p_alike = like_minded_share(f64::from(alike) / k, f.like_minded, f.diverse);
-        let bot_rate = items * f.bot_share_of_items;
-        let story_rate = story_rate_of(traits.media_diet);
-        let shared_rate = items * (1.0 - f.bot_share_of_items) * f64::from(believers) / k * m.sharing * f.false_boost;
-        let story_rate = (story_rate + shared_rate) * f.delivered;
+        let weight = affinity * per_affinity;
+        // A voter who follows many bot accounts sees their items in place of neighbours' posts
+        // and, beyond a whole feed of them, in addition.
+        let bot_share = f.bot_share_of_items * weight;
+        let bot_rate = items * bot_share;
+        let from_neighbours_rate = items * (1.0 - bot_share.min(1.0));
+        // Neighbours' posts passing misinformation on fill the like-minded and cross-cutting
+        // slots of the feed in proportion to how much each side's neighbours pass on, and to the
+        // voter's affinity; at most all of the neighbours' items.
+        let mean_passed = |sum: f32, n: u32| if n > 0 { f64::from(sum) / f64::from(n) } else { 0.0 };
+        let congenial = p_alike * mean_passed(shared_alike, alike);
+        let incongruent = (1.0 - p_alike) * mean_passed(shared_other, other);
+        let passed_on = ((congenial + incongruent) * f.false_boost * weight).min(1.0);
+        let scale = if congenial + incongruent > 0.0 {
+            from_neighbours_rate * passed_on / (congenial + incongruent)
+        } else {
+            0.0
+        };
+        let (shared_congenial, shared_incongruent) = (congenial * scale, incongruent * scale);
+        let seeded = seeded_per_unreliable * f64::from(traits.media_diet) * affinity;
+        let story_rate = (seeded + shared_congenial + shared_incongruent) * f.delivered;
         // Zero rates draw nothing whatever the uniforms: no stream to open (no bots, no stories).
         let (u_bots, u_stories) = if bot_rate > 0.0 || story_rate > 0.0 {
             let mut rng = streams.open(u64::from(id), step);
@@ -362,8 +385,8 @@ pub fn run_feeds(
         } else {
             (0.0, 0.0)
         };
-        let bots = bot_rates[cohort].draw(bot_rate, u_bots) as f32;
-        let stories = story_rates[cohort].draw(story_rate, u_stories) as f32;
+        let bots = poisson_inverse(bot_rate, u_bots) as f32;
+        let stories = poisson_inverse(story_rate, u_stories) as f32;
         let (bot_false, bot_hate) = s.bots.as_ref().map_or((0.0, 0.0), |b| {
             (bots * (b.misinformation * f.delivered) as f32, bots * (b.hate * f.delivered) as f32)
         });
@@ -379,18 +402,35 @@ pub fn run_feeds(
             exposure.cross_cutting += from_neighbours * (1.0 - p_alike) as f32;
         }
         exposure.misinformation_total += misinformation;
+        // Belief weight: stories from the voter's own sources and like-minded neighbours are
+        // congenial, those from the other side weigh `incongruent`; so do bots' false items
+        // for voters on the other side from the bots.
+        let story_total = seeded + shared_congenial + shared_incongruent;
+        let story_congruence = if story_total > 0.0 {
+            ((seeded + shared_congenial + f64::from(f.incongruent) * shared_incongruent) / story_total) as f32
+        } else {
+            1.0
+        };
+        let bot_congruence = if right == f.bot_right { 1.0 } else { f.incongruent };
+        let weighted_false = stories + bot_false_weight;
+        let congruence = if weighted_false > 0.0 {
+            (stories * story_congruence + bot_false_weight * bot_congruence) / weighted_false
+        } else {
+            1.0
+        };
         Feed {
             items: items as f32,
             emotional: emotional_neighbours + bot_hate_weight + stories + bot_false_weight,
+            like_minded_emotional: emotional_neighbours * p_alike as f32,
+            cross_cutting: from_neighbours * (1.0 - p_alike) as f32,
             hate: bot_hate_weight,
-            misinformation: stories + bot_false_weight,
-            misinformation_stance: p_alike as f32,
+            misinformation: weighted_false,
+            congruence,
             bot_weight: bots * f.bot_label_factor,
         }
     };
     super::for_each_voter!(voters, params.parallel, |(
         id,
-        demo,
         traits,
         literacy,
         civics,
@@ -400,10 +440,11 @@ pub fn run_feeds(
         mut affect,
         mut ideology,
     )| {
-        if !demo.alive(s.timeline.start_year, clock.year) {
+        // The dead read nothing (docs/MODEL.md §7.11).
+        if !Demography::alive_at(table.dies[id.0 as usize], s.timeline.start_year, clock.year) {
             return;
         }
-        let feed = build(id.0, demo.cohort as usize, traits, exposure.bypass_change_detection());
+        let feed = build(id.0, traits, exposure.bypass_change_detection());
         effects.apply(
             &feed,
             traits,
@@ -423,12 +464,22 @@ mod tests {
 
     #[test]
     fn takedown_prevents_reach_along_the_curve() {
-        let mut r = Regulation { detection_lag_hours: 0.0, ..Regulation::default() };
+        let mut r = Regulation {
+            detection_lag_hours: 0.0,
+            actionable_share: 1.0,
+            detection_probability: 1.0,
+            ..Regulation::default()
+        };
         assert_eq!(delivered_share(&r, 9.0), 1.0);
         for (hours, prevented) in [(1.0, 0.926), (24.0, 0.157)] {
             r.takedown_hours = Some(hours);
             assert!((1.0 - delivered_share(&r, 9.0) - prevented).abs() < 0.001);
         }
+        // Only the actionable, detected share is removed.
+        r.actionable_share = 0.2;
+        r.detection_probability = 0.5;
+        r.takedown_hours = Some(1.0);
+        assert!((1.0 - delivered_share(&r, 9.0) - 0.1 * 0.926).abs() < 0.001);
     }
 
     #[test]
@@ -463,16 +514,60 @@ mod tests {
     }
 
     #[test]
+    fn cross_cutting_items_calm_the_calm_and_inflame_the_hostile_and_like_minded_ones_inflame() {
+        let s = crate::sim::testing::tiny_scenario("");
+        let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
+        let effects = FeedEffects::new(&s, &clock);
+        let traits =
+            Traits { reactivity: 1.0, media_diet: 10.0, consent: true, affinity: Traits::encode_affinity(1.0) };
+        let (literacy, civics) = (Literacy { base: 0.0, boost: 0.0 }, Civics::default());
+        let after = |hostility: f32, feed: Feed| {
+            let (mut belief, mut trust) = (Belief(0.0), Trust { value: 0.5, rest: 0.5 });
+            let mut affect = Affect { arousal: 0.0, hostility, hostility_rest: hostility };
+            let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
+            effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
+            affect.hostility
+        };
+        let cross = Feed { items: 10.0, cross_cutting: 10.0, congruence: 1.0, ..Feed::default() };
+        assert!(after(0.2, cross) < 0.2, "contact calms");
+        assert!(after(0.8, cross) > 0.8, "backfire inflames");
+        assert_eq!(after(0.5, cross), 0.5);
+        let alike = Feed { items: 10.0, like_minded_emotional: 5.0, congruence: 1.0, ..Feed::default() };
+        assert!(after(0.2, alike) > 0.2, "like-minded emotional items inflame");
+    }
+
+    #[test]
+    fn incongruent_misinformation_convinces_less() {
+        let s = crate::sim::testing::tiny_scenario("");
+        let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
+        let effects = FeedEffects::new(&s, &clock);
+        let traits =
+            Traits { reactivity: 0.0, media_diet: 10.0, consent: true, affinity: Traits::encode_affinity(1.0) };
+        let (literacy, civics) = (Literacy { base: 0.0, boost: 0.0 }, Civics::default());
+        let belief_after = |congruence: f32| {
+            let (mut belief, mut trust) = (Belief(0.0), Trust { value: 0.5, rest: 0.5 });
+            let mut affect = Affect { arousal: 0.0, hostility: 0.5, hostility_rest: 0.5 };
+            let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
+            let feed = Feed { items: 10.0, misinformation: 3.0, congruence, ..Feed::default() };
+            effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
+            belief.0
+        };
+        assert!(belief_after(0.3) < belief_after(1.0) && belief_after(0.3) > 0.0);
+    }
+
+    #[test]
     fn a_feed_without_misinformation_lets_belief_fade_and_emotional_items_arouse() {
         let s = crate::sim::testing::tiny_scenario("");
         let clock = Clock { plan: crate::sim::timeline::plan(&s.timeline).first().copied(), ..Clock::default() };
         let effects = FeedEffects::new(&s, &clock);
-        let (traits, literacy) =
-            (Traits { reactivity: 1.0, media_diet: 10.0, consent: true }, Literacy { base: 0.0, boost: 0.0 });
+        let (traits, literacy) = (
+            Traits { reactivity: 1.0, media_diet: 10.0, consent: true, affinity: Traits::encode_affinity(1.0) },
+            Literacy { base: 0.0, boost: 0.0 },
+        );
         let (mut belief, mut trust) = (Belief(0.8), Trust { value: 0.5, rest: 0.5 });
         let mut affect = Affect { arousal: 0.0, hostility: 0.2, hostility_rest: 0.2 };
         let mut ideology = Ideology { x: 0.1, anchor: 0.1 };
-        let feed = Feed { items: 10.0, emotional: 3.0, misinformation_stance: 0.5, ..Feed::default() };
+        let feed = Feed { items: 10.0, emotional: 3.0, congruence: 0.5, ..Feed::default() };
         let civics = Civics::default();
         effects.apply(&feed, &traits, &literacy, &civics, &mut belief, &mut trust, &mut affect, &mut ideology);
         assert!(belief.0 < 0.8 && belief.0 > 0.0, "{belief:?}");

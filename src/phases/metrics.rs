@@ -7,7 +7,7 @@ use super::targeting::CampaignLedger;
 use super::turnout::eligible;
 use super::{Phase, TableRows};
 use crate::agents::*;
-use crate::metrics::{CohortRow, HISTOGRAM_BINS, MetricsLog, Record, StepRow, polarisation};
+use crate::metrics::{BELIEF_BIN_NAMES, CohortRow, HISTOGRAM_BINS, MetricsLog, Record, StepRow, polarisation};
 use crate::sim::resources::{Clock, Graph, RunParams, Timetable};
 use crate::sim::timeline;
 use bevy_ecs::prelude::*;
@@ -20,6 +20,17 @@ pub fn register(schedule: &mut Schedule) {
 /// Belief above which a voter counts as a believer (`docs/MODEL.md` §7.10).
 pub const BELIEVER_THRESHOLD: f32 = 0.5;
 
+/// Belief thresholds of the `misinformation.belief_above_*` shares, with their path names.
+pub const BELIEF_THRESHOLDS: [(f32, &str); 3] =
+    [(0.1, "belief_above_10"), (0.25, "belief_above_25"), (0.75, "belief_above_75")];
+
+/// Bins of the belief histogram (`misinformation.belief_distribution`), equal on [0, 1].
+pub const BELIEF_BINS: usize = BELIEF_BIN_NAMES.len();
+
+/// Shares of voters whose misinformation exposures are summed for the concentration metrics,
+/// with their path names.
+pub const TOP_SHARES: [(f64, &str); 2] = [(0.01, "exposure_top1_share"), (0.1, "exposure_top10_share")];
+
 /// Per-cohort sums over one pass.
 #[derive(Clone, Default)]
 struct CohortSums {
@@ -31,6 +42,8 @@ struct CohortSums {
     hostility: f64,
     trust: f64,
     believers: u64,
+    belief: f64,
+    sharing: f64,
     misinformation: f64,
     ads: f64,
     targeted: f64,
@@ -51,6 +64,8 @@ impl CohortSums {
         self.hostility += o.hostility;
         self.trust += o.trust;
         self.believers += o.believers;
+        self.belief += o.belief;
+        self.sharing += o.sharing;
         self.misinformation += o.misinformation;
         self.ads += o.ads;
         self.targeted += o.targeted;
@@ -67,6 +82,8 @@ impl CohortSums {
 struct StepSums {
     cohorts: Vec<CohortSums>,
     histogram: [f64; HISTOGRAM_BINS],
+    belief_bins: [u64; BELIEF_BINS],
+    above: [u64; BELIEF_THRESHOLDS.len()],
     arousal: f64,
     votes: Vec<u64>,
     accuracy: f64,
@@ -77,6 +94,8 @@ impl StepSums {
         StepSums {
             cohorts: vec![CohortSums::default(); cohorts],
             histogram: [0.0; HISTOGRAM_BINS],
+            belief_bins: [0; BELIEF_BINS],
+            above: [0; BELIEF_THRESHOLDS.len()],
             arousal: 0.0,
             votes: vec![0; parties],
             accuracy: 0.0,
@@ -89,6 +108,12 @@ impl StepSums {
         }
         for (h, oh) in self.histogram.iter_mut().zip(&o.histogram) {
             *h += oh;
+        }
+        for (b, ob) in self.belief_bins.iter_mut().zip(&o.belief_bins) {
+            *b += ob;
+        }
+        for (a, oa) in self.above.iter_mut().zip(&o.above) {
+            *a += oa;
         }
         self.arousal += o.arousal;
         for (v, ov) in self.votes.iter_mut().zip(&o.votes) {
@@ -108,6 +133,7 @@ type VoterView<'a> = (
     &'a VotingRecord,
     &'a Exposure,
     &'a DataFootprint,
+    &'a Traits,
 );
 
 /// Append this step's row, and the election record on election day.
@@ -138,7 +164,8 @@ pub fn record(
     electorate_x.resize(n, f32::NAN);
     let mut sums = StepSums::new(s.population.cohorts.len(), s.parties.len());
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
-    for (ids, demo, ideology, affect, trust, belief, rec, exposure, footprint) in tables {
+    let sharing = s.misinformation.sharing;
+    for (ids, demo, ideology, affect, trust, belief, rec, exposure, footprint, traits) in tables {
         let (rows, len) = (TableRows::of(ids), ids.len());
         let eligible = |k: usize| eligible(s, demo[k].born, demo[k].dies, year);
         if election.is_some() {
@@ -156,7 +183,14 @@ pub fn record(
                 c.ideology += f64::from(x);
                 c.hostility += f64::from(affect[k].hostility);
                 c.trust += f64::from(trust[k].value);
-                c.believers += u64::from(belief[k].0 > BELIEVER_THRESHOLD);
+                let b = belief[k].0;
+                c.believers += u64::from(b > BELIEVER_THRESHOLD);
+                c.belief += f64::from(b);
+                c.sharing += (sharing * f64::from(b) * f64::from(traits[k].affinity())).min(1.0);
+                p.belief_bins[((b * BELIEF_BINS as f32) as usize).min(BELIEF_BINS - 1)] += 1;
+                for (a, &(threshold, _)) in p.above.iter_mut().zip(&BELIEF_THRESHOLDS) {
+                    *a += u64::from(b > threshold);
+                }
                 let e = &exposure[k];
                 c.misinformation += f64::from(e.misinformation);
                 c.ads += f64::from(e.ads);
@@ -190,7 +224,7 @@ pub fn record(
             sums.add(p);
         }
     }
-    let StepSums { cohorts: sums, mut histogram, arousal, votes, accuracy } = sums;
+    let StepSums { cohorts: sums, mut histogram, belief_bins, above, arousal, votes, accuracy } = sums;
     let total = |f: fn(&CohortSums) -> f64| sums.iter().map(f).sum::<f64>();
     let eligible_total = total(|c| c.eligible as f64);
     let per = |x: f64, n: f64| if n > 0.0 { x / n } else { 0.0 };
@@ -238,6 +272,26 @@ pub fn record(
     r.set(&["trust"], per(total(|c| c.trust), eligible_total));
     r.set(&["misinformation", "exposures_per_capita"], per(total(|c| c.misinformation), eligible_total));
     r.set(&["misinformation", "believers"], per(total(|c| c.believers as f64), eligible_total));
+    r.set(&["misinformation", "mean_belief"], per(total(|c| c.belief), eligible_total));
+    r.set(&["misinformation", "sharing"], per(total(|c| c.sharing), eligible_total));
+    for (&count, &(_, name)) in above.iter().zip(&BELIEF_THRESHOLDS) {
+        r.set(&["misinformation", name], per(count as f64, eligible_total));
+    }
+    for (bin, &count) in belief_bins.iter().enumerate() {
+        r.set(&["misinformation", "belief_distribution", BELIEF_BIN_NAMES[bin]], per(count as f64, eligible_total));
+    }
+    // Concentration of this campaign's misinformation exposure among eligible voters, in the
+    // buffer the echo-chamber index no longer needs.
+    let mut seen = all_x;
+    seen.clear();
+    for (_, demo, .., exposure, _, _) in voters.contiguous_iter().expect("voter components are stored in tables") {
+        seen.extend(
+            demo.iter().zip(exposure).filter(|(d, _)| eligible(s, d.born, d.dies, year)).map(|(_, e)| e.misinformation),
+        );
+    }
+    for &(share, name) in &TOP_SHARES {
+        r.set(&["misinformation", name], crate::metrics::top_share(&mut seen, share));
+    }
     r.set(&["ads", "impressions_per_capita"], per(total(|c| c.ads), eligible_total));
     let neighbour_items = total(|c| c.like_minded) + total(|c| c.cross_cutting);
     r.set(&["feed", "like_minded_share"], per(total(|c| c.like_minded), neighbour_items));
@@ -265,6 +319,8 @@ pub fn record(
         r.set(&["turnout_by_cohort", name], per(c.voters as f64, n));
         r.set(&["misinformation", "exposures_per_capita_by_cohort", name], per(c.misinformation, n));
         r.set(&["misinformation", "believers_by_cohort", name], per(c.believers as f64, n));
+        r.set(&["misinformation", "mean_belief_by_cohort", name], per(c.belief, n));
+        r.set(&["misinformation", "sharing_by_cohort", name], per(c.sharing, n));
         r.set(&["ads", "impressions_per_capita_by_cohort", name], per(c.ads, n));
         r.set(&["ads", "reach_by_cohort", name], per(c.reached as f64, n));
         log.cohorts.push(CohortRow {

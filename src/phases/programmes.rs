@@ -1,6 +1,6 @@
 //! Phase 1 (policy side), the remedies the source recommends (`docs/MODEL.md` §7.9): media-literacy
-//! programmes that raise the literacy of named cohorts while they run and fade after (Guess et
-//! al. 2020), civic education that reaches young people before and at voting age and adds to the
+//! programmes whose sessions raise the literacy of the share of named cohorts they reach, a boost
+//! that fades within weeks (Guess et al. 2020; Roozenbeek et al. 2022), civic education that reaches young people before and at voting age and adds to the
 //! habit they start with (the Irish pupils in parliament; Denmark's youth campaign), and offline
 //! deliberation sessions mid-campaign that calm hostility and widen confidence bounds (Fishkin et
 //! al. 2021).
@@ -52,20 +52,32 @@ pub fn run_programmes(
         return;
     }
     let (seed, replicate, step) = (params.seed(), params.replicate, clock.step as u64);
+    // A programme with n sessions a year holds one whenever the step crosses a multiple of 1/n
+    // year, and one on the run's first step.
+    let start_year = year - dt / crate::sim::timeline::DAYS_PER_YEAR;
+    let session = |per_year: u32| {
+        let n = f64::from(per_year.max(1));
+        clock.step == 0 || (year * n).floor() > (start_year * n).floor()
+    };
     let calm = decay_factor(dt, e.hostility_half_life_days);
     super::for_each_voter!(voters, params.parallel, |(id, demo, record, mut literacy, mut civics, mut affect)| {
-        // Media literacy: the strongest programme running for the cohort, fading after it stops.
-        let mut active = 0.0f32;
+        // Media literacy: a session of a running programme tops a reached voter's boost up to
+        // the programme's level; the boost fades with a half-life of weeks, during the programme
+        // and after it.
+        let mut dose = 0.0f32;
         let mut half_life = f64::INFINITY;
-        for p in r.media_literacy.iter().filter(|p| covers(s, &p.cohorts, demo.cohort)) {
+        for (k, p) in r.media_literacy.iter().enumerate().filter(|(_, p)| covers(s, &p.cohorts, demo.cohort)) {
             half_life = half_life.min(p.half_life_days);
-            if (p.years.0..=p.years.1).contains(&calendar_year) {
-                active = active.max(p.boost as f32);
+            if (p.years.0..=p.years.1).contains(&calendar_year) && session(p.sessions_per_year) {
+                let u = unit_f64(stream_key(seed, replicate, tag::EVENTS, u64::from(id.0), 1 << 41 | k as u64));
+                if u < p.reach {
+                    dose = dose.max(p.boost as f32);
+                }
             }
         }
         if half_life.is_finite() {
             let l = literacy.bypass_change_detection();
-            l.boost = (l.boost * decay_factor(dt, half_life)).max(active).min(1.0 - l.base);
+            l.boost = (l.boost * decay_factor(dt, half_life)).max(dose).min(1.0 - l.base);
         }
         // Civic education: pupils of the named cohorts, not yet voters, aged 14 to voting age.
         let age = year - f64::from(demo.born);
@@ -102,6 +114,26 @@ pub fn run_programmes(
 mod tests {
     use super::*;
     use crate::sim::testing::{column, stepped_world};
+
+    #[test]
+    fn a_literacy_programme_reaches_its_share_and_its_boost_fades() {
+        let mut sim = stepped_world(
+            "regulation: Regulation(media_literacy: [Programme(cohorts: [], boost: 0.1, years: (2025, 2040), \
+             half_life_days: 5.0, reach: 0.5)])",
+        );
+        let literacy: Vec<Literacy> = column(&mut sim);
+        let reached = literacy.iter().filter(|l| l.boost > 0.0).count() as f64 / literacy.len() as f64;
+        assert!((reached - 0.5).abs() < 0.15, "{reached}");
+        // Three daily steps later, without a session (the next falls on the election day, when
+        // the calendar year turns), the boost has faded by 2^(−3/5).
+        for _ in 0..3 {
+            sim.step();
+        }
+        let later: Vec<Literacy> = column(&mut sim);
+        for (l0, l1) in literacy.iter().zip(&later) {
+            assert!((l1.boost - l0.boost * (-3.0f32 / 5.0).exp2()).abs() < 1e-5, "{l0:?} -> {l1:?}");
+        }
+    }
 
     #[test]
     fn civic_education_reaches_pupils_and_literacy_programmes_raise_literacy() {

@@ -32,10 +32,6 @@ pub fn register(schedule: &mut Schedule) {
     schedule.add_systems(deliver_campaigns.in_set(Phase::Targeting).after(plan_targeting));
 }
 
-/// Ideology distance over which a persuasive ad's pull reaches full strength.
-const PULL_RANGE: f32 = 0.2;
-/// Score margin scale for persuadable voters: voters within about this distance of switching.
-const PERSUADABLE_MARGIN: f64 = 0.2;
 /// Ideology bin width of `MinAudience` segments.
 const SEGMENT_BIN: f32 = 0.2;
 
@@ -160,23 +156,24 @@ struct Profile {
     arousal: f64,
 }
 
-/// `exp(−margin / PERSUADABLE_MARGIN)` of the last margin asked for: with two parties both see
-/// the same margin, so one exponential serves both.
+/// `exp(−margin / effects.persuadable_margin)` of the last margin asked for: with two parties
+/// both see the same margin, so one exponential serves both.
 struct Persuadability {
+    scale: f64,
     margin: f64,
     value: f64,
 }
 
 impl Persuadability {
-    fn new() -> Self {
-        Persuadability { margin: f64::NAN, value: 0.0 }
+    fn new(scale: f64) -> Self {
+        Persuadability { scale, margin: f64::NAN, value: 0.0 }
     }
 
     #[inline]
     fn of(&mut self, margin: f64) -> f64 {
         if margin != self.margin {
             self.margin = margin;
-            self.value = (-margin / PERSUADABLE_MARGIN).exp();
+            self.value = (-margin / self.scale).exp();
         }
         self.value
     }
@@ -550,7 +547,7 @@ fn score_voters(
             return;
         }
         let profile = profile(v, market, errors, &positions, i);
-        let mut persuadability = Persuadability::new();
+        let mut persuadability = Persuadability::new(s.effects.persuadable_margin);
         for ((out, message), &p) in score_row.iter_mut().zip(message_row.iter_mut()).zip(buyers) {
             let (sc, m) = score(s, p, &profile, &mut persuadability, market);
             *out = keep(i, sc.max(0.0));
@@ -670,7 +667,7 @@ pub fn deliver_campaigns(
                 } else {
                     1.0
                 };
-                let direction = ((party.position as f32 - x) / PULL_RANGE).clamp(-1.0, 1.0);
+                let direction = ((party.position as f32 - x) / e.pull_range as f32).clamp(-1.0, 1.0);
                 let g = &party.campaign.goal;
                 let total_goal = g.persuade + g.mobilise + g.demobilise;
                 for _ in 0..count {

@@ -856,7 +856,7 @@ mod tests {
                 let Control::Group { name, fields } = &**template else { panic!("{template:?}") };
                 assert_eq!(name.as_deref(), Some("Programme"));
                 let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-                assert_eq!(keys, ["cohorts", "boost", "years", "half_life_days"]);
+                assert_eq!(keys, ["cohorts", "boost", "years", "half_life_days", "reach", "sessions_per_year"]);
                 assert!(matches!(fields[0].control, Control::Names { ref value } if !value.is_empty()));
                 assert!(matches!(fields[1].control, Control::Number { min: Some(0.0), max: Some(1.0), .. }));
             }

@@ -556,6 +556,47 @@ pub struct Effects {
     /// of manipulative ads by a fifth, in line with the −25% sharing of labelled items, Martel &
     /// Rand 2024).
     pub transparency_credibility: f64,
+    /// Standard deviation of the natural logarithm of a voter's personal media-diet factor: a
+    /// voter sees `media_diet · D` feed items a day, with `D` log-normal of mean 1 (a few heavy
+    /// consumers, many light ones). Range 0–3. Default 1 (assumption: online news consumption is
+    /// heavy-tailed, Grinberg et al. 2019; magnitude not established).
+    pub diet_spread: f64,
+    /// Standard deviation of the natural logarithm of a voter's affinity for unreliable sources
+    /// (log-normal, mean 1 before the age factor): how much of its feed comes from misinformation
+    /// and bot accounts and how readily it passes misinformation on. Range 0–5. Default 3
+    /// (assumption between two published shapes of the tail: 0.1% of users made ≈ 80% of
+    /// fake-news shares, Grinberg et al. 2019, which a log-normal meets at ≈ 3.9; 8.5% of users
+    /// shared any, Guess, Nagler & Tucker 2019, a milder tail). The exposure concentration of
+    /// `docs/VALIDATION.md` depends on it: below about 2.6 the top 1% receive less than 60%.
+    pub affinity_spread: f64,
+    /// Affinity for unreliable sources of a 70-year-old relative to a 25-year-old (the factor is
+    /// `ratio^((age − 45)/45)` with the age at the start of the run). Range 1–50. Default 7
+    /// (Guess, Nagler & Tucker 2019: over-65s shared ≈ 7× as many fake-news articles as 18–29s).
+    pub sharing_age_ratio: f64,
+    /// Belief weight of a false item against the voter's side relative to a congenial one,
+    /// [0, 1]. Default 0.3 (assumption: people believe congenial false stories more, Allcott &
+    /// Gentzkow 2017; the magnitude is not established).
+    pub incongruent_weight: f64,
+    /// Hostility added per like-minded emotional item (fear or anger from the voter's own side)
+    /// before literacy damping, [0, 0.1]. Default 0.0003 (assumption bounded by two results:
+    /// a month without Facebook changed affective polarisation by ≈ 0.06 SD, not significant,
+    /// Allcott et al. 2020; and the baseline's feeds must stay within the slow trend of Boxell et
+    /// al. 2024).
+    pub hostility_per_like_minded_item: f64,
+    /// Hostility change per cross-cutting item before literacy damping, scaled by
+    /// `(2 · hostility − 1)`: an item from the other side inflames the already hostile (backfire,
+    /// Bail et al. 2018) and calms the rest (intergroup contact), [0, 0.1]. Default 0.0002
+    /// (Bail et al. 2018: a month of 24 opposing retweets a day moved Republicans by up to
+    /// 0.6 SD, ≈ 0.001 SD per item, on a hostility scale of SD ≈ 0.2).
+    pub hostility_per_cross_cutting_item: f64,
+    /// Distance over which a persuasive ad's pull reaches full strength:
+    /// `direction = clamp((P − x) / pull_range, −1, 1)` (`docs/MODEL.md` §7.3). Range 0.01–2.
+    /// Default 0.2 (assumption).
+    pub pull_range: f64,
+    /// Scale of `exp(−margin / persuadable_margin)` in campaigns' persuasion scores: how fast a
+    /// voter stops being worth persuading as its lead for one party grows (`docs/MODEL.md`
+    /// §7.3). Range 0.01–2. Default 0.2 (assumption).
+    pub persuadable_margin: f64,
 }
 
 /// A data broker.
@@ -651,6 +692,15 @@ pub struct Regulation {
     /// Hours before an item is detected or reported (NetzDG's 24 h run from the complaint).
     /// Range 0–1000. Default 6.
     pub detection_lag_hours: f64,
+    /// Share of false and hateful items a takedown rule applies to (illegal or reported content
+    /// the platform must remove), [0, 1]. Default 0.2 (NetzDG transparency reports, first half
+    /// of 2018: Twitter removed 11%, Facebook 21%, YouTube 27% of the items complained about;
+    /// most false news is not illegal).
+    pub actionable_share: f64,
+    /// Probability that an actionable item is detected or reported at all, [0, 1]. Default 0.5
+    /// (assumption; Facebook's internal estimate of 2021 that it removed 3–5% of hate speech is
+    /// the low end of what platforms achieve).
+    pub detection_probability: f64,
     /// Share of bot items labelled as automated, [0, 1]; `None`: no labels.
     pub bot_labelling: Option<f64>,
     /// Cap on each party's spending per election, real-world money; `None`: no cap.
@@ -713,14 +763,24 @@ pub enum DataBrokers {
 pub struct Programme {
     /// Cohorts reached.
     pub cohorts: Vec<String>,
-    /// Literacy added while active, [0, 1] (Guess et al. 2020: discernment +26.5%).
+    /// Literacy added to a reached voter by a session, [0, 1] (Guess et al. 2020: discernment
+    /// +26.5%).
     pub boost: f64,
     /// First and last year the programme runs, inclusive.
     pub years: (i32, i32),
-    /// Half-life in days of the boost after the programme stops. Default 42 (weeks; Guess et al.
-    /// 2020, Maertens et al. 2025).
+    /// Half-life in days of a session's boost. Default 30 (Roozenbeek et al. 2022, Maertens et
+    /// al. 2025: text and video effects last about a month; Guess et al. 2020: still measurable
+    /// weeks later).
     #[serde(default = "defaults::literacy_half_life")]
     pub half_life_days: f64,
+    /// Share of the cohorts' members the programme reaches, [0, 1]. Default 1 (everyone); the
+    /// built-in scenarios assume less.
+    #[serde(default = "defaults::literacy_reach")]
+    pub reach: f64,
+    /// Sessions per year while the programme runs, 1–365: each tops a reached voter's boost up
+    /// to `boost`, which then fades. Default 1.
+    #[serde(default = "defaults::literacy_sessions")]
+    pub sessions_per_year: u32,
 }
 
 /// Civic education (the Irish pupils in parliament; Denmark's youth campaign).
@@ -884,6 +944,14 @@ impl Default for Effects {
             label_discount: 0.276,
             deliberation_calming: 0.2,
             deliberation_openness: 0.5,
+            diet_spread: 1.0,
+            affinity_spread: 3.0,
+            sharing_age_ratio: 7.0,
+            incongruent_weight: 0.3,
+            hostility_per_like_minded_item: 0.0003,
+            hostility_per_cross_cutting_item: 0.0002,
+            pull_range: 0.2,
+            persuadable_margin: 0.2,
         }
     }
 }
@@ -913,6 +981,8 @@ impl Default for Regulation {
             ad_transparency: false,
             takedown_hours: None,
             detection_lag_hours: 6.0,
+            actionable_share: 0.2,
+            detection_probability: 0.5,
             bot_labelling: None,
             spending_cap: None,
             frequency_cap: None,
@@ -981,7 +1051,13 @@ pub(crate) mod defaults {
         3000.0
     }
     pub fn literacy_half_life() -> f64 {
-        42.0
+        30.0
+    }
+    pub fn literacy_reach() -> f64 {
+        1.0
+    }
+    pub fn literacy_sessions() -> u32 {
+        1
     }
 
     /// Two parties that do not campaign, so a three-line scenario has a vote to count.

@@ -360,6 +360,14 @@ fn effects(c: &mut Checker, e: &Effects) {
     c.unit("effects.label_discount", e.label_discount);
     c.unit("effects.deliberation_calming", e.deliberation_calming);
     c.range("effects.deliberation_openness", e.deliberation_openness, 0.0, 2.0);
+    c.range("effects.diet_spread", e.diet_spread, 0.0, 3.0);
+    c.range("effects.affinity_spread", e.affinity_spread, 0.0, 5.0);
+    c.range("effects.sharing_age_ratio", e.sharing_age_ratio, 1.0, 50.0);
+    c.unit("effects.incongruent_weight", e.incongruent_weight);
+    c.range("effects.hostility_per_like_minded_item", e.hostility_per_like_minded_item, 0.0, 0.1);
+    c.range("effects.hostility_per_cross_cutting_item", e.hostility_per_cross_cutting_item, 0.0, 0.1);
+    c.range("effects.pull_range", e.pull_range, 0.01, 2.0);
+    c.range("effects.persuadable_margin", e.persuadable_margin, 0.01, 2.0);
 }
 
 fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
@@ -373,6 +381,8 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
         c.range("regulation.takedown_hours", h, 0.0, 100_000.0);
     }
     c.range("regulation.detection_lag_hours", r.detection_lag_hours, 0.0, 1000.0);
+    c.unit("regulation.actionable_share", r.actionable_share);
+    c.unit("regulation.detection_probability", r.detection_probability);
     if let Some(l) = r.bot_labelling {
         c.unit("regulation.bot_labelling", l);
     }
@@ -390,6 +400,8 @@ fn regulation(c: &mut Checker, r: &Regulation, cohorts: &[&str]) {
         c.unit(&format!("{p}.boost"), m.boost);
         c.years(&format!("{p}.years"), m.years);
         c.range(&format!("{p}.half_life_days"), m.half_life_days, 0.1, 100_000.0);
+        c.unit(&format!("{p}.reach"), m.reach);
+        c.int(&format!("{p}.sessions_per_year"), u64::from(m.sessions_per_year), 1, 365);
         for (j, name) in m.cohorts.iter().enumerate() {
             c.cohort_ref(&format!("{p}.cohorts[{j}]"), name, cohorts);
         }
@@ -561,6 +573,8 @@ mod tests {
             boost: 0.1,
             years: (2026, 2030),
             half_life_days: 42.0,
+            reach: 1.0,
+            sessions_per_year: 1,
         });
         let problems = validate(&s, &Limits::default());
         assert_eq!(problems.len(), 1);

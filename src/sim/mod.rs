@@ -2,6 +2,7 @@
 //! schedule through the timetable. Reads a validated scenario; returns the replicate's metrics.
 
 pub mod demography;
+pub mod media;
 pub mod network;
 pub mod population;
 pub mod resources;
@@ -59,6 +60,7 @@ impl Simulation {
         for &c in &table.cohort {
             table.cohort_sizes[c as usize] += 1;
         }
+        let diet = InformationDiet::of(electorate.voters.iter().map(|v| &v.traits));
         let n = electorate.voters.len();
         // Resources first: bevy 0.20 keeps each resource as a sparse-set component on an entity
         // of its own, whose sparse array is as long as that entity's index. Inserted after a
@@ -82,6 +84,7 @@ impl Simulation {
         world.insert_resource(Snapshot::new(n));
         world.insert_resource(electorate.turnout);
         world.insert_resource(table);
+        world.insert_resource(diet);
         world.insert_resource(market);
         world.insert_resource(TargetingPlan::default());
         world.insert_resource(CampaignLedger::default());

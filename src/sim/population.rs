@@ -119,10 +119,11 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
         // From a stream of its own, so that the mortality changes no other draw.
         let dies = mortality
             .map_or(Demography::NEVER, |m| demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>()));
+        let media = super::media::draw_media(s, replicate, id, cohort, born);
         VoterBundle {
             id: VoterId(id),
             demography: Demography { cohort: c as u8, dies, place, born: born as f32 },
-            traits: Traits { reactivity, media_diet: cohort.media_diet as f32, consent },
+            traits: Traits { reactivity, media_diet: media.diet, consent, affinity: media.affinity },
             ideology: Ideology { x, anchor: x },
             campaign: CampaignContact::default(),
             affect: Affect { arousal: 0.0, hostility, hostility_rest: hostility },

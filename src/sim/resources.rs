@@ -63,6 +63,38 @@ impl Clock {
     }
 }
 
+/// Means of the electorate's information diet at the start of the run, which the feed divides by
+/// so that the scenario's story and bot volumes are spread over voters in proportion to their diet
+/// and affinity for unreliable sources without changing their totals (`docs/MODEL.md` §7.5).
+#[derive(Resource, Clone, Copy, Debug, PartialEq)]
+pub struct InformationDiet {
+    /// Mean feed items per day.
+    pub mean_diet: f64,
+    /// Mean of feed items per day times affinity for unreliable sources.
+    pub mean_unreliable: f64,
+}
+
+impl Default for InformationDiet {
+    fn default() -> Self {
+        InformationDiet { mean_diet: 1.0, mean_unreliable: 1.0 }
+    }
+}
+
+impl InformationDiet {
+    /// The means over these voters' traits (in order, so the sums are the same on every run);
+    /// floored at 10⁻⁹ so that an electorate that sees nothing divides safely.
+    pub fn of<'a>(traits: impl Iterator<Item = &'a crate::agents::Traits>) -> InformationDiet {
+        let (mut n, mut diet, mut unreliable) = (0.0f64, 0.0f64, 0.0f64);
+        for t in traits {
+            n += 1.0;
+            diet += f64::from(t.media_diet);
+            unreliable += f64::from(t.media_diet) * f64::from(t.affinity());
+        }
+        let n = n.max(1.0);
+        InformationDiet { mean_diet: (diet / n).max(1e-9), mean_unreliable: (unreliable / n).max(1e-9) }
+    }
+}
+
 /// The whole timetable.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Timetable(pub Vec<StepPlan>);
@@ -73,21 +105,34 @@ pub struct Graph(pub SocialGraph);
 
 /// What a voter's feed shows of one online neighbour from last step, packed into 16 bits so that
 /// the feed's scan of every online tie reads one small array (2 bytes a voter: it stays in cache
-/// up to millions of voters). Bit 15: the neighbour leans right (ideology ≥ 0); bit 14: it believes
-/// misinformation (belief above one half) and passes it on; bits 0–13: its arousal in [0, 1] as a
-/// multiple of 1/16383 (neighbours only read it summed).
+/// up to millions of voters). Bit 15: the neighbour leans right (ideology ≥ 0); bits 8–14: the
+/// share of its political posts that pass misinformation on, on a log scale (level `L ≥ 1` is
+/// `2^((L − 127)/8)`, 0 is none: relative steps of 9%, smallest share 1.8·10⁻⁵); bits 0–7: its
+/// arousal in [0, 1] as a multiple of 1/255 (neighbours only read it summed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Post(u16);
 
 impl Post {
     /// Largest arousal level: arousal 1.
-    pub const AROUSAL_LEVELS: u16 = 0x3fff;
+    pub const AROUSAL_LEVELS: u16 = 0xff;
+    /// Largest sharing level: every post passes misinformation on.
+    pub const SHARING_LEVELS: u16 = 0x7f;
+    /// Sharing levels per doubling of the share.
+    const SHARING_LEVELS_PER_DOUBLING: f32 = 8.0;
 
-    /// What neighbours see of a voter with this ideology, arousal and belief.
+    /// What neighbours see of a voter with this ideology, arousal and share of political posts
+    /// that pass misinformation on.
     #[inline]
-    pub fn new(ideology: f32, arousal: f32, belief: f32) -> Post {
+    pub fn new(ideology: f32, arousal: f32, sharing: f32) -> Post {
         let level = (arousal.clamp(0.0, 1.0) * f32::from(Self::AROUSAL_LEVELS)).round() as u16;
-        Post(u16::from(ideology >= 0.0) << 15 | u16::from(belief > 0.5) << 14 | level)
+        let shares = if sharing > 0.0 {
+            (f32::from(Self::SHARING_LEVELS) + Self::SHARING_LEVELS_PER_DOUBLING * sharing.min(1.0).log2())
+                .round()
+                .max(0.0) as u16
+        } else {
+            0
+        };
+        Post(u16::from(ideology >= 0.0) << 15 | shares << 8 | level)
     }
 
     /// Whether the poster leans right (ideology ≥ 0).
@@ -96,10 +141,16 @@ impl Post {
         self.0 >> 15 != 0
     }
 
-    /// Whether the poster believes misinformation and passes it on.
+    /// The sharing level, `0..=SHARING_LEVELS` (decode with [`sharing_table`]).
     #[inline]
-    pub fn believer(self) -> bool {
-        self.0 >> 14 & 1 != 0
+    pub fn sharing_level(self) -> usize {
+        usize::from(self.0 >> 8 & Self::SHARING_LEVELS)
+    }
+
+    /// Share of the poster's political posts that pass misinformation on, [0, 1].
+    #[inline]
+    pub fn sharing(self) -> f32 {
+        sharing_share(self.sharing_level())
     }
 
     /// Arousal as a level in `0..=AROUSAL_LEVELS` (sum levels, then divide once).
@@ -113,6 +164,20 @@ impl Post {
     pub fn arousal(self) -> f32 {
         f32::from(self.arousal_level()) / f32::from(Self::AROUSAL_LEVELS)
     }
+}
+
+/// The share of posts passing misinformation on at a sharing level.
+fn sharing_share(level: usize) -> f32 {
+    if level == 0 {
+        0.0
+    } else {
+        ((level as f32 - f32::from(Post::SHARING_LEVELS)) / Post::SHARING_LEVELS_PER_DOUBLING).exp2()
+    }
+}
+
+/// Every sharing level's share, for the feed's scan of neighbours.
+pub fn sharing_table() -> [f32; 128] {
+    std::array::from_fn(sharing_share)
 }
 
 /// Last step's per-voter state that neighbours and campaigns read, as flat arrays indexed by
@@ -155,13 +220,20 @@ mod tests {
     use super::Post;
 
     #[test]
-    fn a_post_keeps_side_belief_and_arousal() {
-        let p = Post::new(-0.3, 0.25, 0.9);
-        assert!(!p.right() && p.believer());
-        assert!((p.arousal() - 0.25).abs() < 1.0 / 16383.0);
-        let q = Post::new(0.0, 1.7, 0.5);
-        assert!(q.right() && !q.believer());
+    fn a_post_keeps_side_sharing_and_arousal() {
+        let p = Post::new(-0.3, 0.25, 0.01);
+        assert!(!p.right());
+        assert!((p.sharing() / 0.01 - 1.0).abs() < 0.05, "{}", p.sharing());
+        assert!((p.arousal() - 0.25).abs() < 1.0 / 255.0);
+        let q = Post::new(0.0, 1.7, 0.0);
+        assert!(q.right() && q.sharing() == 0.0);
         assert_eq!(q.arousal_level(), Post::AROUSAL_LEVELS);
+        assert_eq!(Post::new(0.4, 0.0, 3.0).sharing(), 1.0);
+        assert_eq!(Post::new(0.4, 0.0, 1e-9).sharing(), 0.0);
+        assert_eq!(
+            super::sharing_table()[Post::new(0.4, 0.0, 0.2).sharing_level()],
+            Post::new(0.4, 0.0, 0.2).sharing()
+        );
         assert_eq!(Post::new(0.4, 0.0, 0.0).arousal(), 0.0);
     }
 }

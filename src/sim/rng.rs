@@ -44,6 +44,9 @@ pub mod tag {
     pub const CALIBRATION: u64 = 0x0a;
     /// Errors of the brokers' voter profiles, drawn once per campaign.
     pub const PROFILES: u64 = 0x0b;
+    /// Each voter's media diet and affinity for unreliable sources, drawn once at sampling, and
+    /// whether it passes misinformation on in a step.
+    pub const MEDIA: u64 = 0x0c;
     /// When each voter dies.
     pub const DEMOGRAPHY: u64 = 0x0d;
 }

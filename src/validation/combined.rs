@@ -34,9 +34,9 @@ pub fn targets() -> Vec<Target> {
             ),
         Target::new(NUDGE, Kind::Reproduction, format!("{SOURCE}: ≈ 12.4% ± 20%"), Band::Between(0.099, 0.149))
             .known_failure(
-                "items passed on by believers are well under 1% of the misinformation voters see in the \
-                 baseline's information environment (few voters' belief exceeds ½), so a nudge on sharing has \
-                 almost nothing to act on: the engine has no branching cascades for it to damp",
+                "items passed on by neighbours are a small part of the misinformation voters see in the baseline's \
+                 information environment (most comes from the unreliable sources and bot accounts they follow), so a \
+                 nudge on sharing has little to act on: the engine has no branching cascades for it to damp",
             ),
         Target::new(
             COMBINED,
@@ -67,6 +67,8 @@ pub fn measure(e: Effort) -> Vec<Measured> {
     let removal = |hours: f64| {
         vec![
             ("regulation.detection_lag_hours", "0.0".to_string()),
+            ("regulation.actionable_share", "1.0".to_string()),
+            ("regulation.detection_probability", "1.0".to_string()),
             ("regulation.takedown_hours", format!("Some({hours:?})")),
         ]
     };
@@ -90,9 +92,17 @@ pub fn measure(e: Effort) -> Vec<Measured> {
         .collect();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     vec![
-        Measured::new(FAST, format!("{setup}; detection lag 0, removal 0.5 h after posting"), fast),
-        Measured::new(LATE.to_string(), format!("{setup}; detection lag 0, removal 4 h after posting"), late.clone()),
-        Measured::new(NUDGE, format!("{setup}; believers pass on 10% fewer items (sharing × 0.9)"), nudged.clone()),
+        Measured::new(
+            FAST,
+            format!("{setup}; detection lag 0, every item actionable and detected (as in the source's model), removal 0.5 h after posting"),
+            fast,
+        ),
+        Measured::new(
+            LATE.to_string(),
+            format!("{setup}; detection lag 0, every item actionable and detected, removal 4 h after posting"),
+            late.clone(),
+        ),
+        Measured::new(NUDGE, format!("{setup}; voters pass on 10% fewer items (sharing × 0.9)"), nudged.clone()),
         Measured::new(
             COMBINED,
             format!(

@@ -21,6 +21,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("one-sided", include_str!("../../scenarios/validation/one-sided.ron")),
     ("free-events", include_str!("../../scenarios/validation/free-events.ron")),
     ("first-vote", include_str!("../../scenarios/validation/first-vote.ron")),
+    ("information", include_str!("../../scenarios/validation/information.ron")),
 ];
 
 /// Load a suite scenario (or, with `builtin:` before the name, a library scenario) through the

@@ -54,7 +54,8 @@ families!(
     combined,
     calibration,
     demography,
-    baseline
+    baseline,
+    information
 );
 
 /// What a target shows.

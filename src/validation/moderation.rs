@@ -1,6 +1,6 @@
 //! Takedown targets (docs/VALIDATION.md): the prevented share of misinformation reach against the
-//! takedown delay, with resharing and detection lag switched off, so that the engine's reach curve
-//! `2^(−τ/h)` is all that is measured. Mechanism checks. Reads the engine; writes nothing.
+//! takedown delay, with resharing and detection lag switched off and every item actionable and
+//! detected, so that the engine's reach curve `2^(−τ/h)` is all that is measured. Mechanism checks. Reads the engine; writes nothing.
 
 use super::labs::quiet_baseline;
 use super::{Band, Effort, Family, Kind, Measured, Target};
@@ -44,6 +44,8 @@ pub fn measure(e: Effort) -> Vec<Measured> {
             ("misinformation.stories_per_day", "20.0".to_string()),
             ("misinformation.sharing", "0.0".to_string()),
             ("regulation.detection_lag_hours", "0.0".to_string()),
+            ("regulation.actionable_share", "1.0".to_string()),
+            ("regulation.detection_probability", "1.0".to_string()),
             ("regulation.takedown_hours", takedown.to_string()),
             ("timeline.elections", "1".to_string()),
         ]
@@ -64,7 +66,8 @@ pub fn measure(e: Effort) -> Vec<Measured> {
             Measured::new(
                 name(hours),
                 format!(
-                    "stories only, no resharing, detection lag 0, {voters} voters, {} runs with common random numbers",
+                    "stories only, no resharing, detection lag 0, every item actionable and detected, {voters} voters, {} runs \
+                     with common random numbers",
                     e.runs
                 ),
                 prevented,

@@ -488,7 +488,14 @@ fn random_scenario(k: &Knobs) -> Scenario {
     let (literacy, civics, deliberation, frequency_cap) = k.remedies;
     r.frequency_cap = frequency_cap;
     r.media_literacy = literacy
-        .map(|boost| Programme { cohorts: vec!["Gen Z".into()], boost, years: (2025, 2030), half_life_days: 42.0 })
+        .map(|boost| Programme {
+            cohorts: vec!["Gen Z".into()],
+            boost,
+            years: (2025, 2030),
+            half_life_days: 42.0,
+            reach: 1.0,
+            sessions_per_year: 1,
+        })
         .into_iter()
         .collect();
     r.civic_education = civics

@@ -26,7 +26,7 @@ fn fixtures() -> &'static Path {
             &["run", "baseline", "--out", "run", "--png"],
             &["compare", "baseline", "microtargeting-ban", "--out", "compare"],
             &["sweep", "baseline", "--vary", "network.homophily=[0.2, 0.7]", "--out", "sweep"],
-            &["robustness", "netzdg-24h", "--draws", "3", "--assumptions", "misinformation.*", "--out", "robustness"],
+            &["robustness", "bot-surge", "--draws", "3", "--assumptions", "misinformation.*", "--out", "robustness"],
         ];
         for head in runs {
             let args = command(head, "2", &SMALL, &["--quiet"]);
@@ -130,7 +130,7 @@ fn a_comparison_report_has_forest_plots_and_each_scenarios_charts() {
             "forest-affective-polarisation",
             "forest-echo-chamber",
             "forest-misinformation-exposure",
-            "forest-misinformation-believers",
+            "forest-misinformation-mean-belief",
             "forest-ad-impressions",
             "forest-targeted-share",
             "baseline-turnout-by-cohort",

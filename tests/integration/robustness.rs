@@ -40,7 +40,7 @@ fn a_robustness_run_writes_its_files_and_merged_shards_give_the_same_bytes() {
     let o = robustness(dir.path(), "full", &[]);
     let out = stdout(&o);
     assert!(out.contains("Robustness of netzdg-24h against baseline"), "{out}");
-    assert!(out.contains("Misinformation believers (pp)") && out.contains("same sign"), "{out}");
+    assert!(out.contains("Mean belief in misinformation") && out.contains("same sign"), "{out}");
     assert!(out.contains("Across 4 plausible parameter sets"), "the summary follows the table: {out}");
     let full = dir.path().join("full");
     for f in ["robustness.csv", "robustness.json", "report.html", "draws.csv", "effects.csv", "runs.csv"] {
@@ -48,7 +48,7 @@ fn a_robustness_run_writes_its_files_and_merged_shards_give_the_same_bytes() {
     }
     let csv = fs::read_to_string(full.join("robustness.csv")).unwrap();
     assert!(csv.starts_with("metric,label,election,unit,median,p05,p95,share_same_sign,share_meaningful,"), "{csv}");
-    assert!(csv.contains("\nmisinformation/believers,Misinformation believers,1,pp,"), "{csv}");
+    assert!(csv.contains("\nmisinformation/mean_belief,Mean belief in misinformation,1,0–1,"), "{csv}");
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(full.join("robustness.json")).unwrap()).unwrap();
     assert_eq!(json["draws"], 4);
@@ -65,7 +65,7 @@ fn a_robustness_run_writes_its_files_and_merged_shards_give_the_same_bytes() {
     let report = fs::read_to_string(full.join("report.html")).unwrap();
     assert!(report.contains("<section id=\"summary\" class=\"summary\">"), "the summary opens the report");
     assert!(report.contains("data-mark=\""), "meaningful/negligible marks in the report");
-    assert!(report.contains("<figure id=\"tornado-misinformation-believers\">"), "a tornado chart");
+    assert!(report.contains("<figure id=\"tornado-misinformation-mean-belief\">"), "a tornado chart");
     assert!(!report.contains("http"), "self-contained");
 
     // Two shards merged: the same bytes as the unsharded run.
