@@ -189,16 +189,7 @@ impl Headline {
 /// election, the others at the last; per-cohort metrics for the youngest cohort that votes at the
 /// first election only (the terminal is narrow).
 fn headlines(reference: &Loaded, elections: usize) -> Vec<(String, Headline)> {
-    let s = &reference.scenario;
-    let latest_voter = s.timeline.start_year - s.population.voting_age as i32;
-    let youngest = s
-        .population
-        .cohorts
-        .iter()
-        .filter(|c| c.born.0 <= latest_voter)
-        .max_by_key(|c| c.born.1)
-        .map(|c| c.name.clone())
-        .unwrap_or_default();
+    let youngest = reference.scenario.youngest_voting_cohort().map(|c| c.name.clone()).unwrap_or_default();
     let parties: Vec<String> = reference.scenario.parties.iter().map(|p| p.name.clone()).collect();
     let last = elections.checked_sub(1);
     let mut h = Vec::new();

@@ -808,6 +808,16 @@ pub struct Deliberation {
     pub cohorts: Vec<String>,
 }
 
+impl Scenario {
+    /// The youngest cohort with voters at the first election: the one with the latest last birth
+    /// year among those born early enough to vote then (cohorts that come of age later are not
+    /// counted).
+    pub fn youngest_voting_cohort(&self) -> Option<&Cohort> {
+        let latest_voter = self.timeline.start_year - self.population.voting_age as i32;
+        self.population.cohorts.iter().filter(|c| c.born.0 <= latest_voter).max_by_key(|c| c.born.1)
+    }
+}
+
 impl Default for Timeline {
     fn default() -> Self {
         Timeline { start_year: 2026, elections: 3, years_between: 4, campaign_days: 90, offseason_step_days: 30 }

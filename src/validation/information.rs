@@ -183,7 +183,8 @@ pub fn measure(e: Effort) -> Vec<Measured> {
     let deliberation = runs(&[("regulation.deliberation", "Some(Deliberation(share: 0.02, cohorts: []))".to_string())]);
     let s = load("information", &[]);
     let cohorts = &s.population.cohorts;
-    let (young, old) = (cohorts[0].name.as_str(), cohorts[cohorts.len() - 1].name.as_str());
+    let young = s.youngest_voting_cohort().map_or("", |c| c.name.as_str());
+    let old = cohorts[cohorts.len() - 1].name.as_str();
     let ratio = |path: &str| -> Vec<f64> {
         base.iter()
             .map(|r| metric(r, &["misinformation", path, old]) / metric(r, &["misinformation", path, young]).max(1e-12))
