@@ -57,7 +57,7 @@ pub fn take_snapshot(
 ) {
     let sharing = params.scenario.misinformation.sharing as f32;
     let (s, parallel) = (&mut *snapshot, params.parallel);
-    let start_year = params.scenario.timeline.start_year;
+    let departed = table.departed(params.scenario.timeline.start_year, clock.year);
     let tables = voters.contiguous_iter().expect("voter components are stored in tables");
     for (ids, ideology, affect, campaign, record, trust, footprint, belief, exposure, traits) in tables {
         let rows = TableRows::of(ids);
@@ -65,9 +65,8 @@ pub fn take_snapshot(
         // Graded sharing: a voter passes misinformation on in proportion to its belief and its
         // affinity for unreliable sources (docs/MODEL.md §7.5). The dead post nothing that carries
         // emotion or a false story (§7.11).
-        let alive = |k: usize| Demography::alive_at(table.dies[ids[k].0 as usize], start_year, clock.year);
         rows.fill(&mut s.posts, parallel, |k| {
-            if alive(k) {
+            if !departed.contains(ids[k].0) {
                 Post::new(ideology[k].x, affect[k].arousal, sharing * belief[k].0 * traits[k].affinity())
             } else {
                 Post::new(ideology[k].x, 0.0, 0.0)

@@ -429,6 +429,7 @@ pub fn run_feeds(
             bot_weight: bots * f.bot_label_factor,
         }
     };
+    let departed = table.departed(s.timeline.start_year, clock.year);
     super::for_each_voter!(voters, params.parallel, |(
         id,
         traits,
@@ -441,7 +442,7 @@ pub fn run_feeds(
         mut ideology,
     )| {
         // The dead read nothing (docs/MODEL.md §7.11).
-        if !Demography::alive_at(table.dies[id.0 as usize], s.timeline.start_year, clock.year) {
+        if departed.contains(id.0) {
             return;
         }
         let feed = build(id.0, traits, exposure.bypass_change_detection());

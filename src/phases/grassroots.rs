@@ -91,6 +91,7 @@ mod tests {
             dies: vec![crate::agents::Demography::NEVER; n],
             reactivity: vec![0.5; n],
             cohort_sizes: vec![n as u64],
+            first_death: f64::INFINITY,
         }
     }
 

@@ -10,7 +10,7 @@ use super::{Phase, decay_factor, stochastic_round};
 use crate::agents::*;
 use crate::graph::SocialGraph;
 use crate::scenario::{Influence, Rule};
-use crate::sim::resources::{Clock, Graph, RunParams, Snapshot, VoterTable};
+use crate::sim::resources::{Clock, Departed, Graph, RunParams, Snapshot, VoterTable};
 use crate::sim::rng::{self, Chance, tag};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -42,35 +42,6 @@ pub struct InfluenceContext<'a> {
     pub departed: Departed<'a>,
     /// How online partners are drawn.
     coins: PartnerCoins,
-}
-
-/// The voters who have died by a given time (docs/MODEL.md §7.11).
-#[derive(Clone, Copy, Debug)]
-pub struct Departed<'a> {
-    /// Every voter's death, as [`Demography::dies`]; empty when nobody dies.
-    dies: &'a [u8],
-    /// Calendar year of the first election.
-    start_year: i32,
-    /// The time asked about, fractional calendar year.
-    year: f64,
-}
-
-impl<'a> Departed<'a> {
-    /// The voters of `dies` who have died by `year`.
-    pub fn at(dies: &'a [u8], start_year: i32, year: f64) -> Self {
-        Departed { dies, start_year, year }
-    }
-
-    /// Nobody.
-    pub fn nobody() -> Self {
-        Departed { dies: &[], start_year: 0, year: 0.0 }
-    }
-
-    /// Whether voter `j` has died.
-    #[inline]
-    pub fn contains(&self, j: u32) -> bool {
-        self.dies.get(j as usize).is_some_and(|&d| !Demography::alive_at(d, self.start_year, self.year))
-    }
 }
 
 /// The coins [`pick_neighbour`] tosses.
@@ -236,7 +207,7 @@ pub fn social_influence(
     mut voters: Query<(&VoterId, &Demography, &Affect, &Civics, &mut Ideology)>,
 ) {
     let s = &*params.scenario;
-    let departed = Departed::at(&table.dies, s.timeline.start_year, clock.year);
+    let departed = table.departed(s.timeline.start_year, clock.year);
     let ctx = InfluenceContext::new(s, &snapshot.ideology, &graph.0, talk_days(&s.influence, &clock), departed);
     // Friedkin–Johnsen pull per cohort for this step: 1 − (1 − s)^(days of talk).
     let anchor_pull: Vec<f32> = s

@@ -767,6 +767,7 @@ mod tests {
             dies: vec![crate::agents::Demography::NEVER; 4],
             reactivity: vec![0.5; 4],
             cohort_sizes: vec![4],
+            first_death: f64::INFINITY,
         };
         let mut scores = vec![1.0, 0.0, 0.0, 0.0];
         segment_scores(&mut scores, &table, &[0, 0, 0, 0], 2.0);

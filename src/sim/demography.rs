@@ -78,17 +78,19 @@ impl BirthYears {
     }
 }
 
-/// When a voter aged `age` at the first election dies, as [`Demography::dies`]: the age at death
-/// solves `Λ(age at death) − Λ(age) = −ln(1 − u)` (Λ the cumulative hazard, `u` uniform in [0, 1)),
-/// rounded up to the next quarter year after the first election.
-pub fn dies(m: &Mortality, age: f64, u: f64) -> u8 {
+/// When a voter aged `age` at the first election dies, as [`Demography::dies`], if within
+/// `horizon` years of the first election ([`Demography::NEVER`] otherwise: a later death changes
+/// nothing in the run). The age at death solves `Λ(age at death) − Λ(age) = −ln(1 − u)` (Λ the
+/// cumulative hazard, `u` uniform in [0, 1)), rounded up to the next quarter year.
+pub fn dies(m: &Mortality, age: f64, u: f64, horizon: f64) -> u8 {
     let target = cumulative_hazard(m, age) - (1.0 - u).ln();
-    if cumulative_hazard(m, OLDEST) <= target {
-        return quarters_after(OLDEST - age);
+    let end = (age + horizon.min(Demography::MAX_YEARS_OF_DEATHS)).min(OLDEST);
+    if cumulative_hazard(m, end) < target {
+        return if end < OLDEST { Demography::NEVER } else { quarters_after(OLDEST - age) };
     }
-    // Λ is increasing: bisection on [age, OLDEST].
-    let (mut lo, mut hi) = (age, OLDEST);
-    for _ in 0..50 {
+    // Λ is increasing: bisection on [age, end], to a few hours (finer than the quarter years kept).
+    let (mut lo, mut hi) = (age, end);
+    for _ in 0..BISECTIONS {
         let mid = 0.5 * (lo + hi);
         if cumulative_hazard(m, mid) < target {
             lo = mid;
@@ -98,6 +100,9 @@ pub fn dies(m: &Mortality, age: f64, u: f64) -> u8 {
     }
     quarters_after(hi - age)
 }
+
+/// Halvings of the bisection for the age at death: 64 years / 2^20 is about half an hour.
+const BISECTIONS: usize = 20;
 
 /// `years` after the first election in quarter years, rounded up, at least one;
 /// [`Demography::NEVER`] beyond what can be recorded.
@@ -127,11 +132,13 @@ mod tests {
         let m = Mortality::default();
         let n = 20_000;
         // Voters aged 70: the share dying within ten years is 1 − S(80)/S(70).
-        let dead = (0..n).filter(|&i| f64::from(dies(&m, 70.0, (f64::from(i) + 0.5) / f64::from(n))) <= 40.0).count();
+        let dead =
+            (0..n).filter(|&i| f64::from(dies(&m, 70.0, (f64::from(i) + 0.5) / f64::from(n), 60.0)) <= 40.0).count();
         let expected = 1.0 - survival(&m, 80.0) / survival(&m, 70.0);
         assert!((dead as f64 / f64::from(n) - expected).abs() < 0.01, "{dead} against {expected}");
-        assert!(dies(&m, 20.0, 0.0) >= 1, "nobody dies at the first election");
-        assert_eq!(dies(&Mortality { at_65: 0.0, background: 0.0, ..m }, 20.0, 0.5), Demography::NEVER);
+        assert!(dies(&m, 20.0, 0.0, 60.0) >= 1, "nobody dies at the first election");
+        assert_eq!(dies(&Mortality { at_65: 0.0, background: 0.0, ..m }, 20.0, 0.5, 60.0), Demography::NEVER);
+        assert_eq!(dies(&m, 95.0, 0.999, 1.0), Demography::NEVER, "a death after the run is not recorded");
     }
 
     #[test]

@@ -56,6 +56,13 @@ impl Simulation {
             dies: electorate.voters.iter().map(|v| v.demography.dies).collect(),
             reactivity: electorate.voters.iter().map(|v| v.traits.reactivity).collect(),
             cohort_sizes: vec![0; s.population.cohorts.len()],
+            first_death: electorate
+                .voters
+                .iter()
+                .map(|v| v.demography.dies)
+                .filter(|&d| d != crate::agents::Demography::NEVER)
+                .min()
+                .map_or(f64::INFINITY, |d| f64::from(s.timeline.start_year) + f64::from(d) / 4.0),
         };
         for &c in &table.cohort {
             table.cohort_sizes[c as usize] += 1;

@@ -66,6 +66,8 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
     let birth_years: Vec<BirthYears> =
         s.population.cohorts.iter().map(|c| BirthYears::new(c, mortality, s.timeline.start_year)).collect();
     let demography = rng::Streams::new(s.seed, replicate, tag::DEMOGRAPHY);
+    // Deaths matter up to the last election.
+    let horizon = f64::from(s.timeline.elections.saturating_sub(1) * s.timeline.years_between);
     let profile = &s.turnout.age_profile;
     let target_at = |age: f64| profile[turnout::age_group(profile, age)].turnout;
     let opt_in = match s.regulation.data_brokers {
@@ -117,8 +119,9 @@ pub fn sample(s: &Scenario, replicate: u32) -> Electorate {
             votes += u8::from(voted);
         }
         // From a stream of its own, so that the mortality changes no other draw.
-        let dies = mortality
-            .map_or(Demography::NEVER, |m| demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>()));
+        let dies = mortality.map_or(Demography::NEVER, |m| {
+            demography::dies(m, age, demography.open(u64::from(id), 0).random::<f64>(), horizon)
+        });
         let media = super::media::draw_media(s, replicate, id, cohort, born);
         VoterBundle {
             id: VoterId(id),

@@ -254,6 +254,8 @@ pub struct VoterTable {
     pub reactivity: Vec<f32>,
     /// Voters per cohort.
     pub cohort_sizes: Vec<u64>,
+    /// Calendar time of the first death of the run (infinite when nobody dies in it).
+    pub first_death: f64,
 }
 
 impl VoterTable {
@@ -265,6 +267,36 @@ impl VoterTable {
     /// Whether there are no voters.
     pub fn is_empty(&self) -> bool {
         self.cohort.is_empty()
+    }
+
+    /// The voters who have died by calendar time `year`, in a run whose first election is in
+    /// `start_year`: nobody, checked at no cost, before the first death.
+    pub fn departed(&self, start_year: i32, year: f64) -> Departed<'_> {
+        if year < self.first_death { Departed::nobody() } else { Departed { dies: &self.dies, start_year, year } }
+    }
+}
+
+/// The voters who have died by a given time (docs/MODEL.md §7.11).
+#[derive(Clone, Copy, Debug)]
+pub struct Departed<'a> {
+    /// Every voter's death, as [`crate::agents::Demography::dies`]; empty when nobody dies.
+    dies: &'a [u8],
+    /// Calendar year of the first election.
+    start_year: i32,
+    /// The time asked about, fractional calendar year.
+    year: f64,
+}
+
+impl Departed<'_> {
+    /// Nobody.
+    pub fn nobody() -> Self {
+        Departed { dies: &[], start_year: 0, year: 0.0 }
+    }
+
+    /// Whether voter `j` has died.
+    #[inline]
+    pub fn contains(&self, j: u32) -> bool {
+        self.dies.get(j as usize).is_some_and(|&d| !crate::agents::Demography::alive_at(d, self.start_year, self.year))
     }
 }
 
