@@ -316,13 +316,11 @@ pub fn record(
     for (cohort, c) in s.population.cohorts.iter().zip(&sums) {
         let name = cohort.name.as_str();
         let n = c.eligible as f64;
-        r.set(&["turnout_by_cohort", name], per(c.voters as f64, n));
-        r.set(&["misinformation", "exposures_per_capita_by_cohort", name], per(c.misinformation, n));
-        r.set(&["misinformation", "believers_by_cohort", name], per(c.believers as f64, n));
-        r.set(&["misinformation", "mean_belief_by_cohort", name], per(c.belief, n));
-        r.set(&["misinformation", "sharing_by_cohort", name], per(c.sharing, n));
-        r.set(&["ads", "impressions_per_capita_by_cohort", name], per(c.ads, n));
-        r.set(&["ads", "reach_by_cohort", name], per(c.reached as f64, n));
+        // A cohort with nobody eligible yet (or any more) has no rates: its rows say so with
+        // `eligible` 0, and the record leaves them out rather than print a turnout of 0%.
+        if c.eligible > 0 {
+            cohort_rates(&mut r, name, c);
+        }
         log.cohorts.push(CohortRow {
             replicate: params.replicate,
             election: k,
@@ -346,6 +344,18 @@ pub fn record(
         log.final_record = r.clone();
     }
     log.elections.push(r);
+}
+
+/// The per-cohort rates of an election record for one cohort with eligible voters.
+fn cohort_rates(r: &mut Record, name: &str, c: &CohortSums) {
+    let n = c.eligible as f64;
+    r.set(&["turnout_by_cohort", name], c.voters as f64 / n);
+    r.set(&["misinformation", "exposures_per_capita_by_cohort", name], c.misinformation / n);
+    r.set(&["misinformation", "believers_by_cohort", name], c.believers as f64 / n);
+    r.set(&["misinformation", "mean_belief_by_cohort", name], c.belief / n);
+    r.set(&["misinformation", "sharing_by_cohort", name], c.sharing / n);
+    r.set(&["ads", "impressions_per_capita_by_cohort", name], c.ads / n);
+    r.set(&["ads", "reach_by_cohort", name], c.reached as f64 / n);
 }
 
 #[cfg(test)]

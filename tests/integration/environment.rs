@@ -577,7 +577,7 @@ fn check_election(sim: &mut Simulation, s: &Scenario, k: usize) -> Result<(), Te
     let turnout = r.get(&["turnout"]).unwrap();
     prop_assert!((turnout - voted as f64 / eligible_count.max(1) as f64).abs() < 1e-12);
     // Every metric of the record is in the catalogue and within its range, and every catalogue
-    // metric of this scenario is recorded.
+    // metric of this scenario is recorded (a cohort's rates only while it has eligible voters).
     for (key, &value) in &r.0 {
         prop_assert!(value.is_finite(), "{key:?} = {value}");
         let Some((def, _)) = catalogue::by_path(key) else {
@@ -585,7 +585,7 @@ fn check_election(sim: &mut Simulation, s: &Scenario, k: usize) -> Result<(), Te
         };
         prop_assert!(def.in_range(value), "{key:?} = {value} is outside {:?}", def.range);
     }
-    let cohorts: Vec<String> = s.population.cohorts.iter().map(|c| c.name.clone()).collect();
+    let cohorts: Vec<String> = rows.iter().filter(|row| row.eligible > 0).map(|row| row.cohort.clone()).collect();
     let parties: Vec<String> = s.parties.iter().map(|p| p.name.clone()).collect();
     for m in catalogue::expand_all(&cohorts, &parties) {
         prop_assert!(r.0.contains_key(&m.path), "{:?} is catalogued but not recorded", m.path);
