@@ -20,8 +20,9 @@ use crate::sim::rng::mix64;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Salt of the design's hash, so the draws share nothing with the simulation's streams.
-const DESIGN_SALT: u64 = 0x726f_6275_7374_2d31;
+/// Salt of the Latin hypercube's hash ("robust-1"), so its draws share nothing with the
+/// simulation's streams.
+const HYPERCUBE_SALT: u64 = u64::from_be_bytes(*b"robust-1");
 
 /// Most assumptions drawn in a tornado chart.
 pub const TORNADO_ROWS: usize = 12;
@@ -173,7 +174,7 @@ fn unit(h: u64) -> f64 {
 pub fn design(seed: u64, draws: usize, assumptions: &[PlausibleRange]) -> Vec<Vec<f64>> {
     let mut values = vec![Vec::with_capacity(assumptions.len()); draws];
     for a in assumptions {
-        let key = mix64(seed ^ DESIGN_SALT) ^ path_hash(&a.path);
+        let key = mix64(seed ^ HYPERCUBE_SALT) ^ path_hash(&a.path);
         let mut strata: Vec<(u64, usize)> = (0..draws).map(|i| (mix64(key ^ mix64(i as u64 + 1)), i)).collect();
         strata.sort_unstable();
         for (draw, (_, stratum)) in strata.into_iter().enumerate() {

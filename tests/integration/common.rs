@@ -36,6 +36,17 @@ pub fn spawn_serve(args: &[&str], state: &Path, extra: &[&str], stderr: Stdio) -
 }
 
 /// stderr as text.
+/// The files of a results folder, by name, with their bytes (for byte-for-byte comparisons).
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -92,16 +92,6 @@ fn sweep(dir: &Path, out: &str, extra: &[&str]) {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();

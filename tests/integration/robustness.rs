@@ -24,16 +24,6 @@ fn robustness(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
     o
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_robustness_run_writes_its_files_and_merged_shards_give_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
